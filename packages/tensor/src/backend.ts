@@ -1,0 +1,133 @@
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/**
+ * The Backend interface: the small set of primitives every device implements.
+ *
+ * Design (see the package README, "Why the Backend looks like this"):
+ * - Storage lives behind an opaque {@link Handle} that the backend owns: a typed array on the CPU,
+ *   a GPU buffer or texture on gpu.js, a range of WebAssembly memory on a Wasm backend.
+ * - Tensors are views `(handle, dtype, shape, strides, offset)`. View ops (reshape, transpose,
+ *   slice, expand) never reach the backend; kernels receive strided {@link View}s and may call
+ *   their own `copy` first when they prefer contiguous input.
+ * - Every kernel returns a new, contiguous, row-major handle. No kernel writes into its inputs,
+ *   so backends that cannot update in place (gpu.js) fit the same contract.
+ * - The core has already validated shapes, broadcast the operands (stride 0 on broadcast dims),
+ *   promoted dtypes so operands of a binary op share one dtype, and checked ranges it can check.
+ */
+export type Handle = object;
+
+/** A strided window onto a backend handle. */
+export interface View {
+  readonly handle: Handle;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Element-wise functions of one input. Output dtype = input dtype (the core passes floats where math needs them). */
+export type UnaryOp =
+  | 'neg' // y = -x
+  | 'abs' // y = |x|
+  | 'sign' // y = sign(x) ∈ {-1, 0, 1}
+  | 'exp' // y = eˣ
+  | 'log' // y = ln x
+  | 'sqrt' // y = √x
+  | 'rsqrt' // y = 1/√x
+  | 'tanh' // y = tanh x
+  | 'sigmoid' // y = 1/(1+e⁻ˣ)
+  | 'relu' // y = max(x, 0)
+  | 'gelu' // y = x·Φ(x) = x·½(1 + erf(x/√2))
+  | 'gelu_tanh' // y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+  | 'sin' // y = sin x
+  | 'cos' // y = cos x
+  | 'erf'; // y = 2/√π ∫₀ˣ e^(−t²) dt
+
+/** Element-wise functions of two same-dtype inputs. Comparisons output `bool`. */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/**
+ * A compute device. Implementations: `cpuBackend` here (the reference), `@dendrite/backend-gpujs`.
+ * Every backend passes the conformance suite in `tooling/conformance` against the CPU reference.
+ */
+export interface Backend {
+  /** Registry name, e.g. `'cpu'`, `'gpujs'`. */
+  readonly name: string;
+  /** Storage dtypes this backend supports (gpu.js has no float64). */
+  readonly dtypes: ReadonlySet<DType>;
+  /** Whether `readSync` works (CPU: yes; WebGPU: no). */
+  readonly canReadSync: boolean;
+  /**
+   * Whether handles are plain JS objects the garbage collector reclaims (CPU). When false, the core
+   * frees handles that were never disposed through a FinalizationRegistry safety net.
+   */
+  readonly gcManaged: boolean;
+
+  /** Stores `values` (length = element count) as a new handle. The backend may keep the array. */
+  upload(values: TypedArray, dtype: DType): Handle;
+  /** Reads a whole contiguous handle back to the host. */
+  read(handle: Handle, dtype: DType, size: number): Promise<TypedArray>;
+  /** Synchronous read; throws `BackendError` where the device cannot (see `canReadSync`). */
+  readSync(handle: Handle, dtype: DType, size: number): TypedArray;
+  /** Releases a handle. Called exactly once per handle by the core. */
+  free(handle: Handle): void;
+
+  /** Contiguous copy of a strided view. */
+  copy(x: View): Handle;
+  /** Converts element type; float→int truncates toward zero, anything→bool is `x ≠ 0`. */
+  cast(x: View, dtype: DType): Handle;
+  /** `size` elements all equal to `value`. */
+  fill(size: number, value: number, dtype: DType): Handle;
+
+  unary(op: UnaryOp, x: View): Handle;
+  /** `a` and `b` are already broadcast to `shape` (stride 0 on broadcast dims) and share a dtype. */
+  binary(op: BinaryOp, a: View, b: View, shape: Shape): Handle;
+  /** out = cond ? a : b; `cond` is bool; all three broadcast to `shape`. */
+  where(cond: View, a: View, b: View, shape: Shape): Handle;
+
+  /** Reduces over `axes` (sorted, unique); output shape is the input shape without those axes. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Handle;
+  /** Index (int32) of the first max/min along `axis`; output drops that axis. */
+  argReduce(op: ArgReduceOp, x: View, axis: number): Handle;
+  /** Inclusive prefix sum along `axis`. */
+  cumsum(x: View, axis: number): Handle;
+
+  /**
+   * Batched matrix product. `a` is `[...batch, m, k]`, `b` is `[...batch, k, n]` with equal batch
+   * shapes (broadcast batch dims have stride 0); output `[...batch, m, n]`. Transposed operands
+   * arrive as strided views: backends pick a fast path from the strides.
+   */
+  matmul(a: View, b: View): Handle;
+  /** Numerically stable softmax (or log-softmax when `log`) along `axis`. */
+  softmax(x: View, axis: number, log: boolean): Handle;
+
+  /** out[i][j][k] = x[i][index[i][j][k]][k] (for axis 1): out shape = index shape. */
+  gather(x: View, axis: number, index: View): Handle;
+  /** zeros(shape), then out[i][index[i][j][k]][k] += src[i][j][k] (for axis 1). */
+  scatterAdd(shape: Shape, dtype: DType, axis: number, index: View, src: View): Handle;
+  /** Selects whole slices along `axis` by a 1-D int32 `index`. */
+  indexSelect(x: View, axis: number, index: View): Handle;
+  /** zeros(shape), then slice `index[i]` along `axis` += slice `i` of `src`. */
+  indexAdd(shape: Shape, dtype: DType, axis: number, index: View, src: View): Handle;
+  /** Joins same-dtype views along `axis`; they agree on every other dim. */
+  concat(xs: readonly View[], axis: number): Handle;
+}

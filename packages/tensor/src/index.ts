@@ -1,0 +1,141 @@
+/**
+ * @dendrite/tensor — N-d tensors with NumPy broadcasting, the Backend interface, the CPU backend,
+ * seeded randomness, memory scopes and the op-dispatch hook autograd attaches to.
+ */
+
+export {
+  type ArgReduceOp,
+  type Backend,
+  type BinaryOp,
+  COMPARISON_OPS,
+  type Handle,
+  type ReduceOp,
+  type UnaryOp,
+  type View,
+} from './backend.js';
+export { cpuBackend } from './cpu/index.js';
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  scalar,
+  type TensorLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export {
+  getOpHook,
+  getOpInfo,
+  listOps,
+  type OpEvent,
+  type OpHook,
+  type OpInfo,
+  type OpKind,
+  setOpHook,
+} from './dispatch.js';
+export { DTYPES, type DType, isFloat, promoteTypes, type TypedArray } from './dtype.js';
+export {
+  BackendError,
+  DendriteError,
+  DisposedError,
+  DTypeError,
+  IndexError,
+  ShapeError,
+  ValueError,
+} from './errors.js';
+export { cast } from './ops/cast.js';
+export {
+  abs,
+  add,
+  clamp,
+  cos,
+  div,
+  eq,
+  erf,
+  exp,
+  type GeluOptions,
+  ge,
+  gelu,
+  gt,
+  le,
+  log,
+  lt,
+  maskedFill,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  neg,
+  pow,
+  relu,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  where,
+} from './ops/elementwise.js';
+export {
+  embedding,
+  gather,
+  indexAdd,
+  indexAddZeros,
+  indexSelect,
+  oneHot,
+  scatterAdd,
+  scatterAddZeros,
+  take,
+} from './ops/indexing.js';
+export { chunk, concat, split, stack } from './ops/join.js';
+export { matmul } from './ops/matmul.js';
+export {
+  argmax,
+  argmin,
+  logSumExp,
+  max,
+  mean,
+  min,
+  std,
+  sum,
+  type VarOptions,
+  variance,
+} from './ops/reduce.js';
+export { cumsum } from './ops/scan.js';
+export { logSoftmax, softmax } from './ops/softmax.js';
+export { tril, triu } from './ops/triangular.js';
+export {
+  clone,
+  contiguous,
+  expand,
+  flatten,
+  narrow,
+  permute,
+  reshape,
+  select,
+  slice,
+  squeeze,
+  transpose,
+  unsqueeze,
+  view,
+} from './ops/views.js';
+export { Generator, type GeneratorState, getDefaultGenerator, manualSeed } from './random.js';
+export { getBackend, listBackends, registerBackend, setBackend, withBackend } from './registry.js';
+export { keep, scopeDepth, tidy } from './scope.js';
+export { broadcastShapes, contiguousStrides, fmtShape, type Shape, sizeOf } from './shape.js';
+export { liveStorageCount } from './storage.js';
+export { type NestedArray, Tensor, type TensorOrScalar } from './tensor.js';

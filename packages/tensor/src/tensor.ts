@@ -1,0 +1,517 @@
+import type { Backend, View } from './backend.js';
+import { type DType, isFloat, type TypedArray } from './dtype.js';
+import { BackendError, DisposedError, DTypeError, ShapeError } from './errors.js';
+import { formatTensor } from './format.js';
+import * as cast from './ops/cast.js';
+import * as ew from './ops/elementwise.js';
+import * as idx from './ops/indexing.js';
+import * as join from './ops/join.js';
+import * as mm from './ops/matmul.js';
+import * as red from './ops/reduce.js';
+import * as scan from './ops/scan.js';
+import * as sm from './ops/softmax.js';
+import * as tri from './ops/triangular.js';
+import * as views from './ops/views.js';
+import { resolveBackend } from './registry.js';
+import { setTensorClass, trackTensor } from './scope.js';
+import { contiguousStrides, fmtShape, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
+import { Storage } from './storage.js';
+
+/** Nested JS arrays of numbers (what `toArray()` returns for rank ≥ 1). */
+export type NestedArray = number | NestedArray[];
+
+/** A tensor argument or a plain number (broadcast as a 0-d tensor of a fitting dtype). */
+export type TensorOrScalar = Tensor | number;
+
+let nextTensorId = 1;
+
+/**
+ * An N-dimensional array on a backend: shape, strides, dtype and a view into shared storage.
+ *
+ * Ops are synchronous and return new tensors; views (reshape, transpose, slice, expand) share
+ * storage. Read values with `await t.data()` (every backend) or `t.dataSync()` (where the
+ * backend can). Tensors are created with factory functions (`tensor`, `zeros`, `randn`, …).
+ */
+export class Tensor {
+  /** Process-unique id, handy in graph exports and debugging. */
+  readonly id: number;
+  /**
+   * Extension slot owned by whoever installed the op hook (`@dendrite/autograd` keeps gradient
+   * bookkeeping here). The tensor core never reads it.
+   */
+  meta: unknown = undefined;
+  private _storage: Storage;
+  private _shape: readonly number[];
+  private _strides: readonly number[];
+  private _offset: number;
+  private _dtype: DType;
+  private _disposed = false;
+
+  /** @internal tensors are made by factory functions and ops; see {@link Tensor.fromHandle}. */
+  constructor(
+    storage: Storage,
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+    dtype: DType,
+  ) {
+    this.id = nextTensorId++;
+    this._storage = storage;
+    this._shape = Object.freeze([...shape]);
+    this._strides = Object.freeze([...strides]);
+    this._offset = offset;
+    this._dtype = dtype;
+    storage.retain();
+    trackTensor(this);
+  }
+
+  /** @internal Wraps a fresh contiguous backend handle. */
+  static fromHandle(backend: Backend, handle: View['handle'], shape: Shape, dtype: DType): Tensor {
+    const size = sizeOf(shape);
+    return new Tensor(new Storage(backend, handle, dtype, size), shape, contiguousStrides(shape), 0, dtype);
+  }
+
+  /** @internal A new tensor object viewing this one's storage with other shape/strides/offset. */
+  static viewOf(base: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+    base.assertLive('view');
+    return new Tensor(base._storage, shape, strides, offset, base._dtype);
+  }
+
+  get shape(): readonly number[] {
+    return this._shape;
+  }
+  get strides(): readonly number[] {
+    return this._strides;
+  }
+  get offset(): number {
+    return this._offset;
+  }
+  get dtype(): DType {
+    return this._dtype;
+  }
+  get backend(): Backend {
+    return this._storage.backend;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this._shape);
+  }
+  /** Number of dimensions (PyTorch's `ndim`). */
+  get rank(): number {
+    return this._shape.length;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+  /** Whether elements are laid out row-major without gaps. */
+  get isContiguous(): boolean {
+    return isContiguous(this._shape, this._strides);
+  }
+  /** Whether this tensor and `other` view the same storage. */
+  sharesStorageWith(other: Tensor): boolean {
+    return this._storage === other._storage;
+  }
+
+  /** @internal The backend-facing view of this tensor; throws `DisposedError` if disposed. */
+  backendView(op = 'op'): View {
+    this.assertLive(op);
+    return {
+      handle: this._storage.handle,
+      dtype: this._dtype,
+      shape: this._shape,
+      strides: this._strides,
+      offset: this._offset,
+    };
+  }
+
+  /** @internal */
+  assertLive(op: string): void {
+    if (this._disposed) {
+      throw new DisposedError(
+        `${op}: tensor #${this.id} ${fmtShape(this._shape)} ${this._dtype} was disposed`,
+      );
+    }
+  }
+
+  /** Frees this tensor's hold on its storage (freed when no view uses it). Safe to call twice. */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    this._storage.release();
+  }
+
+  /**
+   * A new tensor object over the same storage, shape and strides, not reported to the op hook
+   * (`detach()` in `@dendrite/autograd` is built on it).
+   */
+  alias(): Tensor {
+    return Tensor.viewOf(this, this._shape, this._strides, this._offset);
+  }
+
+  /**
+   * Rebinds this tensor to the values of `src` (same shape, dtype and backend), keeping its
+   * identity: how optimizers update parameters without in-place kernels. Other views of the old
+   * storage keep the old values.
+   */
+  assign(src: Tensor): this {
+    this.assertLive('assign');
+    src.assertLive('assign');
+    if (!shapesEqual(src.shape, this.shape)) {
+      throw new ShapeError(
+        `assign: cannot assign ${fmtShape(src.shape)} to a tensor of shape ${fmtShape(this.shape)}`,
+      );
+    }
+    if (src.dtype !== this.dtype)
+      throw new DTypeError(`assign: cannot assign ${src.dtype} to a ${this.dtype} tensor`);
+    if (src.backend !== this.backend) {
+      throw new BackendError(
+        `assign: source is on backend '${src.backend.name}', target on '${this.backend.name}'`,
+      );
+    }
+    const next = src._storage;
+    next.retain();
+    this._storage.release();
+    this._storage = next;
+    this._strides = src._strides;
+    this._offset = src._offset;
+    return this;
+  }
+
+  /** Values as a flat typed array (row-major copy). Works on every backend. */
+  async data(): Promise<TypedArray> {
+    this.assertLive('data');
+    const b = this.backend;
+    if (this.isContiguous && this._offset === 0 && this.size === this._storage.size) {
+      return b.read(this._storage.handle, this._dtype, this.size);
+    }
+    const tmp = b.copy(this.backendView('data'));
+    try {
+      return await b.read(tmp, this._dtype, this.size);
+    } finally {
+      b.free(tmp);
+    }
+  }
+
+  /** Values as a flat typed array, synchronously; throws `BackendError` where the backend cannot. */
+  dataSync(): TypedArray {
+    this.assertLive('dataSync');
+    const b = this.backend;
+    if (!b.canReadSync) {
+      throw new BackendError(`dataSync: backend '${b.name}' cannot read synchronously; use 'await t.data()'`);
+    }
+    if (this.isContiguous && this._offset === 0 && this.size === this._storage.size) {
+      return b.readSync(this._storage.handle, this._dtype, this.size);
+    }
+    const tmp = b.copy(this.backendView('dataSync'));
+    try {
+      return b.readSync(tmp, this._dtype, this.size);
+    } finally {
+      b.free(tmp);
+    }
+  }
+
+  /** Values as nested arrays (a number for a 0-d tensor). */
+  async toArray(): Promise<NestedArray> {
+    return nest(await this.data(), this._shape);
+  }
+
+  toArraySync(): NestedArray {
+    return nest(this.dataSync(), this._shape);
+  }
+
+  /** The single value of a one-element tensor. */
+  async item(): Promise<number> {
+    this.assertOneElement('item');
+    return (await this.data())[0];
+  }
+
+  itemSync(): number {
+    this.assertOneElement('itemSync');
+    return this.dataSync()[0];
+  }
+
+  private assertOneElement(op: string): void {
+    if (this.size !== 1) {
+      throw new ShapeError(
+        `${op}: only a one-element tensor has an item, got shape ${fmtShape(this._shape)}`,
+      );
+    }
+  }
+
+  /** PyTorch-style rendering (values when the backend reads synchronously). */
+  toString(): string {
+    if (this._disposed) return `tensor(<disposed> shape=${fmtShape(this._shape)}, dtype=${this._dtype})`;
+    if (!this.backend.canReadSync) {
+      return `tensor(shape=${fmtShape(this._shape)}, dtype=${this._dtype}, backend=${this.backend.name})`;
+    }
+    return formatTensor(this.dataSync(), this._shape, this._dtype);
+  }
+
+  // ---- conversion ----------------------------------------------------------------------------
+
+  /** Converts to another dtype, or copies to another backend (by instance or registered name). */
+  to(target: DType | Backend | string): Tensor {
+    if (
+      typeof target === 'string' &&
+      (target === 'float32' || target === 'float64' || target === 'int32' || target === 'bool')
+    ) {
+      return cast.cast(this, target);
+    }
+    return cast.toBackend(this, resolveBackend(target as Backend | string, 'to'));
+  }
+  /** Shorthand for `to('float32')`. */
+  float(): Tensor {
+    return cast.cast(this, 'float32');
+  }
+  /** Shorthand for `to('float64')`. */
+  double(): Tensor {
+    return cast.cast(this, 'float64');
+  }
+  /** Shorthand for `to('int32')`. */
+  int(): Tensor {
+    return cast.cast(this, 'int32');
+  }
+  /** Whether this tensor holds floating-point values. */
+  get isFloatingPoint(): boolean {
+    return isFloat(this._dtype);
+  }
+
+  // ---- element-wise --------------------------------------------------------------------------
+  add(other: TensorOrScalar): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: TensorOrScalar): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: TensorOrScalar): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: TensorOrScalar): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: TensorOrScalar): Tensor {
+    return ew.pow(this, exponent);
+  }
+  maximum(other: TensorOrScalar): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: TensorOrScalar): Tensor {
+    return ew.minimum(this, other);
+  }
+  eq(other: TensorOrScalar): Tensor {
+    return ew.eq(this, other);
+  }
+  ne(other: TensorOrScalar): Tensor {
+    return ew.ne(this, other);
+  }
+  lt(other: TensorOrScalar): Tensor {
+    return ew.lt(this, other);
+  }
+  le(other: TensorOrScalar): Tensor {
+    return ew.le(this, other);
+  }
+  gt(other: TensorOrScalar): Tensor {
+    return ew.gt(this, other);
+  }
+  ge(other: TensorOrScalar): Tensor {
+    return ew.ge(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ew.rsqrt(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  gelu(options?: ew.GeluOptions): Tensor {
+    return ew.gelu(this, options);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  erf(): Tensor {
+    return ew.erf(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  /** `mask ? value : this` (mask is bool, broadcast to this shape). */
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return ew.maskedFill(this, mask, value);
+  }
+  /** `condition ? this : other` (PyTorch's `x.where(cond, y)`). */
+  where(condition: Tensor, other: TensorOrScalar): Tensor {
+    return ew.where(condition, this, other);
+  }
+
+  // ---- reductions ----------------------------------------------------------------------------
+  sum(axis?: number | readonly number[] | null, keepdim = false): Tensor {
+    return red.sum(this, axis, keepdim);
+  }
+  mean(axis?: number | readonly number[] | null, keepdim = false): Tensor {
+    return red.mean(this, axis, keepdim);
+  }
+  max(axis?: number | readonly number[] | null, keepdim = false): Tensor {
+    return red.max(this, axis, keepdim);
+  }
+  min(axis?: number | readonly number[] | null, keepdim = false): Tensor {
+    return red.min(this, axis, keepdim);
+  }
+  var(axis?: number | readonly number[] | null, options?: red.VarOptions): Tensor {
+    return red.variance(this, axis, options);
+  }
+  std(axis?: number | readonly number[] | null, options?: red.VarOptions): Tensor {
+    return red.std(this, axis, options);
+  }
+  logSumExp(axis: number | readonly number[], keepdim = false): Tensor {
+    return red.logSumExp(this, axis, keepdim);
+  }
+  argmax(axis?: number | null, keepdim = false): Tensor {
+    return red.argmax(this, axis, keepdim);
+  }
+  argmin(axis?: number | null, keepdim = false): Tensor {
+    return red.argmin(this, axis, keepdim);
+  }
+  cumsum(axis: number): Tensor {
+    return scan.cumsum(this, axis);
+  }
+
+  // ---- linear algebra, normalisation ---------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    return mm.matmul(this, other);
+  }
+  softmax(axis = -1): Tensor {
+    return sm.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return sm.logSoftmax(this, axis);
+  }
+
+  // ---- indexing ------------------------------------------------------------------------------
+  gather(axis: number, index: Tensor): Tensor {
+    return idx.gather(this, axis, index);
+  }
+  indexSelect(axis: number, index: Tensor): Tensor {
+    return idx.indexSelect(this, axis, index);
+  }
+  take(index: Tensor): Tensor {
+    return idx.take(this, index);
+  }
+  triu(diagonal = 0): Tensor {
+    return tri.triu(this, diagonal);
+  }
+  tril(diagonal = 0): Tensor {
+    return tri.tril(this, diagonal);
+  }
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+    return join.split(this, sizeOrSections, axis);
+  }
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return join.chunk(this, chunks, axis);
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return views.reshape(this, flatArgs(shape));
+  }
+  /** Like `reshape`, but errors instead of copying when the layout does not allow a view. */
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return views.view(this, flatArgs(shape));
+  }
+  permute(...axes: number[] | [readonly number[]]): Tensor {
+    return views.permute(this, flatArgs(axes));
+  }
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return views.transpose(this, axis0, axis1);
+  }
+  /** Transpose of the last two dims (PyTorch's `mT`). */
+  get mT(): Tensor {
+    return views.transpose(this, -2, -1);
+  }
+  slice(axis: number, start?: number | null, end?: number | null, step = 1): Tensor {
+    return views.slice(this, axis, start, end, step);
+  }
+  narrow(axis: number, start: number, length: number): Tensor {
+    return views.narrow(this, axis, start, length);
+  }
+  /** The sub-tensor at `index` along `axis`, with that axis removed (`x[i]` for axis 0). */
+  select(axis: number, index: number): Tensor {
+    return views.select(this, axis, index);
+  }
+  expand(...shape: number[] | [readonly number[]]): Tensor {
+    return views.expand(this, flatArgs(shape));
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return views.expand(this, shape);
+  }
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return views.squeeze(this, axis);
+  }
+  unsqueeze(axis: number): Tensor {
+    return views.unsqueeze(this, axis);
+  }
+  flatten(startAxis = 0, endAxis = -1): Tensor {
+    return views.flatten(this, startAxis, endAxis);
+  }
+  contiguous(): Tensor {
+    return views.contiguous(this);
+  }
+  clone(): Tensor {
+    return views.clone(this);
+  }
+}
+
+function flatArgs(args: number[] | [readonly number[]] | unknown[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as number[])];
+  return args as number[];
+}
+
+function nest(values: TypedArray, shape: Shape): NestedArray {
+  if (shape.length === 0) return values[0];
+  const build = (dim: number, offset: number): NestedArray[] => {
+    const n = shape[dim];
+    const out: NestedArray[] = new Array(n);
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n; i++) out[i] = values[offset + i];
+      return out;
+    }
+    const stride = sizeOf(shape.slice(dim + 1));
+    for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
+    return out;
+  };
+  return build(0, 0);
+}
+
+setTensorClass(Tensor);
