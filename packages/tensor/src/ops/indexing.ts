@@ -5,7 +5,7 @@ import { fmtShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { checkTensor, commonBackend, wrap } from './util.js';
-import { reshape } from './views.js';
+import { reshape, slice } from './views.js';
 
 const GATHER = registerOp('gather', 'index', 'y[i][j][k] = x[i][idx[i][j][k]][k]   (axis 1)');
 const SCATTER_ADD = registerOp(
@@ -68,23 +68,26 @@ export function scatterAddZeros(shape: readonly number[], axis: number, index: T
   commonBackend('scatterAdd', [src, index]);
   const ax = normalizeAxis(axis, shape.length, 'scatterAdd');
   checkGatherShapes('scatterAdd', shape, ax, index, 'output');
+  if (src.rank !== index.rank) {
+    throw new ShapeError(
+      `scatterAdd: src ${fmtShape(src.shape)} must have the same rank as index ${fmtShape(index.shape)}`,
+    );
+  }
+  // Only the part of src the index covers is scattered: trim src so the two shapes agree.
+  let used = src;
   for (let d = 0; d < index.rank; d++) {
     if (index.shape[d] > src.shape[d]) {
       throw new ShapeError(
         `scatterAdd: index ${fmtShape(index.shape)} is larger than src ${fmtShape(src.shape)} at dim ${d}`,
       );
     }
+    if (used.shape[d] !== index.shape[d]) used = slice(used, d, 0, index.shape[d]);
   }
-  const b = src.backend;
-  const handle = b.scatterAdd(
-    shape,
-    src.dtype,
-    ax,
-    index.backendView('scatterAdd'),
-    src.backendView('scatterAdd'),
-  );
-  const out = wrap(b, handle, shape, src.dtype);
-  return emitOp(SCATTER_ADD, [index, src], out, { axis: ax, shape: [...shape] });
+  const b = used.backend;
+  const view = used.backendView('scatterAdd');
+  const handle = b.scatterAdd(shape, used.dtype, ax, index.backendView('scatterAdd'), view);
+  const out = wrap(b, handle, shape, used.dtype);
+  return emitOp(SCATTER_ADD, [index, used], out, { axis: ax, shape: [...shape] });
 }
 
 /** `input` plus `src` scattered along `axis` at `index` (`torch.scatter_add`, out of place). */

@@ -1,0 +1,147 @@
+import { fmtShape, keep, onesLike, type Tensor, tidy } from '@dendrite/tensor';
+import { AutogradError } from './errors.js';
+import { ensureMeta, getMeta } from './meta.js';
+import { setGradEnabled } from './mode.js';
+import type { Node } from './node.js';
+
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so backward can run through it again (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for gradients of gradients (default false). */
+  createGraph?: boolean;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Adds `g` into a leaf's (or retained tensor's) `.grad`, keeping the grad tensor's identity. */
+export function accumulateGrad(t: Tensor, g: Tensor): void {
+  const m = ensureMeta(t);
+  if (!sameShape(g.shape, t.shape)) {
+    throw new AutogradError(
+      `backward: gradient of shape ${fmtShape(g.shape)} for a tensor of shape ${fmtShape(t.shape)}`,
+    );
+  }
+  const grad = g.dtype === t.dtype ? g : g.to(t.dtype);
+  // The grad tensor is an alias: an object of our own even when a rule passed its input through.
+  // It shares the value's gradient bookkeeping, so with createGraph it is part of the new graph.
+  if (m.grad === null || m.grad.isDisposed) {
+    const own = keep(grad.alias());
+    own.meta = grad.meta;
+    m.grad = own;
+  } else {
+    const sum = m.grad.add(grad); // disposed by the backward scope; m.grad keeps its storage
+    m.grad.assign(sum);
+    m.grad.meta = sum.meta;
+  }
+}
+
+/** Orders the nodes reachable from `root` and counts, for each, how many reachable nodes feed it a gradient. */
+function dependencies(root: Node): Map<Node, number> {
+  const deps = new Map<Node, number>([[root, 0]]);
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    for (const edge of node.edges) {
+      if (edge?.kind !== 'node') continue;
+      const next = edge.node;
+      const seen = deps.has(next);
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen) stack.push(next);
+    }
+  }
+  return deps;
+}
+
+/**
+ * Reverse-mode differentiation from `root`: walks the graph in reverse topological order, asks
+ * each node's rule for its inputs' gradients, sums gradients that meet, and accumulates into the
+ * `.grad` of leaves. Frees the graph afterwards unless `retainGraph`.
+ */
+export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  const meta = getMeta(root);
+  if (!meta?.requiresGrad) {
+    throw new AutogradError(
+      `backward: tensor ${fmtShape(root.shape)} does not require grad (mark a leaf with requiresGrad_() before computing with it)`,
+    );
+  }
+  if (gradient === undefined) {
+    if (root.size !== 1) {
+      throw new AutogradError(
+        `backward: a gradient can be created implicitly only for one-element outputs; pass one of shape ${fmtShape(root.shape)}`,
+      );
+    }
+  } else if (!sameShape(gradient.shape, root.shape)) {
+    throw new AutogradError(
+      `backward: gradient shape ${fmtShape(gradient.shape)} does not match the output shape ${fmtShape(root.shape)}`,
+    );
+  }
+  const retain = options.retainGraph ?? false;
+  const prevMode = setGradEnabled(options.createGraph ?? false);
+  try {
+    tidy(() => {
+      const seed = gradient ?? onesLike(root);
+      if (!meta.gradFn) {
+        accumulateGrad(root, seed);
+        return;
+      }
+      runGraph(meta.gradFn, seed, retain);
+    });
+  } finally {
+    setGradEnabled(prevMode);
+  }
+}
+
+function runGraph(rootNode: Node, seed: Tensor, retain: boolean): void {
+  const deps = dependencies(rootNode);
+  const grads = new Map<Node, Tensor>([[rootNode, seed]]);
+  const ready: Node[] = [rootNode];
+  while (ready.length > 0) {
+    const node = ready.pop() as Node;
+    const g = grads.get(node);
+    grads.delete(node);
+    if (node.isReleased) {
+      throw new AutogradError(
+        `backward: trying to backward through the graph a second time (op '${node.op}'): its saved tensors were freed by the first backward(); pass { retainGraph: true } to the first call`,
+      );
+    }
+    if (g !== undefined) {
+      const retained = node.retained?.deref();
+      if (retained && !retained.isDisposed) accumulateGrad(retained, g);
+      const inputGrads = node.rule.backward(g, {
+        attrs: node.attrs,
+        inputs: node.inputs,
+        output: node.output,
+        saved: node.saved ?? [],
+        needs: node.edges.map((e) => e !== null),
+      });
+      if (inputGrads.length !== node.edges.length) {
+        throw new AutogradError(
+          `autograd: the rule for '${node.op}' returned ${inputGrads.length} gradients for ${node.edges.length} inputs`,
+        );
+      }
+      node.edges.forEach((edge, i) => {
+        const gi = inputGrads[i];
+        if (edge === null || gi === null || gi === undefined) return;
+        if (!sameShape(gi.shape, node.inputs[i].shape)) {
+          throw new AutogradError(
+            `autograd: the rule for '${node.op}' returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(node.inputs[i].shape)}`,
+          );
+        }
+        if (edge.kind === 'leaf') accumulateGrad(edge.tensor, gi);
+        else {
+          const prev = grads.get(edge.node);
+          grads.set(edge.node, prev === undefined ? gi : prev.add(gi));
+        }
+      });
+    }
+    for (const edge of node.edges) {
+      if (edge?.kind !== 'node') continue;
+      const left = (deps.get(edge.node) ?? 1) - 1;
+      deps.set(edge.node, left);
+      if (left === 0) ready.push(edge.node);
+    }
+    if (!retain) node.release();
+  }
+}

@@ -1,0 +1,4 @@
+import { DendriteError } from '@dendrite/tensor';
+
+/** Misuse of the gradient machinery: backward on a tensor without a graph, a freed graph, etc. */
+export class AutogradError extends DendriteError {}

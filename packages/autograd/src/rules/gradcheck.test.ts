@@ -1,0 +1,241 @@
+import '../index.js';
+import {
+  concat,
+  cpuBackend,
+  gather,
+  indexAddZeros,
+  indexSelect,
+  listOps,
+  registerBackend,
+  scatterAddZeros,
+  type Tensor,
+  where,
+} from '@dendrite/tensor';
+import { describe, expect, it } from 'vitest';
+import { gradcheck } from '../gradcheck.js';
+import { awayFromZero, ints, uniform } from '../test/helpers.js';
+import { isDifferentiable } from './registry.js';
+
+interface Case {
+  name: string;
+  inputs: () => Tensor[];
+  f: (...xs: Tensor[]) => Tensor;
+}
+
+const otherCpu = registerBackend({ ...cpuBackend, name: 'cpu-copy' });
+
+// Fixed weights used inside case functions (f runs many times during a check: no fresh randomness in it).
+const w2 = uniform([2]);
+const w4 = uniform([4]);
+const w6 = uniform([6]);
+
+/**
+ * Gradient-check cases by op. Each differentiable op of the tensor core must appear here: the
+ * completeness test below fails otherwise. Shapes include broadcasting; inputs avoid kinks.
+ */
+const CASES: Record<string, Case[]> = {
+  neg: [{ name: 'matrix', inputs: () => [uniform([3, 4])], f: (x) => x.neg() }],
+  abs: [{ name: 'away from 0', inputs: () => [awayFromZero([3, 4])], f: (x) => x.abs() }],
+  sign: [{ name: 'zero gradient', inputs: () => [awayFromZero([5])], f: (x) => x.sign().mul(x) }],
+  exp: [{ name: 'matrix', inputs: () => [uniform([2, 3])], f: (x) => x.exp() }],
+  log: [{ name: 'positive', inputs: () => [uniform([2, 3], 0.5, 2)], f: (x) => x.log() }],
+  sqrt: [{ name: 'positive', inputs: () => [uniform([2, 3], 0.5, 2)], f: (x) => x.sqrt() }],
+  rsqrt: [{ name: 'positive', inputs: () => [uniform([2, 3], 0.5, 2)], f: (x) => x.rsqrt() }],
+  tanh: [{ name: 'matrix', inputs: () => [uniform([3, 3], -2, 2)], f: (x) => x.tanh() }],
+  sigmoid: [{ name: 'matrix', inputs: () => [uniform([3, 3], -3, 3)], f: (x) => x.sigmoid() }],
+  relu: [{ name: 'away from 0', inputs: () => [awayFromZero([4, 3])], f: (x) => x.relu() }],
+  gelu: [{ name: 'exact erf form', inputs: () => [uniform([4, 3], -3, 3)], f: (x) => x.gelu() }],
+  gelu_tanh: [
+    {
+      name: 'tanh approximation',
+      inputs: () => [uniform([4, 3], -3, 3)],
+      f: (x) => x.gelu({ approximate: 'tanh' }),
+    },
+  ],
+  sin: [{ name: 'vector', inputs: () => [uniform([6], -3, 3)], f: (x) => x.sin() }],
+  cos: [{ name: 'vector', inputs: () => [uniform([6], -3, 3)], f: (x) => x.cos() }],
+  erf: [{ name: 'vector', inputs: () => [uniform([6], -2, 2)], f: (x) => x.erf() }],
+  add: [
+    { name: 'same shape', inputs: () => [uniform([2, 3]), uniform([2, 3])], f: (a, b) => a.add(b) },
+    { name: 'broadcast row', inputs: () => [uniform([4, 3]), uniform([3])], f: (a, b) => a.add(b) },
+    { name: 'broadcast both', inputs: () => [uniform([2, 1, 3]), uniform([4, 1])], f: (a, b) => a.add(b) },
+    { name: 'scalar', inputs: () => [uniform([3])], f: (a) => a.add(2) },
+  ],
+  sub: [
+    { name: 'broadcast column', inputs: () => [uniform([3, 4]), uniform([3, 1])], f: (a, b) => a.sub(b) },
+    { name: 'scalar minus tensor', inputs: () => [uniform([3])], f: (a) => a.neg().add(1).sub(a) },
+  ],
+  mul: [
+    { name: 'broadcast', inputs: () => [uniform([2, 3, 4]), uniform([3, 1])], f: (a, b) => a.mul(b) },
+    { name: 'self', inputs: () => [uniform([3])], f: (a) => a.mul(a) },
+  ],
+  div: [
+    { name: 'broadcast', inputs: () => [uniform([3, 4]), uniform([4], 0.5, 2)], f: (a, b) => a.div(b) },
+    { name: 'reciprocal', inputs: () => [uniform([3], 0.5, 2)], f: (a) => a.pow(-1).div(a) },
+  ],
+  pow: [
+    {
+      name: 'tensor exponent',
+      inputs: () => [uniform([3, 2], 0.5, 2), uniform([2], -1, 2)],
+      f: (a, b) => a.pow(b),
+    },
+    { name: 'square', inputs: () => [uniform([4], -2, 2)], f: (a) => a.pow(2) },
+  ],
+  maximum: [
+    {
+      name: 'no ties',
+      inputs: () => [uniform([3, 4], 0.5, 1), uniform([4], -1, 0.4)],
+      f: (a, b) => a.maximum(b.mul(b.gt(-0.5).to('float64').mul(3))),
+    },
+    { name: 'with a scalar', inputs: () => [awayFromZero([6])], f: (a) => a.maximum(0) },
+  ],
+  minimum: [
+    {
+      name: 'disjoint ranges',
+      inputs: () => [uniform([3, 4], 0.5, 1), uniform([3, 1], -1, 0.4)],
+      f: (a, b) => a.minimum(b),
+    },
+  ],
+  where: [
+    {
+      name: 'broadcast branches',
+      inputs: () => [uniform([3, 4]), uniform([4])],
+      f: (a, b) => where(a.gt(0), a.mul(2), b),
+    },
+  ],
+  sum: [
+    { name: 'all', inputs: () => [uniform([2, 3, 4])], f: (x) => x.sum() },
+    { name: 'axes keepdim', inputs: () => [uniform([2, 3, 4])], f: (x) => x.sum([0, 2], true) },
+    { name: 'last axis', inputs: () => [uniform([2, 3, 4])], f: (x) => x.sum(-1) },
+  ],
+  max: [
+    { name: 'over an axis', inputs: () => [uniform([3, 5])], f: (x) => x.max(1) },
+    { name: 'all', inputs: () => [uniform([2, 3])], f: (x) => x.max() },
+  ],
+  min: [{ name: 'keepdim', inputs: () => [uniform([3, 5])], f: (x) => x.min(0, true) }],
+  cumsum: [{ name: 'middle axis', inputs: () => [uniform([2, 4, 3])], f: (x) => x.cumsum(1) }],
+  reshape: [{ name: 'split dims', inputs: () => [uniform([2, 6])], f: (x) => x.reshape(3, 2, 2).mul(w2) }],
+  permute: [
+    { name: '3-d', inputs: () => [uniform([2, 3, 4])], f: (x) => x.permute(2, 0, 1).mul(w2.reshape(2, 1)) },
+  ],
+  slice: [
+    { name: 'step 2', inputs: () => [uniform([7, 3])], f: (x) => x.slice(0, 1, 6, 2) },
+    { name: 'negative bounds', inputs: () => [uniform([3, 5])], f: (x) => x.slice(1, -3, -1) },
+  ],
+  expand: [{ name: 'broadcast view', inputs: () => [uniform([3, 1])], f: (x) => x.expand(2, 3, 4).mul(w4) }],
+  contiguous: [
+    { name: 'of a transpose', inputs: () => [uniform([3, 4])], f: (x) => x.transpose().contiguous() },
+  ],
+  clone: [{ name: 'copy', inputs: () => [uniform([3])], f: (x) => x.clone().mul(x) }],
+  cast: [
+    { name: 'float64 → float32 → float64', inputs: () => [uniform([4])], f: (x) => x.mul(x).to('float64') },
+  ],
+  toBackend: [
+    { name: 'cpu → cpu-copy', inputs: () => [uniform([3])], f: (x) => x.to(otherCpu).exp().to(cpuBackend) },
+  ],
+  matmul: [
+    { name: '2-d', inputs: () => [uniform([3, 4]), uniform([4, 2])], f: (a, b) => a.matmul(b) },
+    {
+      name: 'transposed operand',
+      inputs: () => [uniform([4, 3]), uniform([2, 4])],
+      f: (a, b) => a.mT.matmul(b.mT),
+    },
+    {
+      name: 'batched broadcast',
+      inputs: () => [uniform([2, 1, 3, 4]), uniform([3, 4, 2])],
+      f: (a, b) => a.matmul(b),
+    },
+    { name: 'vector · matrix', inputs: () => [uniform([4]), uniform([4, 3])], f: (a, b) => a.matmul(b) },
+    { name: 'dot', inputs: () => [uniform([5]), uniform([5])], f: (a, b) => a.matmul(b) },
+  ],
+  softmax: [
+    { name: 'last axis', inputs: () => [uniform([3, 5], -2, 2)], f: (x) => x.softmax(-1) },
+    { name: 'first axis', inputs: () => [uniform([3, 5], -2, 2)], f: (x) => x.softmax(0) },
+  ],
+  logSoftmax: [{ name: 'last axis', inputs: () => [uniform([3, 5], -2, 2)], f: (x) => x.logSoftmax(-1) }],
+  gather: [
+    {
+      name: 'along axis 1 with repeats',
+      inputs: () => [uniform([3, 4])],
+      f: (x) => gather(x, 1, ints([0, 3, 3, 1, 2, 2], [3, 2])),
+    },
+  ],
+  scatterAdd: [
+    {
+      name: 'with collisions',
+      inputs: () => [uniform([2, 3])],
+      f: (src) => scatterAddZeros([2, 4], 1, ints([0, 0, 3, 1, 2, 1], [2, 3]), src),
+    },
+  ],
+  indexSelect: [
+    {
+      name: 'embedding rows, repeated',
+      inputs: () => [uniform([5, 3])],
+      f: (w) => indexSelect(w, 0, ints([4, 0, 4, 2])),
+    },
+    { name: 'middle axis', inputs: () => [uniform([2, 4, 3])], f: (w) => indexSelect(w, 1, ints([3, 1])) },
+  ],
+  indexAdd: [
+    {
+      name: 'collisions',
+      inputs: () => [uniform([3, 2])],
+      f: (src) => indexAddZeros([4, 2], 0, ints([1, 1, 3]), src),
+    },
+  ],
+  concat: [
+    {
+      name: 'three pieces on axis 1',
+      inputs: () => [uniform([2, 1]), uniform([2, 3]), uniform([2, 2])],
+      f: (a, b, c) => concat([a, b, c], 1),
+    },
+  ],
+};
+
+describe('float64 gradient checks of every differentiable op', () => {
+  it('every differentiable op of the tensor core has at least one gradcheck case', () => {
+    const differentiable = listOps()
+      .map((op) => op.name)
+      .filter((name) => isDifferentiable(name) === true);
+    const missing = differentiable.filter((name) => !(CASES[name]?.length > 0));
+    expect(missing).toEqual([]);
+  });
+
+  for (const [op, cases] of Object.entries(CASES)) {
+    for (const c of cases) {
+      it(`${op}: ${c.name}`, () => {
+        const result = gradcheck(c.f, c.inputs());
+        expect(result.ok, result.report).toBe(true);
+        expect(result.worst).not.toBeNull();
+      });
+    }
+  }
+});
+
+describe('composite ops differentiate through their primitives', () => {
+  const composites: Case[] = [
+    { name: 'mean', inputs: () => [uniform([3, 4])], f: (x) => x.mean(1) },
+    { name: 'var', inputs: () => [uniform([3, 4])], f: (x) => x.var(1) },
+    { name: 'std', inputs: () => [uniform([3, 4])], f: (x) => x.std(0, { correction: 0 }) },
+    { name: 'logSumExp', inputs: () => [uniform([3, 4])], f: (x) => x.logSumExp(-1) },
+    { name: 'clamp', inputs: () => [uniform([8], -2, 2)], f: (x) => x.clamp(-0.95, 0.95) },
+    { name: 'square', inputs: () => [uniform([4])], f: (x) => x.square() },
+    { name: 'triu', inputs: () => [uniform([2, 3, 3])], f: (x) => x.triu(1) },
+    { name: 'tril', inputs: () => [uniform([3, 4])], f: (x) => x.tril() },
+    { name: 'maskedFill', inputs: () => [uniform([3, 3])], f: (x) => x.maskedFill(x.gt(0.5), -1) },
+    {
+      name: 'stack',
+      inputs: () => [uniform([2, 3]), uniform([2, 3])],
+      f: (a, b) => a.unsqueeze(0).add(b.unsqueeze(0)),
+    },
+    { name: 'chunk', inputs: () => [uniform([5, 2])], f: (x) => x.chunk(2, 0)[1].mul(2) },
+    { name: 'select', inputs: () => [uniform([3, 4])], f: (x) => x.select(1, 2) },
+    { name: 'flatten', inputs: () => [uniform([2, 3, 2])], f: (x) => x.flatten(1).mul(w6) },
+    { name: 'take', inputs: () => [uniform([3, 4])], f: (x) => x.take(ints([0, 11, 5, 5], [2, 2])) },
+  ];
+  for (const c of composites) {
+    it(c.name, () => {
+      const result = gradcheck(c.f, c.inputs());
+      expect(result.ok, result.report).toBe(true);
+    });
+  }
+});

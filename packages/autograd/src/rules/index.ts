@@ -1,0 +1,18 @@
+// Importing this module registers every gradient rule.
+import './elementwise.js';
+import './reduce.js';
+import './views.js';
+import './linalg.js';
+import './indexing.js';
+import './join.js';
+import './cast.js';
+
+export { sumToShape } from './broadcast.js';
+export type { GradContext, GradRule } from './registry.js';
+export {
+  defineGrad,
+  gradRule,
+  isDifferentiable,
+  markNotDifferentiable,
+  notDifferentiableReason,
+} from './registry.js';

@@ -1,0 +1,33 @@
+import { matmul, type Tensor } from '@dendrite/tensor';
+import { sumToShape } from './broadcast.js';
+import { defineGrad } from './registry.js';
+
+// C = A·B:  dL/dA = dL/dC · Bᵀ,  dL/dB = Aᵀ · dL/dC  (summed over broadcast batch dims)
+defineGrad('matmul', {
+  save: (e) => [e.inputs[0], e.inputs[1]],
+  backward: (g, ctx) => {
+    const [a, b] = ctx.saved as [Tensor, Tensor];
+    return [
+      ctx.needs[0] ? sumToShape(matmul(g, b.mT), a.shape) : null,
+      ctx.needs[1] ? sumToShape(matmul(a.mT, g), b.shape) : null,
+    ];
+  },
+});
+
+// y = softmax(x):  dL/dx = y ⊙ (dL/dy − Σⱼ dL/dyⱼ·yⱼ)
+defineGrad('softmax', {
+  save: (e) => [e.output],
+  backward: (g, { saved: [y], attrs }) => {
+    const axis = attrs.axis as number;
+    return [y.mul(g.sub(g.mul(y).sum(axis, true)))];
+  },
+});
+
+// y = log softmax(x):  dL/dx = dL/dy − softmax(x) · Σⱼ dL/dyⱼ,  softmax(x) = eʸ
+defineGrad('logSoftmax', {
+  save: (e) => [e.output],
+  backward: (g, { saved: [y], attrs }) => {
+    const axis = attrs.axis as number;
+    return [g.sub(y.exp().mul(g.sum(axis, true)))];
+  },
+});
