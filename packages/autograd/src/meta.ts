@@ -26,5 +26,5 @@ export function ensureMeta(t: Tensor): GradMeta {
 
 export function requiresGrad(t: Tensor): boolean {
   const m = t.meta as GradMeta | undefined;
-  return m?.requiresGrad;
+  return m?.requiresGrad === true;
 }

@@ -136,38 +136,48 @@ export function scalar(value: number, options: CreateOptions = {}): Tensor {
   return tensor(value, options);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  const backend = backendFor(options, 'full');
-  const s = checkShape(shape, 'full');
-  const dtype = dtypeFor(options, backend, 'full');
-  if (typeof value !== 'number') throw new DTypeError(`full: value must be a number, got ${typeof value}`);
-  checkValue(value, dtype, 'full', 'value');
+/** `full` under the name of the op the user called, so messages name it. */
+function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  const backend = backendFor(options, op);
+  const s = checkShape(shape, op);
+  const dtype = dtypeFor(options, backend, op);
+  if (typeof value !== 'number') throw new DTypeError(`${op}: value must be a number, got ${typeof value}`);
+  checkValue(value, dtype, op, 'value');
   return Tensor.fromHandle(backend, backend.fill(sizeOf(s), castScalar(value, dtype), dtype), s, dtype);
 }
 
-export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, options);
 }
 
+/** A tensor of `shape` filled with 0. */
+export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
+  return filled('zeros', shape, 0, options);
+}
+
+/** A tensor of `shape` filled with 1. */
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 function likeOptions(t: Tensor, options: CreateOptions): CreateOptions {
   return { dtype: options.dtype ?? t.dtype, backend: options.backend ?? t.backend };
 }
 
+/** Zeros with the shape (and, unless given, dtype and backend) of `t`. */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, likeOptions(t, options));
+  return filled('zerosLike', t.shape, 0, likeOptions(t, options));
 }
 
+/** Ones with the shape (and, unless given, dtype and backend) of `t`. */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, likeOptions(t, options));
+  return filled('onesLike', t.shape, 1, likeOptions(t, options));
 }
 
+/** `value` everywhere, with the shape (and, unless given, dtype and backend) of `t`. */
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
-  return full(t.shape, value, likeOptions(t, options));
+  return filled('fullLike', t.shape, value, likeOptions(t, options));
 }
 
 /**
@@ -265,7 +275,7 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   const dtype = dtypeFor(options, backend, 'randint', 'int32');
   const g = options.generator ?? getDefaultGenerator();
   const values = allocArray(dtype, sizeOf(s));
-  for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
+  for (let i = 0; i < values.length; i++) values[i] = castScalar(g.nextInt(low, high), dtype);
   return fromValues(values, s, dtype, backend);
 }
 

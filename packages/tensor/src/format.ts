@@ -18,12 +18,15 @@ function formatNumber(v: number, dtype: DType, decimals: number): string {
 export function formatTensor(values: TypedArray, shape: Shape, dtype: DType): string {
   const summarise = values.length > THRESHOLD;
   let maxAbs = 0;
+  let minAbs = Number.POSITIVE_INFINITY; // smallest nonzero finite magnitude
   for (let i = 0; i < values.length; i++) {
     const a = Math.abs(values[i]);
-    if (Number.isFinite(a) && a > maxAbs) maxAbs = a;
+    if (!Number.isFinite(a) || a === 0) continue;
+    if (a > maxAbs) maxAbs = a;
+    if (a < minAbs) minAbs = a;
   }
-  const scientific =
-    dtype !== 'int32' && dtype !== 'bool' && (maxAbs >= 1e8 || (maxAbs > 0 && maxAbs < 1e-4));
+  // As PyTorch: scientific when a value is huge, or when a nonzero value would print as 0.0000.
+  const scientific = dtype !== 'int32' && dtype !== 'bool' && (maxAbs >= 1e8 || minAbs < 1e-4);
   const fmt = (v: number) =>
     scientific && Number.isFinite(v) ? v.toExponential(4) : formatNumber(v, dtype, 4);
   let width = 0;

@@ -104,8 +104,10 @@ export class Generator {
     return low + (x % range);
   }
 
+  /** The whole state, as plain JSON-able data (`setState` takes it back). */
   getState(): GeneratorState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spare };
+    // The xor-shift updates leave signed int32 words: report them unsigned, as setState expects.
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spare };
   }
 
   setState(state: GeneratorState): this {

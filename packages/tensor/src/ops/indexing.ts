@@ -1,6 +1,6 @@
 import { emitOp, registerOp } from '../dispatch.js';
-import { allocArray, type DType } from '../dtype.js';
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { allocArray, assertDType, type DType } from '../dtype.js';
+import { DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
 import { fmtShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
@@ -141,11 +141,21 @@ export function indexAdd(input: Tensor, axis: number, index: Tensor, src: Tensor
   return add(input, indexAddZeros(input.shape, axis, index, src));
 }
 
+/** Runs `fn`; an out-of-range `IndexError` from the kernel underneath is re-labelled with the op the user called. */
+function asOp<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof IndexError) throw new IndexError(err.message.replace(/^\w+:/, `${op}:`));
+    throw err;
+  }
+}
+
 /** Elements of the flattened `x` at `index` (any shape); output has the index's shape (`torch.take`). */
 export function take(x: Tensor, index: Tensor): Tensor {
   checkTensor(x, 'take', 'input');
   checkIndex('take', index);
-  return reshape(indexSelect(reshape(x, [-1]), 0, reshape(index, [-1])), index.shape);
+  return asOp('take', () => reshape(indexSelect(reshape(x, [-1]), 0, reshape(index, [-1])), index.shape));
 }
 
 /** Rows of `weight` `[numEmbeddings, dim]` for int32 `ids` of any shape → `[...ids.shape, dim]`. */
@@ -155,7 +165,7 @@ export function embedding(ids: Tensor, weight: Tensor): Tensor {
   if (ids.dtype !== 'int32') throw new DTypeError(`embedding: ids must be int32, got ${ids.dtype}`);
   if (weight.rank !== 2)
     throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, dim], got ${fmtShape(weight.shape)}`);
-  const rows = indexSelect(weight, 0, reshape(ids, [-1]));
+  const rows = asOp('embedding', () => indexSelect(weight, 0, reshape(ids, [-1])));
   return reshape(rows, [...ids.shape, weight.shape[1]]);
 }
 
@@ -166,9 +176,10 @@ export function oneHot(ids: Tensor, numClasses: number, dtype: DType = 'float32'
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new ValueError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   }
+  assertDType(dtype, 'oneHot');
   const b = ids.backend;
   const eye = allocArray(dtype, numClasses * numClasses);
   for (let i = 0; i < numClasses; i++) eye[i * numClasses + i] = 1;
   const table = wrap(b, b.upload(eye, dtype), [numClasses, numClasses], dtype);
-  return embedding(ids, table);
+  return asOp('oneHot', () => embedding(ids, table));
 }

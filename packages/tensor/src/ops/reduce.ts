@@ -5,7 +5,7 @@ import { ShapeError, ValueError } from '../errors.js';
 import { fmtShape, normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
-import { div, exp, log, mul, sqrt, sub } from './elementwise.js';
+import { abs, div, exp, log, lt, mul, sqrt, sub, where } from './elementwise.js';
 import { checkTensor, ensureDType, wrap } from './util.js';
 
 const SUM = registerOp('sum', 'reduce', 'y = Σᵢ xᵢ');
@@ -100,7 +100,10 @@ export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
 export function logSumExp(x: Tensor, axis: number | readonly number[], keepdim = false): Tensor {
   checkTensor(x, 'logSumExp', 'input');
   const f = ensureDType(x, toFloat(x.dtype));
-  const m = max(f, axis, true);
+  const rawMax = max(f, axis, true);
+  // An infinite max (a slice of -inf, or any +inf) would give inf − inf = NaN: shift by 0 there
+  // instead, so all -inf gives -inf and a +inf gives +inf (as torch.logsumexp).
+  const m = where(lt(abs(rawMax), Number.POSITIVE_INFINITY), rawMax, 0);
   // m carries no gradient information of its own: the result's gradient is softmax(x) either way.
   const shifted = log(sum(exp(sub(f, m)), axis, true));
   const out = shifted.add(m);

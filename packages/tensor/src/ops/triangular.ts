@@ -2,7 +2,7 @@ import { ShapeError } from '../errors.js';
 import { checkInt, fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
-import { checkTensor, wrap } from './util.js';
+import { checkTensor, scalarTensor, wrap } from './util.js';
 
 /** A bool `[m, n]` mask: true where `keep(col − row)`. */
 function triangleMask(x: Tensor, keep: (offset: number) => boolean): Tensor {
@@ -11,6 +11,11 @@ function triangleMask(x: Tensor, keep: (offset: number) => boolean): Tensor {
   const values = new Uint8Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) values[i * n + j] = keep(j - i) ? 1 : 0;
   return wrap(x.backend, x.backend.upload(values, 'bool'), [m, n], 'bool');
+}
+
+/** A 0-d zero of x's own dtype, so the result keeps it (a bool mask stays bool). */
+function zeroLike(x: Tensor): Tensor {
+  return scalarTensor(0, x.dtype, x.backend);
 }
 
 function check(op: string, x: Tensor, diagonal: number): void {
@@ -25,7 +30,7 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
   return where(
     triangleMask(x, (d) => d >= diagonal),
     x,
-    0,
+    zeroLike(x),
   );
 }
 
@@ -35,6 +40,6 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
   return where(
     triangleMask(x, (d) => d <= diagonal),
     x,
-    0,
+    zeroLike(x),
   );
 }

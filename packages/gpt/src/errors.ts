@@ -1,0 +1,4 @@
+import { DendriteError } from '@dendrite/tensor';
+
+/** A GPT config that cannot build a model: the message names the field. */
+export class ConfigError extends DendriteError {}

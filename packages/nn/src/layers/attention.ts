@@ -1,0 +1,146 @@
+import { type Backend, concat, keep, ShapeError, type Tensor, tensor, ValueError } from '@dendrite/tensor';
+import { checkPositiveInt, Module } from '../module.js';
+import { Dropout } from './dropout.js';
+import { Linear } from './linear.js';
+import type { LayerOptions } from './options.js';
+
+export interface AttentionOptions extends LayerOptions {
+  /** Number of attention heads; must divide nEmbd. */
+  nHead: number;
+  /** Learn biases in the projections (default true). */
+  bias?: boolean;
+  /** Dropout on the attention weights and on the output (default 0). */
+  dropout?: number;
+}
+
+/**
+ * Keys and values of the positions seen so far, per layer, so generation feeds only the new
+ * token instead of re-running the whole context.
+ */
+export class KVCache {
+  k: Tensor | null = null;
+  v: Tensor | null = null;
+
+  /** Number of cached positions. */
+  get length(): number {
+    return this.k ? this.k.shape[2] : 0;
+  }
+
+  /** Stores the keys and values of all positions so far (freeing the previous ones). */
+  update(k: Tensor, v: Tensor): void {
+    const nextK = keep(k.contiguous());
+    const nextV = keep(v.contiguous());
+    if (this.k !== nextK) this.k?.dispose();
+    if (this.v !== nextV) this.v?.dispose();
+    this.k = nextK;
+    this.v = nextV;
+  }
+
+  /** Frees the cached tensors. */
+  clear(): void {
+    this.k?.dispose();
+    this.v?.dispose();
+    this.k = null;
+    this.v = null;
+  }
+}
+
+const masks = new WeakMap<Backend, Map<string, Tensor>>();
+
+/** A bool `[tq, tk]` mask, true where query i (at position past + i) would see a later key j > past + i. Cached. */
+function causalMask(tq: number, tk: number, past: number, like: Tensor): Tensor {
+  let byShape = masks.get(like.backend);
+  if (!byShape) {
+    byShape = new Map();
+    masks.set(like.backend, byShape);
+  }
+  const key = `${tq}x${tk}+${past}`;
+  let mask = byShape.get(key);
+  if (!mask || mask.isDisposed) {
+    const values = new Uint8Array(tq * tk);
+    for (let i = 0; i < tq; i++) for (let j = past + i + 1; j < tk; j++) values[i * tk + j] = 1;
+    mask = keep(tensor(values, { shape: [tq, tk], dtype: 'bool', backend: like.backend }));
+    byShape.set(key, mask);
+  }
+  return mask;
+}
+
+/**
+ * Multi-head causal self-attention. Each position asks (query) every earlier position (keys) how
+ * relevant it is, and takes a weighted mix of their values:
+ * att = softmax(Q·Kᵀ/√d + causal mask), y = att·V, heads concatenated and projected.
+ * Names follow nanoGPT: `c_attn` makes Q, K, V in one matmul; `c_proj` projects the output.
+ */
+export class CausalSelfAttention extends Module {
+  readonly c_attn: Linear;
+  readonly c_proj: Linear;
+  readonly attn_dropout: Dropout;
+  readonly resid_dropout: Dropout;
+  readonly nHead: number;
+  readonly nEmbd: number;
+
+  constructor(nEmbd: number, options: AttentionOptions) {
+    super();
+    checkPositiveInt(nEmbd, 'nEmbd', 'CausalSelfAttention');
+    checkPositiveInt(options?.nHead, 'nHead', 'CausalSelfAttention');
+    if (nEmbd % options.nHead !== 0) {
+      throw new ValueError(`CausalSelfAttention: nEmbd ${nEmbd} is not divisible by nHead ${options.nHead}`);
+    }
+    this.nEmbd = nEmbd;
+    this.nHead = options.nHead;
+    this.c_attn = new Linear(nEmbd, 3 * nEmbd, options);
+    this.c_proj = new Linear(nEmbd, nEmbd, options);
+    const p = options.dropout ?? 0;
+    this.attn_dropout = new Dropout(p, { generator: options.generator });
+    this.resid_dropout = new Dropout(p, { generator: options.generator });
+  }
+
+  /**
+   * `x` is `[batch, time, nEmbd]` (or `[time, nEmbd]` for one sequence). With a `cache`, `x` holds
+   * only the new positions; their keys and values are appended and attention spans all of them.
+   */
+  forward(x: Tensor, cache?: KVCache): Tensor {
+    const single = x.rank === 2;
+    const input = single ? x.unsqueeze(0) : x;
+    if (input.rank !== 3 || input.shape[2] !== this.nEmbd) {
+      throw new ShapeError(
+        `CausalSelfAttention: input must be [batch, time, ${this.nEmbd}], got [${x.shape.join(',')}]`,
+      );
+    }
+    const [B, T, C] = input.shape;
+    const hs = C / this.nHead;
+    const heads = (t: Tensor) => t.reshape(B, T, this.nHead, hs).transpose(1, 2); // [B, nh, T, hs]
+    const [q, kNew, vNew] = this.c_attn.forward(input).split(C, 2).map(heads);
+    let k = kNew;
+    let v = vNew;
+    let past = 0;
+    if (cache) {
+      past = cache.length;
+      if (cache.k && cache.v) {
+        k = concat([cache.k, kNew], 2);
+        v = concat([cache.v, vNew], 2);
+      }
+      cache.update(k, v);
+    }
+    const y = attend(q, k, v, past, this.attn_dropout);
+    const merged = y.transpose(1, 2).reshape(B, T, C);
+    const out = this.resid_dropout.forward(this.c_proj.forward(merged));
+    return single ? out.squeeze(0) : out;
+  }
+
+  override extraRepr(): string {
+    return `nEmbd=${this.nEmbd}, nHead=${this.nHead}`;
+  }
+}
+
+/** softmax(Q·Kᵀ/√d masked causally)·V for `[B, nh, Tq, d]` queries and `[B, nh, Tk, d]` keys/values. */
+function attend(q: Tensor, k: Tensor, v: Tensor, past: number, dropout: Dropout): Tensor {
+  const d = q.shape[3];
+  const tq = q.shape[2];
+  const tk = k.shape[2];
+  let scores = q.matmul(k.mT).mul(1 / Math.sqrt(d));
+  // Only a multi-position query can see keys after itself (one new token sees the whole cache).
+  if (tq > 1) scores = scores.maskedFill(causalMask(tq, tk, past, q), Number.NEGATIVE_INFINITY);
+  const att = dropout.forward(scores.softmax(-1));
+  return att.matmul(v);
+}

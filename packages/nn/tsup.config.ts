@@ -1,0 +1,3 @@
+import { libraryPreset } from '@dendrite/config/tsup';
+
+export default libraryPreset({ entry: { index: 'src/index.ts', node: 'src/node.ts' } });

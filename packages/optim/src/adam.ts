@@ -1,0 +1,141 @@
+import type { Tensor } from '@dendrite/tensor';
+import { ValueError } from '@dendrite/tensor';
+import { type BaseOptions, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkBoolean, checkNumber, checkStateKeys, checkUnitInterval } from './validate.js';
+
+/** Options of {@link Adam} and {@link AdamW} (PyTorch's names, camelCased). */
+export interface AdamOptions extends BaseOptions {
+  /** Learning rate η (default 1e-3). */
+  lr: number;
+  /** Decay rates (β₁, β₂) of the first and second moment averages (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** ε added to the denominator for numerical stability (default 1e-8). */
+  eps: number;
+  /** Weight decay λ: L2 penalty in the gradient for Adam (default 0), decoupled for AdamW (default 1e-2). */
+  weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad, default false). */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+}
+
+/** Per-parameter state of Adam/AdamW: the step count t and the moment averages m, v (and max v). */
+export interface AdamState {
+  [key: string]: Tensor | number | undefined;
+  step: number;
+  expAvg: Tensor;
+  expAvgSq: Tensor;
+  maxExpAvgSq?: Tensor;
+}
+
+const ADAM_DEFAULTS: AdamOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+  maximize: false,
+};
+
+/** Adam and AdamW: one update rule, two ways to apply weight decay. */
+abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
+  /** true: decay the weights directly (AdamW); false: add λθ to the gradient (Adam's L2). */
+  protected abstract readonly decoupled: boolean;
+
+  protected override checkOptions(o: AdamOptions, group?: number): void {
+    checkNumber(this.name, 'lr', o.lr, { group });
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+      throw new ValueError(`${this.name}: betas must be a pair [β₁, β₂], got ${String(o.betas)}`);
+    }
+    checkUnitInterval(this.name, 'betas[0]', o.betas[0], group);
+    checkUnitInterval(this.name, 'betas[1]', o.betas[1], group);
+    checkNumber(this.name, 'eps', o.eps, { exclusive: true, group });
+    checkNumber(this.name, 'weightDecay', o.weightDecay, { group });
+    checkBoolean(this.name, 'amsgrad', o.amsgrad, group);
+    checkBoolean(this.name, 'maximize', o.maximize, group);
+  }
+
+  protected override checkState(entry: Record<string, unknown>, where: string): void {
+    checkStateKeys(where, entry, {
+      numbers: ['step'],
+      tensors: ['expAvg', 'expAvgSq'],
+      optional: ['maxExpAvgSq'],
+    });
+  }
+
+  protected override updateGroup(group: ParamGroup<AdamOptions>): void {
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+    const [beta1, beta2] = betas;
+    for (const p of group.params) {
+      const grad = p.grad;
+      if (grad === null) continue;
+      let g = maximize ? grad.neg() : grad; // g ← −g when maximizing
+      if (weightDecay !== 0) {
+        if (this.decoupled)
+          p.assign(p.mul(1 - lr * weightDecay)); // θ ← θ·(1 − ηλ)  (AdamW)
+        else g = g.add(p.mul(weightDecay)); // g ← g + λθ  (Adam: L2 in the gradient)
+      }
+      let s = this.state.get(p);
+      if (s === undefined) {
+        s = { step: 0, expAvg: this.zerosState(p), expAvgSq: this.zerosState(p) };
+        this.state.set(p, s);
+      }
+      if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = this.zerosState(p);
+      const t = s.step + 1;
+      s.step = t; // t ← t + 1
+      const m = s.expAvg.assign(s.expAvg.mul(beta1).add(g.mul(1 - beta1))); // m ← β₁m + (1−β₁)g
+      const v = s.expAvgSq.assign(s.expAvgSq.mul(beta2).add(g.square().mul(1 - beta2))); // v ← β₂v + (1−β₂)g²
+      let vHat = v;
+      if (amsgrad) {
+        const vMax = s.maxExpAvgSq as Tensor;
+        vHat = vMax.assign(vMax.maximum(v)); // v̂ ← max(v̂, v)
+      }
+      const stepSize = lr / (1 - beta1 ** t); // η / (1 − β₁ᵗ)
+      const denom = vHat
+        .sqrt()
+        .div(Math.sqrt(1 - beta2 ** t))
+        .add(eps); // √v / √(1 − β₂ᵗ) + ε
+      p.assign(p.sub(m.div(denom).mul(stepSize))); // θ ← θ − η/(1 − β₁ᵗ) · m / denom
+    }
+  }
+}
+
+/**
+ * Adam (Kingma & Ba), PyTorch's `torch.optim.Adam`: moving averages of the gradient (m) and of
+ * its square (v), bias-corrected, give every weight its own step size. `weightDecay` adds λθ to
+ * the gradient (L2), which Adam then rescales — use {@link AdamW} for decoupled decay.
+ *
+ * ```text
+ * g ← g + λθ;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+ * θ ← θ − η/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)
+ * ```
+ *
+ * @example
+ * const opt = new Adam(model.parameters(), { lr: 3e-4 });
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('Adam', params, ADAM_DEFAULTS, options);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter), PyTorch's `torch.optim.AdamW`: Adam with decoupled weight decay —
+ * the weights shrink by a factor (1 − ηλ) each step, apart from the gradient statistics.
+ * Default `weightDecay` 1e-2.
+ *
+ * ```text
+ * θ ← θ·(1 − ηλ);  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+ * θ ← θ − η/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)
+ * ```
+ *
+ * @example
+ * const opt = new AdamW(decayGroups(params, 0.1), { lr: 6e-4, betas: [0.9, 0.95] });
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, options);
+  }
+}

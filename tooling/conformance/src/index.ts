@@ -1,0 +1,34 @@
+/**
+ * @dendrite/conformance — the backend conformance suite. A backend passes when every primitive op
+ * and creation function gives the CPU reference's results to the stated tolerance.
+ *
+ * @example
+ * // my-backend/src/conformance.test.ts
+ * import { runConformance } from '@dendrite/conformance';
+ * runConformance({ backend: () => createMyBackend(), name: 'my-backend', skipDTypes: ['float64'] });
+ */
+
+export {
+  type CaseContext,
+  type ConformanceCase,
+  type CreationSpec,
+  creationCase,
+  customCase,
+  type Golden,
+  type GoldenSpec,
+  goldenCase,
+  readBack,
+  recordOps,
+  type ReferenceSpec,
+  referenceCase,
+} from './case.js';
+export { CONFORMANCE_CASES, missingOps } from './cases/index.js';
+export { assertMatches, ConformanceError, closeEnough, type HostTensor } from './compare.js';
+export { type ConformanceOptions, runConformance } from './run.js';
+export {
+  DEFAULT_TOLERANCES,
+  type OpFamily,
+  type Tolerance,
+  type ToleranceOverrides,
+  toleranceFor,
+} from './tolerances.js';

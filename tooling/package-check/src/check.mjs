@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// Release check for every package under packages/* (builds are assumed done):
+//   1. `pnpm pack` it, so publishConfig.exports replaces the development exports and workspace:
+//      ranges become versions; the packed package.json must carry no "dendrite-source" condition
+//      and no path into src/;
+//   2. publint and @arethetypeswrong/cli (--profile esm-only) on the tarball;
+//   3. `npm install` all tarballs together into a scratch project and import each package by name
+//      from plain Node ESM: every export subpath must export something, and smoke/<dir>.mjs runs.
+// Prints one line per package and exits non-zero on any failure.
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { unpack } from '@publint/pack';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import {
+  checkPackedManifest,
+  cleanNpmEnv,
+  discoverPackages,
+  importSpecifiers,
+  indent,
+  mapLimit,
+  pnpmCommand,
+  run,
+} from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const toolDir = resolve(here, '..');
+const root = resolve(toolDir, '../..');
+
+const { values: opts } = parseArgs({
+  options: {
+    only: { type: 'string', multiple: true },
+    keep: { type: 'boolean', default: false },
+    report: { type: 'string', default: join(toolDir, '.reports', 'package-check.json') },
+  },
+});
+
+const started = performance.now();
+let packages = discoverPackages(root);
+if (opts.only?.length) {
+  // The named packages plus the workspace packages they depend on (npm needs their tarballs too).
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const keep = new Set(packages.filter((p) => opts.only.includes(p.name) || opts.only.includes(p.dirName)));
+  for (const p of keep)
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies'])
+      for (const dep of Object.keys(p.manifest[field] ?? {})) if (byName.has(dep)) keep.add(byName.get(dep));
+  packages = packages.filter((p) => keep.has(p));
+}
+if (packages.length === 0) {
+  console.error('package-check: no packages found under packages/*');
+  process.exit(1);
+}
+
+const work = await mkdtemp(join(tmpdir(), 'dendrite-package-check-'));
+const tarDir = join(work, 'tarballs');
+await mkdir(tarDir);
+const pnpm = pnpmCommand(root);
+const attwBin = (() => {
+  const pj = join(toolDir, 'node_modules', '@arethetypeswrong', 'cli', 'package.json');
+  const bin = JSON.parse(readFileSync(pj, 'utf8')).bin;
+  return join(dirname(pj), typeof bin === 'string' ? bin : bin.attw);
+})();
+const noColor = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+
+/** @typedef {{ name: string, version: string, dirName: string, dir: string, steps: string[], problems: string[], tarball?: string, packed?: Record<string, any> }} Result */
+
+/** Pack, inspect, publint and attw one package. */
+async function checkOne(pkg) {
+  /** @type {Result} */
+  const r = {
+    name: pkg.name,
+    version: pkg.version,
+    dirName: pkg.dirName,
+    dir: pkg.dir,
+    steps: [],
+    problems: [],
+  };
+  const fail = (step, detail) => r.problems.push(`${step}: ${detail}`);
+
+  if (typeof pkg.manifest.scripts?.build === 'string' && !existsSync(join(pkg.dir, 'dist'))) {
+    fail('build', 'no dist/: its build failed or did not run (the check packs built packages)');
+    return r;
+  }
+
+  const packed = await run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', tarDir, '--json'], {
+    cwd: pkg.dir,
+    env: noColor,
+  });
+  let filename;
+  try {
+    filename = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('{'))).filename;
+  } catch {}
+  if (packed.code !== 0 || !filename || !existsSync(filename)) {
+    fail('pack', `pnpm pack failed (exit ${packed.code})\n${indent(packed.stderr || packed.stdout)}`);
+    return r;
+  }
+  r.tarball = filename;
+  r.steps.push('pack');
+
+  const tarball = await readFile(filename);
+  const { files, rootDir } = await unpack(
+    tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength),
+  );
+  const manifestFile = files.find((f) => f.name === `${rootDir}/package.json`);
+  if (!manifestFile) {
+    fail('tarball', 'no package.json in the tarball');
+    return r;
+  }
+  r.packed = JSON.parse(new TextDecoder().decode(manifestFile.data));
+  const manifestProblems = checkPackedManifest(r.packed);
+  for (const p of manifestProblems) fail('manifest', p);
+  if (manifestProblems.length === 0) r.steps.push(`manifest (${files.length} files)`);
+
+  const lint = await publint({ pkgDir: rootDir, pack: { files }, level: 'warning' });
+  const serious = lint.messages.filter((m) => m.type !== 'suggestion');
+  for (const m of serious) fail(`publint ${m.type}`, formatMessage(m, lint.pkg, { color: false }) ?? m.code);
+  if (serious.length === 0) r.steps.push('publint');
+
+  const attw = await run(
+    process.execPath,
+    [attwBin, filename, '--profile', 'esm-only', '--format', 'ascii', '--no-color', '--no-emoji'],
+    { cwd: pkg.dir, env: noColor },
+  );
+  if (attw.code !== 0)
+    fail('attw', `problems found (exit ${attw.code})\n${indent(attw.stdout + attw.stderr)}`);
+  else r.steps.push('attw');
+  return r;
+}
+
+/** Installs every tarball into one scratch project and imports each package by name. */
+async function installAndImport(results) {
+  const packedOk = results.filter((r) => r.tarball && r.packed);
+  if (packedOk.length === 0) return;
+  const scratch = join(work, 'scratch');
+  await mkdir(scratch);
+  await writeFile(
+    join(scratch, 'package.json'),
+    `${JSON.stringify({ name: 'dendrite-package-check-scratch', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  const install = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packedOk.map((r) => r.tarball)],
+    { cwd: scratch, env: cleanNpmEnv(noColor) },
+  );
+  if (install.code !== 0) {
+    for (const r of packedOk)
+      r.problems.push(
+        `npm install: failed (exit ${install.code})\n${indent(install.stderr || install.stdout)}`,
+      );
+    return;
+  }
+  // Each workspace package must come from its tarball, never a registry copy (a range that the
+  // packed version does not satisfy would make npm fetch one, nested under the dependent).
+  const names = new Set(results.map((r) => r.name));
+  const lock = JSON.parse(await readFile(join(scratch, 'package-lock.json'), 'utf8'));
+  for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    if (!names.has(name) || String(entry.resolved ?? '').startsWith('file:')) continue;
+    const owner =
+      results.find((r) => path.startsWith(`node_modules/${r.name}/`)) ?? results.find((r) => r.name === name);
+    owner?.problems.push(
+      `npm install: ${path} came from ${entry.resolved ?? 'somewhere else'}, not from its packed tarball`,
+    );
+  }
+  for (const r of packedOk) r.steps.push('npm install');
+
+  // One plain Node ESM process imports every export subpath of every package.
+  const specs = Object.fromEntries(packedOk.map((r) => [r.name, importSpecifiers(r.packed)]));
+  await writeFile(
+    join(scratch, 'import-all.mjs'),
+    `const specs = ${JSON.stringify(specs)};
+const out = {};
+for (const [name, list] of Object.entries(specs)) {
+  out[name] = [];
+  for (const spec of list) {
+    try {
+      const m = await import(spec);
+      const keys = Object.keys(m);
+      out[name].push(keys.length > 0 ? { spec, exports: keys.length } : { spec, error: 'imports but exports nothing' });
+    } catch (e) {
+      out[name].push({ spec, error: String(e?.stack ?? e).split('\\n').slice(0, 4).join('\\n') });
+    }
+  }
+}
+console.log(JSON.stringify(out));
+`,
+  );
+  const imported = await run(process.execPath, ['import-all.mjs'], { cwd: scratch });
+  let report = {};
+  try {
+    report = JSON.parse(imported.stdout.trim().split('\n').at(-1));
+  } catch {
+    for (const r of packedOk)
+      r.problems.push(`import: the import script failed\n${indent(imported.stderr || imported.stdout)}`);
+    return;
+  }
+  for (const r of packedOk) {
+    const rows = report[r.name] ?? [];
+    const bad = rows.filter((x) => x.error);
+    for (const x of bad) r.problems.push(`import ${x.spec}: ${x.error}`);
+    if (bad.length === 0) r.steps.push(`import (${rows.map((x) => x.exports).join('+')} exports)`);
+
+    const smoke = join(toolDir, 'smoke', `${r.dirName}.mjs`);
+    if (existsSync(smoke)) {
+      const target = join(scratch, `smoke-${r.dirName}.mjs`);
+      await copyFile(smoke, target);
+      const s = await run(process.execPath, [target], { cwd: scratch });
+      if (s.code !== 0) r.problems.push(`smoke/${r.dirName}.mjs: failed\n${indent(s.stderr || s.stdout)}`);
+      else r.steps.push(`smoke (${s.stdout.trim().split('\n').at(-1)})`);
+    }
+  }
+}
+
+let results = [];
+try {
+  results = await mapLimit(packages, 2, checkOne);
+  await installAndImport(results);
+} finally {
+  if (opts.keep) console.log(`package-check: kept ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
+
+for (const r of results) {
+  const id = `${r.name}@${r.version}`;
+  if (r.problems.length === 0) console.log(`ok    ${id.padEnd(32)} ${r.steps.join(' · ')}`);
+  else {
+    console.log(
+      `FAIL  ${id.padEnd(32)} ${r.problems.length} problem(s); passed: ${r.steps.join(' · ') || 'nothing'}`,
+    );
+    for (const p of r.problems) console.log(indent(p));
+  }
+}
+const failed = results.filter((r) => r.problems.length > 0);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(
+  `package-check: ${results.length - failed.length} of ${results.length} package(s) ok, ${failed.length} failing (${seconds}s)`,
+);
+
+await mkdir(dirname(opts.report), { recursive: true });
+await writeFile(
+  opts.report,
+  `${JSON.stringify(
+    {
+      passed: results.length - failed.length,
+      failed: failed.length,
+      packages: results.map((r) => ({
+        name: r.name,
+        version: r.version,
+        ok: r.problems.length === 0,
+        steps: r.steps,
+        problems: r.problems,
+      })),
+    },
+    null,
+    2,
+  )}\n`,
+);
+process.exit(failed.length > 0 ? 1 : 0);

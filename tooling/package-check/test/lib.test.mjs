@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  checkPackedManifest,
+  cleanNpmEnv,
+  discoverPackages,
+  importSpecifiers,
+  mapLimit,
+} from '../src/lib.mjs';
+
+const published = {
+  name: '@dendrite/x',
+  version: '1.0.0',
+  type: 'module',
+  types: './dist/index.d.ts',
+  exports: {
+    '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+    './nn': { types: './dist/nn.d.ts', import: './dist/nn.js' },
+    './package.json': './package.json',
+  },
+  dependencies: { '@dendrite/tensor': '0.1.0' },
+};
+
+describe('checkPackedManifest', () => {
+  it('accepts a manifest whose publishConfig replaced the development exports', () => {
+    expect(checkPackedManifest(published)).toEqual([]);
+  });
+
+  it('rejects the development exports and unrewritten workspace ranges', () => {
+    const dev = {
+      ...published,
+      exports: {
+        '.': { 'dendrite-source': './src/index.ts', types: './dist/index.d.ts', import: './dist/index.js' },
+      },
+      dependencies: { '@dendrite/tensor': 'workspace:*' },
+    };
+    const problems = checkPackedManifest(dev);
+    expect(problems).toContain('exports still has the development-only "dendrite-source" condition');
+    expect(problems).toContain('exports["."]["dendrite-source"] points at source "./src/index.ts"');
+    expect(problems.some((p) => p.includes('workspace:*'))).toBe(true);
+  });
+
+  it('rejects a main or types field that points into src/', () => {
+    expect(checkPackedManifest({ ...published, main: 'src/index.js' })).toEqual([
+      'main points at source "src/index.js"',
+    ]);
+    expect(checkPackedManifest({ ...published, types: './lib/index.ts' })).toHaveLength(1);
+  });
+});
+
+describe('importSpecifiers', () => {
+  it('imports every JavaScript subpath and skips package.json', () => {
+    expect(importSpecifiers(published)).toEqual(['@dendrite/x', '@dendrite/x/nn']);
+  });
+
+  it('handles a bare conditions object and a string export', () => {
+    expect(importSpecifiers({ name: 'a', exports: { import: './i.js' } })).toEqual(['a']);
+    expect(importSpecifiers({ name: 'a', exports: './i.js' })).toEqual(['a']);
+  });
+});
+
+describe('discoverPackages', () => {
+  it('finds every folder under packages/ with a package.json', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dendrite-discover-'));
+    try {
+      for (const [dir, name] of [
+        ['zeta', '@d/zeta'],
+        ['alpha', '@d/alpha'],
+      ]) {
+        mkdirSync(join(root, 'packages', dir), { recursive: true });
+        writeFileSync(
+          join(root, 'packages', dir, 'package.json'),
+          JSON.stringify({ name, version: '0.0.1' }),
+        );
+      }
+      mkdirSync(join(root, 'packages', 'empty'));
+      expect(discoverPackages(root).map((p) => p.name)).toEqual(['@d/alpha', '@d/zeta']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('helpers', () => {
+  it('mapLimit keeps order', async () => {
+    const out = await mapLimit([3, 1, 2], 2, async (n) => {
+      await new Promise((r) => setTimeout(r, n));
+      return n * 10;
+    });
+    expect(out).toEqual([30, 10, 20]);
+  });
+
+  it('cleanNpmEnv drops pnpm script variables but keeps the registry', () => {
+    const env = cleanNpmEnv({
+      PATH: '/bin',
+      npm_config_registry: 'r',
+      npm_package_name: 'x',
+      npm_config_frozen_lockfile: 'true',
+    });
+    expect(env).toEqual({ PATH: '/bin', npm_config_registry: 'r' });
+  });
+});
