@@ -1,3 +1,7 @@
 import { libraryPreset } from '@dendrite/config/tsup';
 
-export default libraryPreset({ entry: { demo: 'src/demo.ts' }, platform: 'node', dts: false });
+export default libraryPreset({
+  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  platform: 'node',
+  banner: '#!/usr/bin/env node',
+});

@@ -14,7 +14,7 @@ export function libraryPreset(options = {}) {
     dts: options.dts ?? true,
     sourcemap: true,
     clean: true,
-    splitting: false,
+    splitting: true, // shared chunks: one copy of each class across entries (instanceof works)
     treeshake: true,
     external: options.external,
     noExternal: options.noExternal,

@@ -1,5 +1,4 @@
-import type { Tensor } from '@dendrite/tensor';
-import { ValueError } from '@dendrite/tensor';
+import { type Tensor, ValueError } from '@dendrite/tensor';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { checkBoolean, checkNumber, checkStateKeys, groupSuffix } from './validate.js';
 

@@ -216,6 +216,8 @@ describe('listOps and getOpInfo', () => {
     expect(getOpInfo('matmul')?.math).toBe('C[…,i,j] = Σₖ A[…,i,k]·B[…,k,j]');
     expect(getOpInfo('reshape')?.kind).toBe('view');
     expect(getOpInfo('mean')).toBeUndefined();
+    expect([...ops.COMPARISON_OPS].sort()).toEqual(['eq', 'ge', 'gt', 'le', 'lt', 'ne']);
+    for (const op of ops.COMPARISON_OPS) expect(getOpInfo(op)?.kind).toBe('comparison');
   });
 
   it('every listed op is emitted by the public API, and nothing unlisted is emitted', () => {

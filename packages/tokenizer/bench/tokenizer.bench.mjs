@@ -10,9 +10,8 @@ if (!existsSync(fileURLToPath(dist))) {
   console.error('bench: dist/ is missing; run `pnpm build` in packages/tokenizer first.');
   process.exit(1);
 }
-const { GPT2_PATTERN, GPT2_SPECIAL_TOKENS, compilePattern, loadTiktoken, pretokenize, trainBPE } = await import(
-  dist.href
-);
+const { GPT2_PATTERN, GPT2_SPECIAL_TOKENS, compilePattern, loadTiktoken, pretokenize, trainBPE } =
+  await import(dist.href);
 
 // ---- corpus ---------------------------------------------------------------------------------
 const shakespeare = fileURLToPath(new URL('../../../../shared/data/tinyshakespeare.txt', import.meta.url));
@@ -68,7 +67,8 @@ function naiveTrain(text, nMerges, pattern) {
       }
     let best = -1;
     let bestCount = 0;
-    for (const [k, c] of stats) if (c > bestCount || (c === bestCount && k < best)) [best, bestCount] = [k, c];
+    for (const [k, c] of stats)
+      if (c > bestCount || (c === bestCount && k < best)) [best, bestCount] = [k, c];
     if (best < 0 || bestCount < 2) break;
     const a = Math.floor(best / 65536);
     const b = best % 65536;

@@ -8,7 +8,12 @@ import { compilePattern, GPT2_PATTERN, pretokenize } from './pretokenize.js';
  * The textbook trainer, for reference: recount every pair over every word before each merge,
  * take the highest count, ties to the smallest (left, right). Slow, obviously right.
  */
-function naiveMerges(text: string, nMerges: number, pattern = GPT2_PATTERN, minFrequency = 2): [number, number][] {
+function naiveMerges(
+  text: string,
+  nMerges: number,
+  pattern = GPT2_PATTERN,
+  minFrequency = 2,
+): [number, number][] {
   const words = new Map<string, number>();
   for (const p of pretokenize(text, compilePattern(pattern))) words.set(p, (words.get(p) ?? 0) + 1);
   let seqs = [...words].map(([w, c]) => ({ ids: [...new TextEncoder().encode(w)], c }));
@@ -17,7 +22,8 @@ function naiveMerges(text: string, nMerges: number, pattern = GPT2_PATTERN, minF
   while (merges.length < nMerges) {
     const counts = new Map<string, number>();
     for (const { ids, c } of seqs)
-      for (let i = 0; i + 1 < ids.length; i++) counts.set(`${ids[i]},${ids[i + 1]}`, (counts.get(`${ids[i]},${ids[i + 1]}`) ?? 0) + c);
+      for (let i = 0; i + 1 < ids.length; i++)
+        counts.set(`${ids[i]},${ids[i + 1]}`, (counts.get(`${ids[i]},${ids[i + 1]}`) ?? 0) + c);
     let best: [number, number] | undefined;
     let bestCount = 0;
     for (const [k, c] of counts) {
@@ -63,17 +69,21 @@ describe('trainBPE', () => {
   it('matches the naive recount-everything trainer on random corpora', () => {
     const alphabet = fc.constantFrom('a', 'b', 'c', ' ', 'é', '\n', '1', '2', '.', 'ab', ' the', '😀');
     fc.assert(
-      fc.property(fc.array(alphabet, { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 40 }), (parts, n) => {
-        const text = parts.join('');
-        const tok = trainBPE(text, { vocabSize: 256 + n, pattern: GPT2_PATTERN });
-        expect(tok.merges).toEqual(naiveMerges(text, n));
-      }),
+      fc.property(
+        fc.array(alphabet, { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 40 }),
+        (parts, n) => {
+          const text = parts.join('');
+          const tok = trainBPE(text, { vocabSize: 256 + n, pattern: GPT2_PATTERN });
+          expect(tok.merges).toEqual(naiveMerges(text, n));
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('reaches the target size, special tokens included, and round-trips', () => {
-    const text = 'the quick brown fox jumps over the lazy dog. '.repeat(50) + 'THE END 1234567890 😀😀';
+    const text = `${'the quick brown fox jumps over the lazy dog. '.repeat(50)}THE END 1234567890 😀😀`;
     const tok = trainBPE(text, { vocabSize: 280, specialTokens: ['<|endoftext|>', '<|pad|>'] });
     expect(tok.vocabSize).toBe(280);
     expect(tok.merges!.length).toBe(22);
@@ -106,7 +116,9 @@ describe('trainBPE', () => {
 
   it('rejects bad options', () => {
     expect(() => trainBPE('x', { vocabSize: 255 })).toThrow(ValueError);
-    expect(() => trainBPE('x', { vocabSize: 256, specialTokens: ['<s>'] })).toThrow(/vocabSize must be an integer ≥ 256 \+ 1/);
+    expect(() => trainBPE('x', { vocabSize: 256, specialTokens: ['<s>'] })).toThrow(
+      /vocabSize must be an integer ≥ 256 \+ 1/,
+    );
     expect(() => trainBPE('x', { vocabSize: 300.5 })).toThrow(ValueError);
     expect(() => trainBPE('x', { vocabSize: 300, minFrequency: 0 })).toThrow(/minFrequency/);
     expect(() => trainBPE('x', { vocabSize: 300, specialTokens: ['a', 'a'] })).toThrow(/repeated/);

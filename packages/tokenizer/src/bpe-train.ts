@@ -108,7 +108,8 @@ export function trainBPE(corpus: string | readonly string[], options: TrainBPEOp
   if (!Number.isInteger(minFrequency) || minFrequency < 1) {
     throw new ValueError(`trainBPE: minFrequency must be an integer ≥ 1, got ${minFrequency}`);
   }
-  if (new Set(specials).size !== specials.length) throw new ValueError('trainBPE: a special token is repeated');
+  if (new Set(specials).size !== specials.length)
+    throw new ValueError('trainBPE: a special token is repeated');
   const docs = typeof corpus === 'string' ? [corpus] : corpus;
   if (!Array.isArray(docs) || docs.some((d) => typeof d !== 'string')) {
     throw new ValueError('trainBPE: corpus must be a string or an array of strings');

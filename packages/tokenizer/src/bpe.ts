@@ -54,7 +54,9 @@ export interface BPETokenizerSpec {
 
 /** Byte-level BPE tokenizer (GPT-2 / GPT-4 style). */
 export class BPETokenizer implements Tokenizer {
+  /** Always `'bpe'`. */
   readonly kind = 'bpe' as const;
+  /** One more than the largest id (special tokens included). */
   readonly vocabSize: number;
   readonly specialTokens: ReadonlyMap<string, number>;
   /** Always-matched added tokens: text → id. */
@@ -63,8 +65,11 @@ export class BPETokenizer implements Tokenizer {
   readonly pattern: string;
   /** Merges in priority order, or undefined for tiktoken's rank rule. */
   readonly merges: readonly (readonly [number, number])[] | undefined;
+  /** Whether a pre-token that is itself a token skips merging (tiktoken's rule). */
   readonly wholeTokenFirst: boolean;
+  /** Whether a space is prepended to each ordinary text segment that lacks one. */
   readonly addPrefixSpace: boolean;
+  /** Unicode normalisation applied before pre-tokenisation, if any. */
   readonly normalization: NormalizationForm | undefined;
   /** Number of ordinary (byte-sequence) tokens. */
   readonly mergeableCount: number;
@@ -75,6 +80,7 @@ export class BPETokenizer implements Tokenizer {
   private readonly special: SpecialTokens;
   private readonly regex: RegExp;
 
+  /** Builds the tokenizer from a spec; inconsistent specs are a `TokenizerError`. */
   constructor(spec: BPETokenizerSpec) {
     if (spec == null || typeof spec !== 'object' || !Array.isArray(spec.tokens)) {
       throw new TokenizerError('BPETokenizer: spec.tokens must be an array of byte arrays');
@@ -103,7 +109,9 @@ export class BPETokenizer implements Tokenizer {
       const key = bytesKey(t);
       const other = this.idByKey.get(key);
       if (other !== undefined) {
-        throw new TokenizerError(`BPETokenizer: tokens ${other} and ${id} are the same bytes [${[...t].join(', ')}]`);
+        throw new TokenizerError(
+          `BPETokenizer: tokens ${other} and ${id} are the same bytes [${[...t].join(', ')}]`,
+        );
       }
       this.idByKey.set(key, id);
       this.bytesById[id] = t;
@@ -126,14 +134,19 @@ export class BPETokenizer implements Tokenizer {
         const ba = this.bytesById[a];
         const bb = this.bytesById[b];
         if (!Number.isInteger(a) || ba === undefined || !Number.isInteger(b) || bb === undefined) {
-          throw new TokenizerError(`BPETokenizer: merges[${i}] = [${a}, ${b}] names an id that is not a token`);
+          throw new TokenizerError(
+            `BPETokenizer: merges[${i}] = [${a}, ${b}] names an id that is not a token`,
+          );
         }
         const merged = this.idByKey.get(bytesKey(ba) + bytesKey(bb));
         if (merged === undefined) {
-          throw new TokenizerError(`BPETokenizer: merges[${i}] = [${a}, ${b}]: their concatenation is not a token`);
+          throw new TokenizerError(
+            `BPETokenizer: merges[${i}] = [${a}, ${b}]: their concatenation is not a token`,
+          );
         }
         const key = a * PAIR_BASE + b;
-        if (pairs.has(key)) throw new TokenizerError(`BPETokenizer: merges[${i}] = [${a}, ${b}] repeats an earlier merge`);
+        if (pairs.has(key))
+          throw new TokenizerError(`BPETokenizer: merges[${i}] = [${a}, ${b}] repeats an earlier merge`);
         pairs.set(key, i * PAIR_BASE + merged);
         return Object.freeze([a, b] as const);
       });
@@ -179,7 +192,10 @@ export class BPETokenizer implements Tokenizer {
     this.vocabSize = size;
   }
 
-  private checkExtra(record: Readonly<Record<string, number>> | undefined, field: string): Map<string, number> {
+  private checkExtra(
+    record: Readonly<Record<string, number>> | undefined,
+    field: string,
+  ): Map<string, number> {
     const map = new Map<string, number>();
     if (record === undefined) return map;
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -200,6 +216,7 @@ export class BPETokenizer implements Tokenizer {
     return map;
   }
 
+  /** {@inheritDoc Tokenizer.encode} */
   encode(text: string, options?: EncodeOptions): number[] {
     if (typeof text !== 'string') throw new ValueError('encode: text must be a string');
     const out: number[] = [];
@@ -210,6 +227,7 @@ export class BPETokenizer implements Tokenizer {
     return out;
   }
 
+  /** {@inheritDoc Tokenizer.encodeOrdinary} */
   encodeOrdinary(text: string): number[] {
     if (typeof text !== 'string') throw new ValueError('encodeOrdinary: text must be a string');
     const out: number[] = [];
@@ -228,10 +246,12 @@ export class BPETokenizer implements Tokenizer {
     forEachPiece(text, this.regex, (piece) => encoder.encodePiece(piece, out));
   }
 
+  /** {@inheritDoc Tokenizer.decode} */
   decode(ids: ArrayLike<number>): string {
     return decodeUtf8(this.decodeBytes(ids));
   }
 
+  /** {@inheritDoc Tokenizer.decodeBytes} */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
     const parts: Uint8Array[] = new Array(ids.length);
     const has = (id: number) => this.bytesById[id] !== undefined;
@@ -244,10 +264,13 @@ export class BPETokenizer implements Tokenizer {
     return concatBytes(parts);
   }
 
+  /** {@inheritDoc Tokenizer.tokenBytes} */
   tokenBytes(id: number): Uint8Array {
     const b = Number.isInteger(id) ? this.bytesById[id] : undefined;
     if (b === undefined) {
-      throw new IndexError(`tokenBytes: token id ${id} is not in the vocabulary (ids 0..${this.vocabSize - 1})`);
+      throw new IndexError(
+        `tokenBytes: token id ${id} is not in the vocabulary (ids 0..${this.vocabSize - 1})`,
+      );
     }
     return b;
   }
@@ -271,6 +294,7 @@ export class BPETokenizer implements Tokenizer {
     return this.idByKey.get(bytesKey(bytes));
   }
 
+  /** {@inheritDoc Tokenizer.createDecoder} */
   createDecoder(): StreamDecoder {
     return new Utf8StreamDecoder((id) => this.tokenBytes(id));
   }
@@ -285,6 +309,7 @@ export class BPETokenizer implements Tokenizer {
     return out;
   }
 
+  /** The tokenizer in Dendrite's JSON format. */
   toJSON(): BPETokenizerJSON {
     const tokens = this.ordinaryTokens();
     while (tokens.length > 0 && tokens[tokens.length - 1] === undefined) tokens.pop();

@@ -24,7 +24,9 @@ function byCodePoint(a: string, b: string): number {
 
 /** Character-level tokenizer: one id per distinct code point of the corpus. */
 export class CharTokenizer implements Tokenizer {
+  /** Always `'char'`. */
   readonly kind = 'char' as const;
+  /** One more than the largest id (special tokens included). */
   readonly vocabSize: number;
   readonly specialTokens: ReadonlyMap<string, number>;
   /** The characters, by id. */
@@ -42,9 +44,12 @@ export class CharTokenizer implements Tokenizer {
     this.stoi = new Map();
     chars.forEach((c, i) => {
       if (typeof c !== 'string' || [...c].length !== 1) {
-        throw new TokenizerError(`CharTokenizer: chars[${i}] must be a single character, got ${JSON.stringify(c)}`);
+        throw new TokenizerError(
+          `CharTokenizer: chars[${i}] must be a single character, got ${JSON.stringify(c)}`,
+        );
       }
-      if (this.stoi.has(c)) throw new TokenizerError(`CharTokenizer: chars[${i}] ${JSON.stringify(c)} is a duplicate`);
+      if (this.stoi.has(c))
+        throw new TokenizerError(`CharTokenizer: chars[${i}] ${JSON.stringify(c)} is a duplicate`);
       this.stoi.set(c, i);
     });
     this.itos = [...chars];
@@ -74,12 +79,14 @@ export class CharTokenizer implements Tokenizer {
     const chars = [...new Set(corpus)].sort(byCodePoint);
     const specials: Record<string, number> = {};
     for (const s of options.specialTokens ?? []) {
-      if (s in specials) throw new ValueError(`CharTokenizer.fromCorpus: special token ${JSON.stringify(s)} given twice`);
+      if (s in specials)
+        throw new ValueError(`CharTokenizer.fromCorpus: special token ${JSON.stringify(s)} given twice`);
       specials[s] = chars.length + Object.keys(specials).length;
     }
     return new CharTokenizer(chars, specials);
   }
 
+  /** {@inheritDoc Tokenizer.encode} */
   encode(text: string, options?: EncodeOptions): number[] {
     const out: number[] = [];
     let offset = 0;
@@ -91,6 +98,7 @@ export class CharTokenizer implements Tokenizer {
     return out;
   }
 
+  /** {@inheritDoc Tokenizer.encodeOrdinary} */
   encodeOrdinary(text: string): number[] {
     return this.encodeChars(text, [], 0);
   }
@@ -110,6 +118,7 @@ export class CharTokenizer implements Tokenizer {
     return out;
   }
 
+  /** {@inheritDoc Tokenizer.decode} */
   decode(ids: ArrayLike<number>): string {
     let s = '';
     for (let i = 0; i < ids.length; i++) {
@@ -120,17 +129,21 @@ export class CharTokenizer implements Tokenizer {
     return s;
   }
 
+  /** {@inheritDoc Tokenizer.decodeBytes} */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
     return encodeUtf8(this.decode(ids));
   }
 
+  /** {@inheritDoc Tokenizer.tokenBytes} */
   tokenBytes(id: number): Uint8Array {
     return encodeUtf8(this.idToToken(id));
   }
 
   idToToken(id: number): string {
     if (!Number.isInteger(id) || this.itos[id] === undefined) {
-      throw new IndexError(`idToToken: token id ${id} is not in the vocabulary (ids 0..${this.vocabSize - 1})`);
+      throw new IndexError(
+        `idToToken: token id ${id} is not in the vocabulary (ids 0..${this.vocabSize - 1})`,
+      );
     }
     return this.itos[id];
   }
@@ -140,6 +153,7 @@ export class CharTokenizer implements Tokenizer {
     return { push: (id) => this.idToToken(id), flush: () => '' };
   }
 
+  /** The tokenizer in Dendrite's JSON format. */
   toJSON(): CharTokenizerJSON {
     return {
       format: 'dendrite-tokenizer',

@@ -1,7 +1,13 @@
 import { Generator, liveStorageCount, type Tensor, tensor, ValueError } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char.js';
-import { type CausalLM, type FinishReason, type GenerateOptions, generate, type KVCache } from './generate.js';
+import {
+  type CausalLM,
+  type FinishReason,
+  type GenerateOptions,
+  generate,
+  type KVCache,
+} from './generate.js';
 import { decodeStream } from './streaming.js';
 
 /** A cache that just remembers which tokens were fed (a real model keeps keys and values). */
@@ -34,7 +40,8 @@ class BigramLM implements CausalLM<TokenCache> {
 
   static random(vocab: number, blockSize: number, seed: number, lastOnly = false): BigramLM {
     const g = new Generator(seed);
-    const mat = (rows: number) => Array.from({ length: rows }, () => Array.from({ length: vocab }, () => 2 * g.nextNormal()));
+    const mat = (rows: number) =>
+      Array.from({ length: rows }, () => Array.from({ length: vocab }, () => 2 * g.nextNormal()));
     return new BigramLM(vocab, blockSize, mat(vocab), mat(blockSize), lastOnly);
   }
 
@@ -173,9 +180,17 @@ describe('generate', () => {
   it('streams text with decodeStream', async () => {
     const tok = CharTokenizer.fromCorpus('abcd');
     const W = [0, 1, 2, 3].map((x) => [0, 1, 2, 3].map((y) => (y === (x + 1) % 4 ? 5 : 0)));
-    const m = new BigramLM(4, 8, W, Array.from({ length: 8 }, () => [0, 0, 0, 0]));
+    const m = new BigramLM(
+      4,
+      8,
+      W,
+      Array.from({ length: 8 }, () => [0, 0, 0, 0]),
+    );
     let text = '';
-    for await (const chunk of decodeStream(tok, generate(m, tok.encode('a'), { greedy: true, maxTokens: 5 }))) {
+    for await (const chunk of decodeStream(
+      tok,
+      generate(m, tok.encode('a'), { greedy: true, maxTokens: 5 }),
+    )) {
       text += chunk;
     }
     expect(text).toBe('bcdab');
@@ -183,14 +198,17 @@ describe('generate', () => {
 
   it('rejects bad arguments', async () => {
     const m = BigramLM.random(5, 4, 1);
-    const run = (prompt: number[], opts: GenerateOptions, model: CausalLM = m) => collect(generate(model, prompt, opts));
+    const run = (prompt: number[], opts: GenerateOptions, model: CausalLM = m) =>
+      collect(generate(model, prompt, opts));
     await expect(run([], {})).rejects.toThrow(/promptIds must hold at least one token/);
     await expect(run([1.5], {})).rejects.toThrow(ValueError);
     await expect(run([1], { maxTokens: -1 })).rejects.toThrow(/maxTokens/);
     await expect(run([1], { topP: 0 })).rejects.toThrow(/topP must be in \(0, 1\]/);
     await expect(run([1], { temperature: -0.5 })).rejects.toThrow(/temperature/);
     await expect(run([1], { topK: 0 })).rejects.toThrow(/topK/);
-    await expect(run([1], { max_tokens: 3 } as GenerateOptions)).rejects.toThrow(/unknown option 'max_tokens'/);
+    await expect(run([1], { max_tokens: 3 } as GenerateOptions)).rejects.toThrow(
+      /unknown option 'max_tokens'/,
+    );
     await expect(run([1], {}, { blockSize: 0, logits: m.logits.bind(m) })).rejects.toThrow(/blockSize/);
   });
 });

@@ -3,7 +3,15 @@
  * position's logits, append it, repeat. Written against a small structural interface so any
  * model (the GPT package's, or a bigram table in a test) can be driven.
  */
-import { Generator, getDefaultGenerator, ShapeError, type Tensor, tensor, tidy, ValueError } from '@dendrite/tensor';
+import {
+  Generator,
+  getDefaultGenerator,
+  ShapeError,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from '@dendrite/tensor';
 import { type SamplingOptions, sampleRow, validateSamplingOptions } from './sampling.js';
 
 /**
@@ -70,7 +78,9 @@ function lastPositionTensor(logits: Tensor): Tensor {
   // tidy disposes the intermediate slice view that select makes.
   if (logits.rank === 3) return tidy(() => logits.select(1, logits.shape[1] - 1));
   if (logits.rank === 2) return logits.alias();
-  throw new ShapeError(`generate: the model returned logits of shape [${logits.shape.join(', ')}]; expected [batch, T, vocab]`);
+  throw new ShapeError(
+    `generate: the model returned logits of shape [${logits.shape.join(', ')}]; expected [batch, T, vocab]`,
+  );
 }
 
 /**
@@ -101,7 +111,8 @@ export async function* generate<C extends KVCache>(
   const context = Array.from(promptIds ?? []);
   if (context.length === 0) throw new ValueError('generate: promptIds must hold at least one token');
   context.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 0) throw new ValueError(`generate: promptIds[${i}] = ${id} is not a token id`);
+    if (!Number.isInteger(id) || id < 0)
+      throw new ValueError(`generate: promptIds[${i}] = ${id} is not a token id`);
   });
   const stop = new Set<number>(options.stopTokens ?? []);
   let generator = options.generator;
@@ -148,7 +159,8 @@ export async function* generate<C extends KVCache>(
       try {
         const last = lastPositionTensor(logits);
         try {
-          if (last.shape[0] !== 1) throw new ShapeError(`generate: expected batch 1 logits, got [${last.shape.join(', ')}]`);
+          if (last.shape[0] !== 1)
+            throw new ShapeError(`generate: expected batch 1 logits, got [${last.shape.join(', ')}]`);
           row = await last.data();
         } finally {
           last.dispose();

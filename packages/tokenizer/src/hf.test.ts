@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { trainBPE } from './bpe-train.js';
 import { BYTE_TO_UNICODE } from './bytes.js';
 import { TokenizerError } from './errors.js';
 import { loadHFTokenizer, toHFTokenizerJSON } from './hf.js';
 import { GPT2_PATTERN } from './pretokenize.js';
 import { GPT2_SPECIAL_TOKENS, loadTiktoken } from './tiktoken.js';
-import { trainBPE } from './bpe-train.js';
 
 /* biome-ignore lint/suspicious/noExplicitAny: test fixtures are edited freely */
 type Json = any;
@@ -26,8 +26,24 @@ function fixture(): Json {
     truncation: null,
     padding: null,
     added_tokens: [
-      { id: 263, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
-      { id: 264, content: '[NEW]', single_word: false, lstrip: false, rstrip: false, normalized: false, special: false },
+      {
+        id: 263,
+        content: '<|endoftext|>',
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
+      {
+        id: 264,
+        content: '[NEW]',
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: false,
+      },
     ],
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
@@ -110,7 +126,12 @@ describe('Hugging Face tokenizer.json: encoding by the merge list', () => {
     j.pre_tokenizer = {
       type: 'Sequence',
       pretokenizers: [
-        { type: 'Split', pattern: { Regex: String.raw` ?\p{L}+|\p{N}{1,3}|\s+|[^\s\p{L}\p{N}]+` }, behavior: 'Isolated', invert: false },
+        {
+          type: 'Split',
+          pattern: { Regex: String.raw` ?\p{L}+|\p{N}{1,3}|\s+|[^\s\p{L}\p{N}]+` },
+          behavior: 'Isolated',
+          invert: false,
+        },
         { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
       ],
     };
@@ -130,7 +151,10 @@ describe('Hugging Face tokenizer.json: encoding by the merge list', () => {
     const again = loadHFTokenizer(toHFTokenizerJSON(tok));
     for (const s of ['the', ' the', ' hello', 'abc', 'a[NEW]b'])
       expect(again.encode(s)).toEqual(tok.encode(s));
-    const trained = trainBPE('the cat sat on the mat; 12345 cats!', { vocabSize: 270, pattern: GPT2_PATTERN });
+    const trained = trainBPE('the cat sat on the mat; 12345 cats!', {
+      vocabSize: 270,
+      pattern: GPT2_PATTERN,
+    });
     const viaHF = loadHFTokenizer(toHFTokenizerJSON(trained));
     expect(viaHF.encode('the cats sat')).toEqual(trained.encode('the cats sat'));
   });
@@ -152,29 +176,47 @@ describe('Hugging Face tokenizer.json: malformed input', () => {
 
   it('names missing or broken merges', () => {
     expect(load((j) => delete j.model.merges)).toThrow(/model.merges is missing/);
-    expect(load((j) => (j.model.merges[1] = 'h zz'))).toThrow(/model.merges\[1\]: "zz" is not in model.vocab/);
-    expect(load((j) => (j.model.merges[2] = 'x y'))).toThrow(/model.merges\[2\]: merged token "xy" is not in model.vocab/);
+    expect(load((j) => (j.model.merges[1] = 'h zz'))).toThrow(
+      /model.merges\[1\]: "zz" is not in model.vocab/,
+    );
+    expect(load((j) => (j.model.merges[2] = 'x y'))).toThrow(
+      /model.merges\[2\]: merged token "xy" is not in model.vocab/,
+    );
     expect(load((j) => (j.model.merges[3] = 'a b c'))).toThrow(/model.merges\[3\]: must be two tokens/);
     expect(load((j) => (j.model.merges[3] = 7))).toThrow(/model.merges\[3\]: must be a "a b" string/);
-    expect(load((j) => j.model.merges.push('h e'))).toThrow(/model.merges\[7\]: "h e" repeats an earlier merge/);
+    expect(load((j) => j.model.merges.push('h e'))).toThrow(
+      /model.merges\[7\]: "h e" repeats an earlier merge/,
+    );
   });
 
   it('names bad vocabulary entries', () => {
     expect(load((j) => delete j.model.vocab)).toThrow(/model.vocab is missing/);
-    expect(load((j) => (j.model.vocab['a b'] = 300))).toThrow(/model.vocab\["a b"\] is not a byte-level token/);
+    expect(load((j) => (j.model.vocab['a b'] = 300))).toThrow(
+      /model.vocab\["a b"\] is not a byte-level token/,
+    );
     expect(load((j) => (j.model.vocab.zz = 5))).toThrow(/model.vocab\["zz"\] reuses id 5/);
-    expect(load((j) => (j.model.vocab.zz = -1))).toThrow(/model.vocab\["zz"\] must be a non-negative integer id/);
+    expect(load((j) => (j.model.vocab.zz = -1))).toThrow(
+      /model.vocab\["zz"\] must be a non-negative integer id/,
+    );
   });
 
   it('rejects options this importer does not implement', () => {
     expect(load((j) => (j.model.dropout = 0.1))).toThrow(/model.dropout/);
     expect(load((j) => (j.model.byte_fallback = true))).toThrow(/model.byte_fallback/);
-    expect(load((j) => (j.model.continuing_subword_prefix = '##'))).toThrow(/model.continuing_subword_prefix/);
-    expect(load((j) => (j.pre_tokenizer = { type: 'Whitespace' }))).toThrow(/pre_tokenizer.type "Whitespace" is not supported/);
+    expect(load((j) => (j.model.continuing_subword_prefix = '##'))).toThrow(
+      /model.continuing_subword_prefix/,
+    );
+    expect(load((j) => (j.pre_tokenizer = { type: 'Whitespace' }))).toThrow(
+      /pre_tokenizer.type "Whitespace" is not supported/,
+    );
     expect(load((j) => (j.pre_tokenizer = null))).toThrow(/pre_tokenizer must be a ByteLevel/);
     expect(load((j) => (j.normalizer = { type: 'Lowercase' }))).toThrow(/normalizer.type "Lowercase"/);
-    expect(load((j) => (j.added_tokens[0].id = 'x'))).toThrow(/added_tokens\[0\].id must be a non-negative integer/);
-    expect(load((j) => (j.added_tokens[1].content = '<|endoftext|>'))).toThrow(/added_tokens\[1\].content .* listed twice/);
+    expect(load((j) => (j.added_tokens[0].id = 'x'))).toThrow(
+      /added_tokens\[0\].id must be a non-negative integer/,
+    );
+    expect(load((j) => (j.added_tokens[1].content = '<|endoftext|>'))).toThrow(
+      /added_tokens\[1\].content .* listed twice/,
+    );
   });
 });
 

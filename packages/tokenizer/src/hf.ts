@@ -66,7 +66,8 @@ function planPreTokenizer(pre: unknown): PreTokenizerPlan {
         if (isObject(pat) && typeof pat.Regex === 'string') split = pat.Regex;
         else if (isObject(pat) && typeof pat.String === 'string') split = escapeLiteral(pat.String);
         else fail(`${f}.pattern`, 'must be {"Regex": "…"} or {"String": "…"}');
-        if (p.behavior !== 'Isolated') fail(`${f}.behavior`, `"${p.behavior}" is not supported (only "Isolated")`);
+        if (p.behavior !== 'Isolated')
+          fail(`${f}.behavior`, `"${p.behavior}" is not supported (only "Isolated")`);
         if (p.invert === true) fail(`${f}.invert`, 'true is not supported');
         continue;
       }
@@ -113,7 +114,8 @@ export function loadHFTokenizer(json: string | object): BPETokenizer {
   if (model.dropout !== undefined && model.dropout !== null && model.dropout !== 0) {
     fail('model.dropout', 'must be null (BPE dropout is a training-time option)');
   }
-  if (model.byte_fallback === true) fail('model.byte_fallback', 'true is not supported (not a byte-level BPE)');
+  if (model.byte_fallback === true)
+    fail('model.byte_fallback', 'true is not supported (not a byte-level BPE)');
   for (const f of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
     if (model[f] !== undefined && model[f] !== null && model[f] !== '') fail(`model.${f}`, 'must be empty');
   }
@@ -131,7 +133,8 @@ export function loadHFTokenizer(json: string | object): BPETokenizer {
     const f = `added_tokens[${i}]`;
     if (!isObject(t)) fail(f, 'must be an object');
     if (typeof t.content !== 'string' || t.content === '') fail(`${f}.content`, 'must be a non-empty string');
-    if (!Number.isSafeInteger(t.id) || (t.id as number) < 0) fail(`${f}.id`, `must be a non-negative integer, got ${t.id}`);
+    if (!Number.isSafeInteger(t.id) || (t.id as number) < 0)
+      fail(`${f}.id`, `must be a non-negative integer, got ${t.id}`);
     if (addedContent.has(t.content)) fail(`${f}.content`, `${JSON.stringify(t.content)} is listed twice`);
     addedContent.add(t.content);
     (t.special === true ? specialTokens : addedTokens)[t.content] = t.id as number;
@@ -144,21 +147,24 @@ export function loadHFTokenizer(json: string | object): BPETokenizer {
   const idOf = new Map<string, number>();
   for (const [tok, id] of Object.entries(vocab)) {
     const f = `model.vocab[${JSON.stringify(tok)}]`;
-    if (!Number.isSafeInteger(id) || (id as number) < 0) fail(f, `must be a non-negative integer id, got ${id}`);
+    if (!Number.isSafeInteger(id) || (id as number) < 0)
+      fail(f, `must be a non-negative integer id, got ${id}`);
     const bytes = unicodeToBytes(tok);
     if (bytes === undefined || bytes.length === 0) {
       if (addedContent.has(tok)) continue; // an added token stored in the vocab; it keeps its own id
-      fail(f, 'is not a byte-level token (a character outside GPT-2\'s byte ↔ unicode map)');
+      fail(f, "is not a byte-level token (a character outside GPT-2's byte ↔ unicode map)");
     }
     const n = id as number;
-    if (tokens[n] !== undefined) fail(f, `reuses id ${n} (already ${JSON.stringify(bytesToUnicode(tokens[n]))})`);
+    if (tokens[n] !== undefined)
+      fail(f, `reuses id ${n} (already ${JSON.stringify(bytesToUnicode(tokens[n]))})`);
     tokens[n] = bytes;
     idOf.set(tok, n);
   }
 
   // model.merges: "a b" or ["a", "b"], in priority order.
   const rawMerges = model.merges;
-  if (!Array.isArray(rawMerges)) fail('model.merges', 'is missing (expected an array of "a b" strings or [a, b] pairs)');
+  if (!Array.isArray(rawMerges))
+    fail('model.merges', 'is missing (expected an array of "a b" strings or [a, b] pairs)');
   const seen = new Set<string>();
   const merges = rawMerges.map((m, i): [number, number] => {
     const f = `model.merges[${i}]:`;

@@ -35,7 +35,13 @@ describe('@dendrite/tokenizer/node file helpers', () => {
     for (let b = 0; b < 256; b++) vocab[BYTE_TO_UNICODE[b]] = b;
     vocab.hi = 256;
     const path = join(dir, 'tokenizer.json');
-    writeFileSync(path, JSON.stringify({ pre_tokenizer: { type: 'ByteLevel' }, model: { type: 'BPE', vocab, merges: ['h i'] } }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        pre_tokenizer: { type: 'ByteLevel' },
+        model: { type: 'BPE', vocab, merges: ['h i'] },
+      }),
+    );
     expect((await readHFTokenizerFile(path)).encode('hi!')).toEqual([256, 33]);
     writeFileSync(path, JSON.stringify({ model: { type: 'Unigram' } }));
     await expect(readHFTokenizerFile(path)).rejects.toThrow(TokenizerError);

@@ -3,11 +3,17 @@
  * browser-compatible). Each reads a file and hands its text to the matching loader.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { BPETokenizer } from './bpe.js';
-import { loadHFTokenizer } from './hf.js';
-import { loadTokenizer, saveTokenizer } from './serialize.js';
-import { loadTiktoken, type TiktokenOptions } from './tiktoken.js';
-import type { Tokenizer } from './tokenizer.js';
+// Imported by package name, not by relative path, so the built node.js shares the classes of the
+// main entry (one `TokenizerError`, one `BPETokenizer`) instead of bundling copies of them.
+import {
+  type BPETokenizer,
+  loadHFTokenizer,
+  loadTiktoken,
+  loadTokenizer,
+  saveTokenizer,
+  type TiktokenOptions,
+  type Tokenizer,
+} from '@dendrite/tokenizer';
 
 /**
  * Reads a `.tiktoken` rank file.

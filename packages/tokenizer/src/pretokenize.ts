@@ -48,7 +48,9 @@ export function compilePattern(pattern: string): RegExp {
     try {
       re = new RegExp(source, 'gu');
     } catch (e) {
-      throw new ValueError(`compilePattern: cannot compile ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+      throw new ValueError(
+        `compilePattern: cannot compile ${JSON.stringify(pattern)}: ${(e as Error).message}`,
+      );
     }
     compiled.set(pattern, re);
   }
@@ -91,7 +93,7 @@ class Translator {
       const ch = s[this.pos];
       if (ch === ')') return out;
       if (ch === '\\') {
-        out += this.escape(false, ignoreCase);
+        out += this.escape(false);
       } else if (ch === '[') {
         out += this.charClass(ignoreCase);
       } else if (ch === '(') {
@@ -138,21 +140,23 @@ class Translator {
     let ic = ignoreCase;
     if (s[this.pos] === '?') {
       const rest = s.slice(this.pos);
-      let m: RegExpExecArray | null;
-      if ((m = /^\?([imsx]*)(?:-([imsx]*))?:/.exec(rest)) && (m[1] || m[2])) {
-        if ((m[1] + (m[2] ?? '')).replace(/i/g, '') !== '') {
-          throw new ValueError(`compilePattern: only the 'i' inline flag is supported, got (${m[0]}`);
+      const flags = /^\?([imsx]*)(?:-([imsx]*))?:/.exec(rest);
+      const named = /^\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
+      const plain = /^\?(?::|=|!|<=|<!)/.exec(rest);
+      if (flags && (flags[1] || flags[2])) {
+        if ((flags[1] + (flags[2] ?? '')).replace(/i/g, '') !== '') {
+          throw new ValueError(`compilePattern: only the 'i' inline flag is supported, got (${flags[0]}`);
         }
-        if (m[1].includes('i')) ic = true;
-        if (m[2]?.includes('i')) ic = false;
+        if (flags[1].includes('i')) ic = true;
+        if (flags[2]?.includes('i')) ic = false;
         open = '(?:';
-        this.pos += m[0].length;
-      } else if ((m = /^\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest))) {
-        open = `(?<${m[1]}>`;
-        this.pos += m[0].length;
-      } else if ((m = /^\?(?::|=|!|<=|<!)/.exec(rest))) {
-        open = `(${m[0]}`;
-        this.pos += m[0].length;
+        this.pos += flags[0].length;
+      } else if (named) {
+        open = `(?<${named[1]}>`;
+        this.pos += named[0].length;
+      } else if (plain) {
+        open = `(${plain[0]}`;
+        this.pos += plain[0].length;
       } else {
         throw new ValueError(`compilePattern: unsupported group syntax '(${rest.slice(0, 4)}' in pattern`);
       }
@@ -163,7 +167,7 @@ class Translator {
     return `${open}${inner})`;
   }
 
-  private escape(inClass: boolean, ignoreCase: boolean): string {
+  private escape(inClass: boolean): string {
     const s = this.src;
     const c = s[this.pos + 1];
     if (c === undefined) throw new ValueError('compilePattern: pattern ends with a lone backslash');
@@ -220,7 +224,7 @@ class Translator {
     const extra: string[] = [];
     while (this.pos < s.length && s[this.pos] !== ']') {
       if (s[this.pos] === '\\') {
-        out += this.escape(true, ignoreCase);
+        out += this.escape(true);
         continue;
       }
       if (s[this.pos] === '[') {

@@ -8,15 +8,43 @@ import { CL100K_PATTERN, GPT2_PATTERN } from './pretokenize.js';
 /** Text built from the hard parts of Unicode: emoji (with modifiers and ZWJ), CJK, combining marks, whitespace runs. */
 const piece = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 8 }),
-  fc.constantFrom('😀', '👍🏽', '👩‍👩‍👧', '🇺🇸', '❤️', '日本語', '中文', '한국어', 'ｶﾀｶﾅ', 'e\u0301', 'n\u0303\u0323', 'ا\u064b'),
-  fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\u2028', '\u0085', '\ufeff', '   \n\n  '),
+  fc.constantFrom(
+    '😀',
+    '👍🏽',
+    '👩‍👩‍👧',
+    '🇺🇸',
+    '❤️',
+    '日本語',
+    '中文',
+    '한국어',
+    'ｶﾀｶﾅ',
+    'e\u0301',
+    'n\u0303\u0323',
+    'ا\u064b',
+  ),
+  fc.constantFrom(
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    '\r\n',
+    '\u00a0',
+    '\u3000',
+    '\u2028',
+    '\u0085',
+    '\ufeff',
+    '   \n\n  ',
+  ),
   fc.constantFrom("'s", "'LL", '1234567', '...', '!?', '<|', '|>'),
 );
 const unicodeText = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
 
 const corpus = (() => {
   try {
-    return readFileSync(new URL('../../../../shared/data/tinyshakespeare.txt', import.meta.url), 'utf8').slice(0, 100_000);
+    return readFileSync(
+      new URL('../../../../shared/data/tinyshakespeare.txt', import.meta.url),
+      'utf8',
+    ).slice(0, 100_000);
   } catch {
     return 'To be, or not to be, that is the question: 😀 日本語の文章 naïve café\n'.repeat(200);
   }

@@ -46,15 +46,30 @@ describe('sampling options', () => {
 
   it('top-k keeps the k largest logits (ties at the boundary kept)', () => {
     expect([...rowProbabilities(logits, { topK: 2 })].map((p) => p > 0)).toEqual([false, true, true, false]);
-    expect([...rowProbabilities([1, 2, 2, 0], { topK: 1 })].map((p) => p > 0)).toEqual([false, true, true, false]);
+    expect([...rowProbabilities([1, 2, 2, 0], { topK: 1 })].map((p) => p > 0)).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect(frequencies({ topK: 1 })).toEqual([0, 1, 0, 0]);
     expect([...rowProbabilities(logits, { topK: 10 })].every((p) => p > 0)).toBe(true);
   });
 
   it('top-p keeps the smallest most-likely set reaching p', () => {
     // sorted: 0.644 (id 1), 0.237 (id 2), 0.087 (id 0), 0.032 (id 3)
-    expect([...rowProbabilities(logits, { topP: 0.5 })].map((p) => p > 0)).toEqual([false, true, false, false]);
-    expect([...rowProbabilities(logits, { topP: 0.85 })].map((p) => p > 0)).toEqual([false, true, true, false]);
+    expect([...rowProbabilities(logits, { topP: 0.5 })].map((p) => p > 0)).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect([...rowProbabilities(logits, { topP: 0.85 })].map((p) => p > 0)).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect([...rowProbabilities(logits, { topP: 0.9 })].map((p) => p > 0)).toEqual([true, true, true, false]);
     expect([...rowProbabilities(logits, { topP: 1 })].every((p) => p > 0)).toBe(true);
     const p = rowProbabilities(logits, { topP: 0.85 });
@@ -64,7 +79,12 @@ describe('sampling options', () => {
   it('min-p drops tokens below minP × the top probability', () => {
     // p/pmax: 0.135, 1, 0.368, 0.050
     expect([...rowProbabilities(logits, { minP: 0.1 })].map((p) => p > 0)).toEqual([true, true, true, false]);
-    expect([...rowProbabilities(logits, { minP: 0.4 })].map((p) => p > 0)).toEqual([false, true, false, false]);
+    expect([...rowProbabilities(logits, { minP: 0.4 })].map((p) => p > 0)).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('applies repetition, frequency and presence penalties from previous ids', () => {
@@ -102,7 +122,9 @@ describe('sampling options', () => {
     ];
     for (const o of bad) expect(() => validateSamplingOptions(o), JSON.stringify(o)).toThrow(ValueError);
     expect(() => validateSamplingOptions({ topP: 0.5 }, 'generate')).not.toThrow();
-    expect(() => validateSamplingOptions({ topK: 0 }, 'generate')).toThrow(/generate: topK must be an integer ≥ 1, got 0/);
+    expect(() => validateSamplingOptions({ topK: 0 }, 'generate')).toThrow(
+      /generate: topK must be an integer ≥ 1, got 0/,
+    );
     expect(() => sampleRow([Number.NaN, 1])).toThrow(/NaN/);
     expect(() => sampleRow([-Infinity, -Infinity])).toThrow(/nothing to sample/);
   });
@@ -129,7 +151,9 @@ describe('sampling from tensors', () => {
   it('uses previousIds per row and checks their count', async () => {
     const t = batch();
     expect(await sample(t, { greedy: true, presencePenalty: 100, previousIds: [[1], []] })).toEqual([2, 2]);
-    await expect(sample(t, { previousIds: [[1]] })).rejects.toThrow(/previousIds has 1 rows but logits have 2/);
+    await expect(sample(t, { previousIds: [[1]] })).rejects.toThrow(
+      /previousIds has 1 rows but logits have 2/,
+    );
     await expect(sample(t, { topP: 2 })).rejects.toThrow(ValueError);
     t.dispose();
   });

@@ -14,7 +14,7 @@
  * All arithmetic is float64 on the host, so a seed reproduces the same tokens on every backend.
  */
 import {
-  Generator,
+  type Generator,
   getDefaultGenerator,
   ShapeError,
   softmax,
@@ -66,7 +66,8 @@ export function validateSamplingOptions(
   op = 'sample',
   extraKeys: ReadonlySet<string> = new Set(),
 ): void {
-  if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object`);
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(`${op}: options must be an object`);
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key) && !extraKeys.has(key)) {
       throw new ValueError(`${op}: unknown option '${key}'`);
@@ -97,7 +98,11 @@ function isGreedy(o: SamplingOptions): boolean {
 }
 
 /** Steps 1–2: penalties from the previous ids, in place. */
-export function applyPenalties(logits: Float64Array, previous: ArrayLike<number> | undefined, o: SamplingOptions): void {
+export function applyPenalties(
+  logits: Float64Array,
+  previous: ArrayLike<number> | undefined,
+  o: SamplingOptions,
+): void {
   if (previous === undefined || previous.length === 0) return;
   const r = o.repetitionPenalty ?? 1;
   const f = o.frequencyPenalty ?? 0;
@@ -288,7 +293,9 @@ const SAMPLE_KEYS = new Set(['generator', 'previousIds']);
 function rowsOf(logits: Tensor, op: string): [number, number] {
   if (logits.rank === 1) return [1, logits.shape[0]];
   if (logits.rank !== 2) {
-    throw new ShapeError(`${op}: logits must be [batch, vocab] (or [vocab]), got shape [${logits.shape.join(', ')}]`);
+    throw new ShapeError(
+      `${op}: logits must be [batch, vocab] (or [vocab]), got shape [${logits.shape.join(', ')}]`,
+    );
   }
   return [logits.shape[0], logits.shape[1]];
 }
@@ -296,13 +303,18 @@ function rowsOf(logits: Tensor, op: string): [number, number] {
 function sampleValues(values: TypedArray, batch: number, vocab: number, options: SampleOptions, op: string) {
   validateSamplingOptions(options, op, SAMPLE_KEYS);
   if (options.previousIds !== undefined && options.previousIds.length !== batch) {
-    throw new ValueError(`${op}: previousIds has ${options.previousIds.length} rows but logits have ${batch}`);
+    throw new ValueError(
+      `${op}: previousIds has ${options.previousIds.length} rows but logits have ${batch}`,
+    );
   }
   const generator = options.generator ?? getDefaultGenerator();
-  if (typeof generator?.nextFloat !== 'function') throw new ValueError(`${op}: generator must be a Generator`);
+  if (typeof generator?.nextFloat !== 'function')
+    throw new ValueError(`${op}: generator must be a Generator`);
   const out: number[] = [];
   for (let b = 0; b < batch; b++) {
-    out.push(sampleRow(values.subarray(b * vocab, (b + 1) * vocab), options, generator, options.previousIds?.[b]));
+    out.push(
+      sampleRow(values.subarray(b * vocab, (b + 1) * vocab), options, generator, options.previousIds?.[b]),
+    );
   }
   return out;
 }
@@ -336,7 +348,9 @@ export async function probabilities(
   const [batch, vocab] = rowsOf(logits, 'probabilities');
   validateSamplingOptions(options, 'probabilities');
   if (previousIds !== undefined && previousIds.length !== batch) {
-    throw new ValueError(`probabilities: previousIds has ${previousIds.length} rows but logits have ${batch}`);
+    throw new ValueError(
+      `probabilities: previousIds has ${previousIds.length} rows but logits have ${batch}`,
+    );
   }
   const values = await logits.data();
   const z = new Float32Array(batch * vocab);

@@ -30,7 +30,11 @@ describe("Dendrite's tokenizer JSON", () => {
   });
 
   it('round-trips a trained BPE tokenizer (merges kept)', () => {
-    const tok = trainBPE(SAMPLE.repeat(3), { vocabSize: 300, specialTokens: ['<|endoftext|>'], minFrequency: 1 });
+    const tok = trainBPE(SAMPLE.repeat(3), {
+      vocabSize: 300,
+      specialTokens: ['<|endoftext|>'],
+      minFrequency: 1,
+    });
     const again = loadTokenizer(saveTokenizer(tok)) as BPETokenizer;
     sameTokenizer(tok, again);
     expect(again.merges).toEqual(tok.merges);
@@ -41,7 +45,10 @@ describe("Dendrite's tokenizer JSON", () => {
   it('round-trips a tiktoken-rule tokenizer with gaps (ranks kept, no merges)', () => {
     const lines = Array.from({ length: 256 }, (_, b) => `${btoa(String.fromCharCode(b))} ${b}`);
     lines.push(`${btoa('he')} 260`, `${btoa(' t')} 262`);
-    const tok = loadTiktoken(lines.join('\n'), { pattern: GPT2_PATTERN, specialTokens: { '<|endoftext|>': 270 } });
+    const tok = loadTiktoken(lines.join('\n'), {
+      pattern: GPT2_PATTERN,
+      specialTokens: { '<|endoftext|>': 270 },
+    });
     const json = tok.toJSON();
     expect(json.merges).toBeUndefined();
     expect(json.tokens[256]).toBeNull();
@@ -88,19 +95,27 @@ describe("Dendrite's tokenizer JSON", () => {
     expect(broken((j) => (j.specialTokens = { x: -1 }))).toThrow(/field "specialTokens.x"/);
     expect(broken((j) => (j.normalization = 'NFX'))).toThrow(/field "normalization"/);
     expect(broken((j) => (j.addPrefixSpace = 'yes'))).toThrow(/field "addPrefixSpace"/);
-    expect(() => loadTokenizer({ format: 'dendrite-tokenizer', version: 1, type: 'char', chars: [1] } as never)).toThrow(
-      /field "chars"/,
-    );
+    expect(() =>
+      loadTokenizer({ format: 'dendrite-tokenizer', version: 1, type: 'char', chars: [1] } as never),
+    ).toThrow(/field "chars"/);
   });
 });
 
 describe('BPETokenizer spec validation', () => {
   const bytes = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
   it('rejects duplicate tokens, bad merges and clashing special ids', () => {
-    expect(() => new BPETokenizer({ tokens: [...bytes, Uint8Array.of(97)] })).toThrow(/tokens 97 and 256 are the same bytes/);
-    expect(() => new BPETokenizer({ tokens: bytes, merges: [[97, 98]] })).toThrow(/merges\[0\] .* not a token/);
-    expect(() => new BPETokenizer({ tokens: bytes, merges: [[97, 999]] })).toThrow(/names an id that is not a token/);
-    expect(() => new BPETokenizer({ tokens: bytes, specialTokens: { '<s>': 97 } })).toThrow(/already the token "a"/);
+    expect(() => new BPETokenizer({ tokens: [...bytes, Uint8Array.of(97)] })).toThrow(
+      /tokens 97 and 256 are the same bytes/,
+    );
+    expect(() => new BPETokenizer({ tokens: bytes, merges: [[97, 98]] })).toThrow(
+      /merges\[0\] .* not a token/,
+    );
+    expect(() => new BPETokenizer({ tokens: bytes, merges: [[97, 999]] })).toThrow(
+      /names an id that is not a token/,
+    );
+    expect(() => new BPETokenizer({ tokens: bytes, specialTokens: { '<s>': 97 } })).toThrow(
+      /already the token "a"/,
+    );
     expect(() => new BPETokenizer({ tokens: [new Uint8Array(0)] })).toThrow(/non-empty/);
     expect(() => new BPETokenizer({ tokens: bytes, normalization: 'X' as 'NFC' })).toThrow(/normalization/);
   });

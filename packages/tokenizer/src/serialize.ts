@@ -4,7 +4,7 @@
  * need not be valid UTF-8); merges are a flat list of id pairs in priority order.
  */
 import { decodeBase64 } from './base64.js';
-import { type BPETokenizerSpec, BPETokenizer, type NormalizationForm } from './bpe.js';
+import { BPETokenizer, type BPETokenizerSpec, type NormalizationForm } from './bpe.js';
 import { CharTokenizer } from './char.js';
 import { TokenizerError } from './errors.js';
 import type { Tokenizer } from './tokenizer.js';
@@ -51,9 +51,11 @@ function fail(field: string, what: string): never {
 
 function idRecord(value: unknown, field: string): Record<string, number> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be an object of text → id');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(field, 'must be an object of text → id');
   for (const [k, v] of Object.entries(value)) {
-    if (!Number.isSafeInteger(v) || (v as number) < 0) fail(`${field}.${k}`, `must be a non-negative integer id, got ${v}`);
+    if (!Number.isSafeInteger(v) || (v as number) < 0)
+      fail(`${field}.${k}`, `must be a non-negative integer id, got ${v}`);
   }
   return value as Record<string, number>;
 }
@@ -75,7 +77,8 @@ export function loadTokenizer(json: string | TokenizerJSON): Tokenizer {
     throw new TokenizerError('dendrite tokenizer JSON: expected an object');
   }
   const o = obj as Record<string, unknown>;
-  if (o.format !== 'dendrite-tokenizer') fail('format', `must be "dendrite-tokenizer", got ${JSON.stringify(o.format)}`);
+  if (o.format !== 'dendrite-tokenizer')
+    fail('format', `must be "dendrite-tokenizer", got ${JSON.stringify(o.format)}`);
   if (o.version !== 1) fail('version', `must be 1, got ${JSON.stringify(o.version)}`);
   if (o.type === 'char') {
     if (!Array.isArray(o.chars) || o.chars.some((c) => typeof c !== 'string')) {
@@ -93,7 +96,8 @@ function bpeSpecFromJSON(o: Record<string, unknown>): BPETokenizerSpec {
   const tokens = o.tokens.map((t, i) => {
     if (t === null) return null;
     const bytes = typeof t === 'string' ? decodeBase64(t) : undefined;
-    if (bytes === undefined || bytes.length === 0) fail(`tokens[${i}]`, `is not non-empty base64: ${JSON.stringify(t)}`);
+    if (bytes === undefined || bytes.length === 0)
+      fail(`tokens[${i}]`, `is not non-empty base64: ${JSON.stringify(t)}`);
     return bytes;
   });
   let merges: [number, number][] | undefined;

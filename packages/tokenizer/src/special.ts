@@ -24,10 +24,13 @@ function alternation(tokens: Iterable<string>): RegExp | null {
  * like Hugging Face's non-special `added_tokens`).
  */
 export class SpecialTokens {
+  /** Special tokens: matched under the policy. */
   readonly specials: ReadonlyMap<string, number>;
+  /** Added tokens: always matched. */
   readonly added: ReadonlyMap<string, number>;
   private readonly regexCache = new Map<string, RegExp | null>();
 
+  /** Validates ids and names (`TokenizerError` on empty text, bad ids or a name in both maps). */
   constructor(specials: ReadonlyMap<string, number>, added: ReadonlyMap<string, number> = new Map()) {
     for (const [text, id] of [...specials, ...added]) {
       if (text.length === 0) throw new TokenizerError('special tokens: a special token cannot be empty');
@@ -36,7 +39,8 @@ export class SpecialTokens {
       }
     }
     for (const text of added.keys()) {
-      if (specials.has(text)) throw new TokenizerError(`special tokens: ${JSON.stringify(text)} is listed twice`);
+      if (specials.has(text))
+        throw new TokenizerError(`special tokens: ${JSON.stringify(text)} is listed twice`);
     }
     this.specials = specials;
     this.added = added;

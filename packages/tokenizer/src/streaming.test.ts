@@ -24,7 +24,10 @@ describe('streaming decode', () => {
   });
 
   it('emits exactly decode(ids) in total, never a lone half', () => {
-    const tok = trainBPE('naïve café 😀😀 日本語 日本 👍🏽👍🏽 e\u0301e\u0301', { vocabSize: 290, minFrequency: 1 });
+    const tok = trainBPE('naïve café 😀😀 日本語 日本 👍🏽👍🏽 e\u0301e\u0301', {
+      vocabSize: 290,
+      minFrequency: 1,
+    });
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (s) => {
         for (const t of [tok, bytesOnly]) {

@@ -27,10 +27,12 @@ export class Utf8StreamDecoder implements StreamDecoder {
   /** @param bytesOf the UTF-8 bytes of a token (validates the id). */
   constructor(private readonly bytesOf: (id: number) => Uint8Array) {}
 
+  /** {@inheritDoc StreamDecoder.push} */
   push(id: number): string {
     return this.decoder.decode(this.bytesOf(id), { stream: true });
   }
 
+  /** {@inheritDoc StreamDecoder.flush} */
   flush(): string {
     const rest = this.decoder.decode();
     this.decoder = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -95,20 +95,28 @@ describe('tiktoken rank files: malformed input', () => {
   });
 
   it('names duplicate ranks and duplicate tokens', () => {
-    expect(() => parseTiktokenRanks(withLine('eno= 256'))).toThrow(/line 259: duplicate rank 256 \(first on line 257\)/);
-    expect(() => parseTiktokenRanks(withLine('aGU= 400'))).toThrow(/line 259: duplicate token "he" \(first on line 257\)/);
+    expect(() => parseTiktokenRanks(withLine('eno= 256'))).toThrow(
+      /line 259: duplicate rank 256 \(first on line 257\)/,
+    );
+    expect(() => parseTiktokenRanks(withLine('aGU= 400'))).toThrow(
+      /line 259: duplicate token "he" \(first on line 257\)/,
+    );
   });
 
   it('names lines with the wrong shape or rank', () => {
     expect(() => parseTiktokenRanks(withLine('eno='))).toThrow(/line 259: expected "base64 rank"/);
     expect(() => parseTiktokenRanks(withLine('eno= 1 2'))).toThrow(/line 259: expected/);
-    expect(() => parseTiktokenRanks(withLine('eno= -3'))).toThrow(/line 259: rank "-3" is not a non-negative integer/);
+    expect(() => parseTiktokenRanks(withLine('eno= -3'))).toThrow(
+      /line 259: rank "-3" is not a non-negative integer/,
+    );
     expect(() => parseTiktokenRanks(withLine('eno= 1e3'))).toThrow(/line 259: rank/);
   });
 
   it('rejects an empty file and a vocabulary without all 256 bytes', () => {
     expect(() => parseTiktokenRanks('\n\n')).toThrow(/no tokens/);
-    expect(() => loadTiktoken(byteLines.slice(1).join('\n'))).toThrow(/single-byte token\(s\) missing \(e\.g\. byte 0x00\)/);
+    expect(() => loadTiktoken(byteLines.slice(1).join('\n'))).toThrow(
+      /single-byte token\(s\) missing \(e\.g\. byte 0x00\)/,
+    );
   });
 
   it('skips blank lines and accepts CRLF', () => {

@@ -53,14 +53,16 @@ export function parseTiktokenRanks(text: string): Uint8Array[] {
     }
     const [b64, rankText] = fields;
     const bytes = decodeBase64(b64);
-    if (bytes === undefined) throw new TokenizerError(`${where}: bad base64 ${JSON.stringify(b64.slice(0, 80))}`);
+    if (bytes === undefined)
+      throw new TokenizerError(`${where}: bad base64 ${JSON.stringify(b64.slice(0, 80))}`);
     if (bytes.length === 0) throw new TokenizerError(`${where}: empty token`);
     if (!/^\d+$/.test(rankText) || !Number.isSafeInteger(Number(rankText))) {
       throw new TokenizerError(`${where}: rank ${JSON.stringify(rankText)} is not a non-negative integer`);
     }
     const rank = Number(rankText);
     const prevRank = lineOfRank.get(rank);
-    if (prevRank !== undefined) throw new TokenizerError(`${where}: duplicate rank ${rank} (first on line ${prevRank})`);
+    if (prevRank !== undefined)
+      throw new TokenizerError(`${where}: duplicate rank ${rank} (first on line ${prevRank})`);
     const key = bytesKey(bytes);
     const prevBytes = lineOfBytes.get(key);
     if (prevBytes !== undefined) {
@@ -117,4 +119,3 @@ export function toTiktokenRanks(tokenizer: BPETokenizer): string {
   }
   return out;
 }
-

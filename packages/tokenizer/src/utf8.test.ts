@@ -5,11 +5,15 @@ import { bytesKey, decodeUtf8, decodeUtf8Strict, isWellFormed, toWellFormed, utf
 describe('utf8 helpers', () => {
   it('utf8Bytes matches TextEncoder on any UTF-16 string, lone surrogates included', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), (a, b) => {
-        for (const s of [a, b, `${a}\ud800${b}`, `\udc00${a}`]) {
-          expect(Uint8Array.from(utf8Bytes(s))).toEqual(new TextEncoder().encode(s));
-        }
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        (a, b) => {
+          for (const s of [a, b, `${a}\ud800${b}`, `\udc00${a}`]) {
+            expect(Uint8Array.from(utf8Bytes(s))).toEqual(new TextEncoder().encode(s));
+          }
+        },
+      ),
     );
   });
 

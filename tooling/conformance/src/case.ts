@@ -1,4 +1,12 @@
-import { type Backend, cpuBackend, type DType, Generator, setOpHook, type Tensor, tidy } from '@dendrite/tensor';
+import {
+  type Backend,
+  cpuBackend,
+  type DType,
+  Generator,
+  setOpHook,
+  type Tensor,
+  tidy,
+} from '@dendrite/tensor';
 import { assertMatches, ConformanceError, type HostTensor } from './compare.js';
 import { seedOf } from './inputs.js';
 import { type OpFamily, type ToleranceOverrides, toleranceFor } from './tolerances.js';
@@ -146,7 +154,9 @@ export function goldenCase(group: string, spec: GoldenSpec): ConformanceCase {
           const want = expected[i];
           const got = await readBack(actual[i]);
           if (got.values.length > 0 && actual[i].backend !== backend) {
-            throw new ConformanceError(`${spec.name}: the result lives on '${actual[i].backend.name}', not on '${backend.name}'`);
+            throw new ConformanceError(
+              `${spec.name}: the result lives on '${actual[i].backend.name}', not on '${backend.name}'`,
+            );
           }
           const op = spec.ops[0] ?? spec.family;
           const label = expected.length > 1 ? `${spec.name} (output ${i})` : spec.name;
@@ -182,7 +192,9 @@ export function creationCase(group: string, spec: CreationSpec): ConformanceCase
         for (let i = 0; i < want.length; i++) {
           const label = want.length > 1 ? `${spec.name} (output ${i})` : spec.name;
           if (got[i].backend !== backend) {
-            throw new ConformanceError(`${label}: created on '${got[i].backend.name}', not on '${backend.name}'`);
+            throw new ConformanceError(
+              `${label}: created on '${got[i].backend.name}', not on '${backend.name}'`,
+            );
           }
           assertMatches(label, await readBack(got[i]), await readBack(want[i]), { rtol: 0, atol: 0 });
         }

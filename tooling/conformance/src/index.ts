@@ -17,9 +17,9 @@ export {
   type Golden,
   type GoldenSpec,
   goldenCase,
+  type ReferenceSpec,
   readBack,
   recordOps,
-  type ReferenceSpec,
   referenceCase,
 } from './case.js';
 export { CONFORMANCE_CASES, missingOps } from './cases/index.js';

@@ -1,4 +1,13 @@
-import { cpuBackend, type DType, type Generator, rand, randint, randn, type Tensor, tensor } from '@dendrite/tensor';
+import {
+  cpuBackend,
+  type DType,
+  type Generator,
+  rand,
+  randint,
+  randn,
+  type Tensor,
+  tensor,
+} from '@dendrite/tensor';
 
 /**
  * Deterministic inputs, always made on the CPU reference backend (a case moves them to the backend
@@ -9,7 +18,12 @@ const cpu = { backend: cpuBackend } as const;
 type FloatDType = 'float32' | 'float64';
 
 /** Normal values with standard deviation `std`. */
-export function normal(g: Generator, shape: readonly number[], dtype: FloatDType = 'float32', std = 1): Tensor {
+export function normal(
+  g: Generator,
+  shape: readonly number[],
+  dtype: FloatDType = 'float32',
+  std = 1,
+): Tensor {
   return randn(shape, { ...cpu, generator: g, dtype, std });
 }
 

@@ -59,7 +59,8 @@ const TO_BACKEND = customCase('copy', {
   dtypes: [],
   async run({ backend }) {
     // On the CPU itself `to(cpu)` is a no-op: move to a copy of it so the op really runs.
-    const target: Backend = backend === cpuBackend ? { ...cpuBackend, name: 'cpu-conformance-copy' } : backend;
+    const target: Backend =
+      backend === cpuBackend ? { ...cpuBackend, name: 'cpu-conformance-copy' } : backend;
     for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
       if (!target.dtypes.has(dtype)) continue;
       const values = dtype === 'bool' ? [1, 0, 1, 1, 0, 0] : [1.5, -2, 0, 7, -0.25, 3];
@@ -70,10 +71,16 @@ const TO_BACKEND = customCase('copy', {
       });
       const { result: moved, ops } = recordOps(() => host.to(target));
       if (!ops.has('toBackend')) throw new ConformanceError(`toBackend (${dtype}): the op was not emitted`);
-      if (moved.backend !== target) throw new ConformanceError(`toBackend (${dtype}): result is on '${moved.backend.name}'`);
+      if (moved.backend !== target)
+        throw new ConformanceError(`toBackend (${dtype}): result is on '${moved.backend.name}'`);
       const want = await readBack(host);
       assertMatches(`toBackend ${dtype}: CPU → ${target.name}`, await readBack(moved), want, EXACT);
-      assertMatches(`toBackend ${dtype}: transposed view`, await readBack(moved.mT), await readBack(host.mT), EXACT);
+      assertMatches(
+        `toBackend ${dtype}: transposed view`,
+        await readBack(moved.mT),
+        await readBack(host.mT),
+        EXACT,
+      );
       if (target.canReadSync) {
         const back = moved.to(cpuBackend);
         assertMatches(`toBackend ${dtype}: ${target.name} → CPU`, await readBack(back), want, EXACT);
@@ -108,7 +115,11 @@ const VIEWS: ConformanceCase[] = [
     family: 'exact',
     dtypes: ['float64', 'int32'],
     inputs: (g) => [normal(g, [2, 3, 4, 5], 'float64'), integers(g, [3, 4, 5, 2], -9, 9)],
-    compute: ([x, i]) => [x.permute(3, 1, 0, 2), x.permute(1, 2, 3, 0).maximum(i.to('float64')), i.permute(0, 3, 2, 1)],
+    compute: ([x, i]) => [
+      x.permute(3, 1, 0, 2),
+      x.permute(1, 2, 3, 0).maximum(i.to('float64')),
+      i.permute(0, 3, 2, 1),
+    ],
   }),
   referenceCase('views', {
     name: 'slice: steps, negative bounds and offsets',
@@ -171,8 +182,17 @@ const JOIN: ConformanceCase[] = [
     ops: ['concat'],
     family: 'exact',
     dtypes: ['int32', 'bool', 'float32'],
-    inputs: (g) => [integers(g, [3, 2], -9, 9), integers(g, [1, 2], -9, 9), booleans(g, [2, 5]), normal(g, [2, 2])],
-    compute: ([i, j, b, f]) => [concat([i, j, i]), concat([b, b.slice(1, 0, 2)], 1), concat([i.slice(0, 0, 2), f], 1)],
+    inputs: (g) => [
+      integers(g, [3, 2], -9, 9),
+      integers(g, [1, 2], -9, 9),
+      booleans(g, [2, 5]),
+      normal(g, [2, 2]),
+    ],
+    compute: ([i, j, b, f]) => [
+      concat([i, j, i]),
+      concat([b, b.slice(1, 0, 2)], 1),
+      concat([i.slice(0, 0, 2), f], 1),
+    ],
   }),
 ];
 

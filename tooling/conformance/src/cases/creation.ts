@@ -36,12 +36,16 @@ const CREATION: ConformanceCase[] = [
   creationCase('creation', {
     name: 'tensor() from an Int32Array with a shape',
     dtypes: ['int32'],
-    make: (backend) => tensor(new Int32Array([5, -7, 2147483647, -2147483648, 0, 1]), { backend, shape: [3, 2] }),
+    make: (backend) =>
+      tensor(new Int32Array([5, -7, 2147483647, -2147483648, 0, 1]), { backend, shape: [3, 2] }),
   }),
   creationCase('creation', {
     name: 'tensor() of booleans',
     dtypes: ['bool'],
-    make: (backend) => [tensor([true, false, true], { backend }), tensor(new Uint8Array([0, 1]), { backend })],
+    make: (backend) => [
+      tensor([true, false, true], { backend }),
+      tensor(new Uint8Array([0, 1]), { backend }),
+    ],
   }),
   creationCase('creation', {
     name: 'tensor() float64 keeps full precision',
@@ -75,7 +79,11 @@ const CREATION: ConformanceCase[] = [
   creationCase('creation', {
     name: 'arange: int32 and float32',
     dtypes: ['int32', 'float32'],
-    make: (backend) => [arange(0, 12, 1, { backend }), arange(-3, 3, 0.5, { backend }), arange(10, 0, -3, { backend })],
+    make: (backend) => [
+      arange(0, 12, 1, { backend }),
+      arange(-3, 3, 0.5, { backend }),
+      arange(10, 0, -3, { backend }),
+    ],
   }),
   creationCase('creation', {
     name: 'linspace and eye',

@@ -112,8 +112,22 @@ const BINARY: BinarySpec[] = [
   { op: 'mul', fn: (a, b) => a.mul(b), family: 'elementwise', scalar: 3 },
   { op: 'div', fn: (a, b) => a.div(b), family: 'elementwise', b: 'positive', scalar: 7 },
   { op: 'pow', fn: (a, b) => a.pow(b), family: 'transcendental', a: 'positive', b: 'exponent', scalar: 2 },
-  { op: 'maximum', fn: (a, b) => a.maximum(b), family: 'elementwise', a: 'integral', b: 'integral', scalar: 0 },
-  { op: 'minimum', fn: (a, b) => a.minimum(b), family: 'elementwise', a: 'integral', b: 'integral', scalar: 0 },
+  {
+    op: 'maximum',
+    fn: (a, b) => a.maximum(b),
+    family: 'elementwise',
+    a: 'integral',
+    b: 'integral',
+    scalar: 0,
+  },
+  {
+    op: 'minimum',
+    fn: (a, b) => a.minimum(b),
+    family: 'elementwise',
+    a: 'integral',
+    b: 'integral',
+    scalar: 0,
+  },
   { op: 'eq', fn: (a, b) => a.eq(b), family: 'exact', a: 'integral', b: 'integral', scalar: 1 },
   { op: 'ne', fn: (a, b) => a.ne(b), family: 'exact', a: 'integral', b: 'integral', scalar: 1 },
   { op: 'lt', fn: (a, b) => a.lt(b), family: 'exact', a: 'integral', b: 'integral', scalar: 0.5 },
@@ -332,7 +346,15 @@ const GOLDEN: ConformanceCase[] = [
     compute: (b) => {
       const x = tensor([0, 1, -1], on(b));
       const angles = tensor([0, Math.PI / 2, Math.PI], on(b));
-      return [x.tanh(), x.sigmoid(), x.gelu(), x.gelu({ approximate: 'tanh' }), x.erf(), angles.sin(), angles.cos()];
+      return [
+        x.tanh(),
+        x.sigmoid(),
+        x.gelu(),
+        x.gelu({ approximate: 'tanh' }),
+        x.erf(),
+        angles.sin(),
+        angles.cos(),
+      ];
     },
     expected: [
       { shape: [3], dtype: 'float32', values: [0, 0.7615941559557649, -0.7615941559557649] },

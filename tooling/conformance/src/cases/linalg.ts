@@ -31,7 +31,8 @@ const MATMUL: ConformanceCase[] = [
         family: 'matmul',
         dtypes: [dtype],
         inputs: (g) => [normal(g, sa, dtype), normal(g, sb, dtype)],
-        compute: ([a, b]) => matmul(maybeT(mode === 'aT' || mode === 'both')(a), maybeT(mode === 'bT' || mode === 'both')(b)),
+        compute: ([a, b]) =>
+          matmul(maybeT(mode === 'aT' || mode === 'both')(a), maybeT(mode === 'bT' || mode === 'both')(b)),
       }),
     ),
   ),
@@ -132,7 +133,11 @@ const GOLDEN: ConformanceCase[] = [
         ],
         on(b),
       );
-      return [a.matmul(c), tensor([1, 2, 3], on(b)).matmul(tensor([4, 5, 6], on(b))), a.mT.matmul(c.reshape(1, 2, 2).expand(3, 2, 2))];
+      return [
+        a.matmul(c),
+        tensor([1, 2, 3], on(b)).matmul(tensor([4, 5, 6], on(b))),
+        a.mT.matmul(c.reshape(1, 2, 2).expand(3, 2, 2)),
+      ];
     },
     expected: [
       { shape: [2, 2], dtype: 'float32', values: [19, 22, 43, 50] },
@@ -145,7 +150,10 @@ const GOLDEN: ConformanceCase[] = [
     ops: ['matmul'],
     family: 'matmul',
     dtypes: ['float32'],
-    compute: (b) => [ones([1500], on(b)).matmul(ones([1500, 2], on(b))), ones([2, 1200], on(b)).matmul(ones([1200], on(b)))],
+    compute: (b) => [
+      ones([1500], on(b)).matmul(ones([1500, 2], on(b))),
+      ones([2, 1200], on(b)).matmul(ones([1200], on(b))),
+    ],
     expected: [
       { shape: [2], dtype: 'float32', values: [1500, 1500] },
       { shape: [2], dtype: 'float32', values: [1200, 1200] },
@@ -161,8 +169,16 @@ const GOLDEN: ConformanceCase[] = [
       return [softmax(x), x.logSoftmax(), tensor([Number.NEGATIVE_INFINITY, 0, 0], on(b)).softmax()];
     },
     expected: [
-      { shape: [3], dtype: 'float32', values: [0.09003057317038046, 0.24472847105479764, 0.6652409557748219] },
-      { shape: [3], dtype: 'float32', values: [-2.4076059644443806, -1.4076059644443806, -0.4076059644443806] },
+      {
+        shape: [3],
+        dtype: 'float32',
+        values: [0.09003057317038046, 0.24472847105479764, 0.6652409557748219],
+      },
+      {
+        shape: [3],
+        dtype: 'float32',
+        values: [-2.4076059644443806, -1.4076059644443806, -0.4076059644443806],
+      },
       { shape: [3], dtype: 'float32', values: [0, 0.5, 0.5] },
     ],
   }),

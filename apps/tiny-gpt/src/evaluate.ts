@@ -1,0 +1,71 @@
+import { noGrad } from '@dendrite/autograd';
+import { GPT } from '@dendrite/gpt';
+import { tensor, tidy } from '@dendrite/tensor';
+import { loadRunFiles, loadWeights } from './checkpoint.js';
+import { loadText } from './data.js';
+import { UserError } from './errors.js';
+
+export interface EvalOptions {
+  ckpt: string;
+  /** Text file or URL to score. */
+  data: string;
+  /** Windows per forward pass (default 8). */
+  batch?: number;
+}
+
+export interface EvalResult {
+  /** Mean cross-entropy per predicted token (nats). */
+  loss: number;
+  /** e^loss: how many equally likely choices the model is, on average, torn between. */
+  perplexity: number;
+  /** Tokens predicted. */
+  tokens: number;
+}
+
+/**
+ * Scores a checkpoint on a text: the mean next-token cross-entropy over consecutive,
+ * non-overlapping windows of the model's block size, and its perplexity.
+ */
+export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalResult> {
+  const { config, tokenizer } = await loadRunFiles(options.ckpt);
+  const model = new GPT(config);
+  await loadWeights(options.ckpt, model);
+  model.eval();
+  const { text, name } = await loadText(options.data);
+  let ids: number[];
+  try {
+    ids = tokenizer.encodeOrdinary(text);
+  } catch (err) {
+    throw new UserError(`${name} cannot be encoded by this model's tokenizer: ${(err as Error).message}`);
+  }
+  const T = config.blockSize;
+  if (ids.length < T + 1) {
+    throw new UserError(
+      `${name} has ${ids.length} tokens; evaluation needs at least the block size + 1 (${T + 1})`,
+    );
+  }
+  const windows: number[] = [];
+  for (let s = 0; s + T + 1 <= ids.length; s += T) windows.push(s);
+  const batch = options.batch ?? 8;
+  let total = 0;
+  for (let i = 0; i < windows.length; i += batch) {
+    const group = windows.slice(i, i + batch);
+    const x = new Int32Array(group.length * T);
+    const y = new Int32Array(group.length * T);
+    group.forEach((s, b) => {
+      x.set(ids.slice(s, s + T), b * T);
+      y.set(ids.slice(s + 1, s + T + 1), b * T);
+    });
+    total += tidy(() =>
+      noGrad(() => {
+        const { loss } = model.forward(
+          tensor(x, { shape: [group.length, T] }),
+          tensor(y, { shape: [group.length, T] }),
+        );
+        return loss!.itemSync() * group.length;
+      }),
+    );
+  }
+  const loss = total / windows.length;
+  return { loss, perplexity: Math.exp(loss), tokens: windows.length * T };
+}

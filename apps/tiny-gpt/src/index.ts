@@ -1,0 +1,23 @@
+/**
+ * tiny-gpt as a library: the same training, sampling and evaluation the CLI runs.
+ */
+
+export { type BenchOptions, benchTraining, findShakespeare } from './bench.js';
+export { FILES, type TrainerState } from './checkpoint.js';
+export { buildCli, main } from './cli.js';
+export { builtInCorpus } from './corpus.js';
+export { loadText, TokenDataset } from './data.js';
+export { DivergedError, UserError } from './errors.js';
+export { type EvalOptions, type EvalResult, evaluateCheckpoint } from './evaluate.js';
+export { type LossPoint, type LossSeries, lossCurveSVG } from './plot.js';
+export { type PrepareOptions, prepare, SHAKESPEARE_URL } from './prepare.js';
+export {
+  barReporter,
+  defaultReporter,
+  lineReporter,
+  type Progress,
+  quietReporter,
+  type Reporter,
+} from './reporter.js';
+export { continueText, type SampleOptions, sampleText } from './sample.js';
+export { type TrainOptions, type TrainResult, train } from './train.js';
