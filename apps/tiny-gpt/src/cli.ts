@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DendriteError } from '@dendrite/tensor';
 import { cac } from 'cac';
 import { benchTraining } from './bench.js';
@@ -88,7 +89,7 @@ export function buildCli() {
         result.stoppedBy
       ];
       console.log(
-        `\n${why} at iteration ${result.iter}: val loss ${result.finalValLoss?.toFixed(4) ?? '—'}; checkpoint in ${options.out ?? 'runs/tiny'}`,
+        `\n${why} at iteration ${result.iter}: val loss ${result.finalValLoss?.toFixed(4) ?? '—'}; checkpoint in ${resolve(options.out ?? 'runs/tiny')}`,
       );
       if (sampleTokens > 0) {
         console.log(`\n--- sample (${sampleTokens} tokens, temperature 0.8) ---`);

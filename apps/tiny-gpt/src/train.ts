@@ -137,15 +137,20 @@ async function resolveConfig(spec: string, vocabSize: number): Promise<GPTConfig
   return validateConfig({ ...(raw as object), vocabSize }, spec);
 }
 
-/** Mean loss over fixed batches, in eval mode, without a graph. */
-function evaluate(model: GPT, batches: readonly Batch[]): number {
+/** Mean loss over fixed batches, in eval mode, without a graph (values read asynchronously: any backend). */
+async function evaluate(model: GPT, batches: readonly Batch[]): Promise<number> {
   const wasTraining = model.training;
   model.eval();
   let sum = 0;
-  for (const b of batches) {
-    sum += tidy(() => noGrad(() => model.forward(b.x, b.y).loss!.itemSync()));
+  try {
+    for (const b of batches) {
+      const loss = tidy(() => keep(noGrad(() => model.forward(b.x, b.y).loss!)));
+      sum += await loss.item();
+      loss.dispose();
+    }
+  } finally {
+    model.train(wasTraining);
   }
-  model.train(wasTraining);
   return sum / batches.length;
 }
 
@@ -289,19 +294,21 @@ export async function train(
       const it = state.iter;
       const lr = schedule(it);
       setLearningRate(optimizer, lr);
-      const loss = tidy(() => {
+      // One step: forward, backward, clip, update. The loss value is read after the step (one
+      // read per iteration, asynchronous on device backends); a non-finite loss stops the run
+      // before any checkpoint can include the broken update.
+      const lossTensor = tidy(() => {
         const { x, y } = dataset.batch('train', opts.batch, dataRng);
         const l = model.forward(x, y).loss!;
-        const value = l.itemSync();
-        if (!Number.isFinite(value)) return value;
         l.backward();
         if (opts.gradClip > 0) clipGradNorm(model.parameters(), opts.gradClip);
         optimizer.step();
         optimizer.zeroGrad();
-        return value;
+        return keep(l.detach());
       });
+      const loss = await lossTensor.item();
+      lossTensor.dispose();
       if (!Number.isFinite(loss)) {
-        optimizer.zeroGrad();
         const kept =
           lastCheckpoint === null
             ? 'no checkpoint had been written yet'
@@ -321,8 +328,8 @@ export async function train(
       const overCount = options.stopAfter !== undefined && state.iter - startIter >= options.stopAfter;
       const entry: Record<string, number> = { iter: state.iter, loss, lr };
       if (isEval || overTime || overCount) {
-        const trainLoss = evaluate(model, evalBatches.train);
-        lastVal = evaluate(model, evalBatches.val);
+        const trainLoss = await evaluate(model, evalBatches.train);
+        lastVal = await evaluate(model, evalBatches.val);
         entry.trainLoss = trainLoss;
         entry.valLoss = lastVal;
         if (state.bestValLoss === null || lastVal < state.bestValLoss) state.bestValLoss = lastVal;
