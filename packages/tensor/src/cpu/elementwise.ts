@@ -1,6 +1,6 @@
 import type { BinaryOp, Handle, UnaryOp, View } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
-import { erf, gelu, geluTanh, sigmoid } from './math.js';
+import { erf, erf32, gelu, gelu32, geluTanh, sigmoid } from './math.js';
 import { arrayOf, contiguousData, contiguousStrides, forEachRow, handle, sizeOf } from './storage.js';
 
 /** Applies a unary op over a contiguous array. One tight loop per op keeps each loop monomorphic. */
@@ -38,7 +38,8 @@ function unaryLoop(op: UnaryOp, x: TypedArray, out: TypedArray): void {
       for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0); // NaN stays NaN, as in PyTorch
       return;
     case 'gelu':
-      for (let i = 0; i < n; i++) out[i] = gelu(x[i]);
+      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = gelu32(x[i]);
+      else for (let i = 0; i < n; i++) out[i] = gelu(x[i]);
       return;
     case 'gelu_tanh':
       for (let i = 0; i < n; i++) out[i] = geluTanh(x[i]);
@@ -50,7 +51,8 @@ function unaryLoop(op: UnaryOp, x: TypedArray, out: TypedArray): void {
       for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
       return;
     case 'erf':
-      for (let i = 0; i < n; i++) out[i] = erf(x[i]);
+      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = erf32(x[i]);
+      else for (let i = 0; i < n; i++) out[i] = erf(x[i]);
       return;
   }
 }

@@ -47,6 +47,50 @@ function erfcLarge(x: number): number {
   return Math.exp(-x * x) / (f * Math.sqrt(Math.PI));
 }
 
+/** Maclaurin coefficients of erf: 2/√π · (−1)ⁿ / (n!·(2n+1)), n = 0…6. */
+const ERF_SERIES = Array.from({ length: 7 }, (_, n) => {
+  let factorial = 1;
+  for (let k = 2; k <= n; k++) factorial *= k;
+  return (TWO_OVER_SQRT_PI * (n % 2 === 0 ? 1 : -1)) / (factorial * (2 * n + 1));
+});
+const [E0, E1, E2, E3, E4, E5, E6] = ERF_SERIES;
+
+/**
+ * erf(x) to float32 accuracy (relative error below 3e-7), about ten times faster than {@link erf}:
+ * float32 tensors use it, float64 tensors (gradient checks) the exact one.
+ * |x| < 0.5: the Maclaurin series x·Σ cₙx²ⁿ to n = 6 (remainder < 1e-9).
+ * |x| ≥ 0.5: erf = 1 − erfc, with the Chebyshev-fitted erfc(z) ≈ t·exp(−z² + P(t)), t = 1/(1 + z/2)
+ * (the fit given in Numerical Recipes, fractional error < 1.2e-7).
+ */
+export function erf32(x: number): number {
+  const z = Math.abs(x);
+  if (z < 0.5) {
+    const x2 = x * x;
+    return x * (E0 + x2 * (E1 + x2 * (E2 + x2 * (E3 + x2 * (E4 + x2 * (E5 + x2 * E6))))));
+  }
+  const t = 1 / (1 + 0.5 * z);
+  const p =
+    -1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t *
+                      (0.27886807 +
+                        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const erfc = t * Math.exp(-z * z + p);
+  return x >= 0 ? 1 - erfc : erfc - 1;
+}
+
+/** x·Φ(x) to float32 accuracy. */
+export function gelu32(x: number): number {
+  return 0.5 * x * (1 + erf32(x * INV_SQRT2));
+}
+
 export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);

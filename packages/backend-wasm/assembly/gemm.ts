@@ -1,0 +1,97 @@
+// WebAssembly SIMD kernels for @dendrite/backend-wasm, in AssemblyScript.
+// Compiled by scripts/build-wasm.mjs into src/kernels.generated.ts (base64), shipped in the package.
+// Memory is imported: the JS side owns it and lays out operands before each call.
+
+// Pack B [K, N] (row stride ldb, element stride 1 or a transposed view) into 8-wide column panels:
+// P[jb][k][0..8] = B[k][jb*8 .. jb*8+8] (zero-padded).
+export function packB(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize): void {
+  const panels = (N + 7) >> 3;
+  for (let jb = 0; jb < panels; jb++) {
+    const j0 = jb << 3;
+    const w = min(8, N - j0);
+    let out = p + <usize>(jb * K * 8) * 4;
+    for (let k = 0; k < K; k++) {
+      const row = b + <usize>(k * rs + j0 * cs) * 4;
+      if (w == 8 && cs == 1) {
+        v128.store(out, v128.load(row));
+        v128.store(out + 16, v128.load(row + 16));
+      } else {
+        for (let t = 0; t < 8; t++) store<f32>(out + <usize>t * 4, t < w ? load<f32>(row + <usize>(t * cs) * 4) : 0);
+      }
+      out += 32;
+    }
+  }
+}
+
+// C[M,N] = A[M,K] · B: A row-major (row stride lda), B packed by packB. Each 4×8 tile of C stays in
+// eight f32x4 registers while k runs: per k, one 8-wide row of B and four broadcast A values.
+// C[i][j] = Σₖ A[i][k]·B[k][j]
+export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i32, K: i32): void {
+  const panels = (N + 7) >> 3;
+  const rs = <usize>N * 4;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>(i * lda) * 4;
+    const a1 = a0 + <usize>lda * 4;
+    const a2 = a1 + <usize>lda * 4;
+    const a3 = a2 + <usize>lda * 4;
+    for (let jb = 0; jb < panels; jb++) {
+      let bp = p + <usize>(jb * K * 8) * 4;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp + 16);
+        bp += 32;
+        const off = <usize>k * 4;
+        const x0 = f32x4.splat(load<f32>(a0 + off));
+        const x1 = f32x4.splat(load<f32>(a1 + off));
+        const x2 = f32x4.splat(load<f32>(a2 + off));
+        const x3 = f32x4.splat(load<f32>(a3 + off));
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+      }
+      const j0 = jb << 3;
+      const cp = c + <usize>(i * N + j0) * 4;
+      if (j0 + 8 <= N) {
+        v128.store(cp, c00); v128.store(cp + 16, c01);
+        v128.store(cp + rs, c10); v128.store(cp + rs + 16, c11);
+        v128.store(cp + 2 * rs, c20); v128.store(cp + 2 * rs + 16, c21);
+        v128.store(cp + 3 * rs, c30); v128.store(cp + 3 * rs + 16, c31);
+      } else {
+        storeTail(cp, c00, c01, N - j0);
+        storeTail(cp + rs, c10, c11, N - j0);
+        storeTail(cp + 2 * rs, c20, c21, N - j0);
+        storeTail(cp + 3 * rs, c30, c31, N - j0);
+      }
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = a + <usize>(i * lda) * 4;
+    for (let jb = 0; jb < panels; jb++) {
+      let bp = p + <usize>(jb * K * 8) * 4;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const x0 = f32x4.splat(load<f32>(a0 + <usize>k * 4));
+        c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bp)));
+        c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bp + 16)));
+        bp += 32;
+      }
+      const j0 = jb << 3;
+      storeTail(c + <usize>(i * N + j0) * 4, c00, c01, min(8, N - j0));
+    }
+  }
+}
+
+@inline function storeTail(cp: usize, lo: v128, hi: v128, w: i32): void {
+  if (w >= 8) { v128.store(cp, lo); v128.store(cp + 16, hi); return; }
+  if (w > 0) store<f32>(cp, f32x4.extract_lane(lo, 0));
+  if (w > 1) store<f32>(cp + 4, f32x4.extract_lane(lo, 1));
+  if (w > 2) store<f32>(cp + 8, f32x4.extract_lane(lo, 2));
+  if (w > 3) store<f32>(cp + 12, f32x4.extract_lane(lo, 3));
+  if (w > 4) store<f32>(cp + 16, f32x4.extract_lane(hi, 0));
+  if (w > 5) store<f32>(cp + 20, f32x4.extract_lane(hi, 1));
+  if (w > 6) store<f32>(cp + 24, f32x4.extract_lane(hi, 2));
+}

@@ -1,0 +1,11 @@
+/**
+ * @dendrite/backend-wasm — a fast CPU backend: WebAssembly SIMD kernels behind the CPU backend's
+ * storage, in Node and the browser.
+ *
+ * @example
+ * import { setBackend } from '@dendrite/tensor';
+ * import { wasmBackend } from '@dendrite/backend-wasm';
+ * setBackend(wasmBackend);
+ */
+export { wasmBackend } from './backend.js';
+export { wasmSupport } from './runtime.js';

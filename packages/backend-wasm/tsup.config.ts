@@ -1,0 +1,3 @@
+import { libraryPreset } from '@dendrite/config/tsup';
+
+export default libraryPreset();
