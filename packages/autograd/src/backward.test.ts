@@ -1,5 +1,5 @@
 import './index.js';
-import { ones, scalar, tensor, tidy } from '@dendrite/tensor';
+import { ones, scalar, type Tensor, tensor, tidy } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { AutogradError } from './errors.js';
 import { enableGrad, isGradEnabled, noGrad } from './mode.js';
@@ -163,5 +163,44 @@ describe('backward', () => {
     });
     expect(w.grad!.isDisposed).toBe(false);
     expect(w.grad!.toArraySync()).toEqual([4, 4, 4]);
+  });
+});
+
+describe('gradients of gradients through fused kernels', () => {
+  it('layerNorm: createGraph takes the composite path, matching the same math written out', () => {
+    const w = tensor([0.5, 1.5, -1, 2], f64);
+    const v = tensor(
+      [
+        [1, -2, 0.5, 3],
+        [0.25, 1, -1, 2],
+      ],
+      f64,
+    );
+    const composite = (x: Tensor) => {
+      const c = x.sub(x.mean(-1, true));
+      return c.mul(c.square().mean(-1, true).add(1e-5).rsqrt()).mul(w);
+    };
+    const secondOrder = (ln: (x: Tensor) => Tensor) => {
+      const x = tensor(
+        [
+          [0.3, -1.2, 2.0, 0.7],
+          [1.1, 0.4, -0.6, -2.2],
+        ],
+        f64,
+      ).requiresGrad_();
+      ln(x).square().sum().backward(undefined, { createGraph: true });
+      const g1 = x.grad!;
+      x.grad = null;
+      g1.mul(v).sum().backward();
+      return [g1.toArraySync(), x.grad!.toArraySync()] as const;
+    };
+    const [fusedG, fusedH] = secondOrder((x) => x.layerNorm(w, null, 1e-5));
+    const [compG, compH] = secondOrder(composite);
+    (fusedG as number[][])
+      .flat()
+      .forEach((a, i) => expect(a).toBeCloseTo((compG as number[][]).flat()[i], 12));
+    (fusedH as number[][])
+      .flat()
+      .forEach((a, i) => expect(a).toBeCloseTo((compH as number[][]).flat()[i], 10));
   });
 });

@@ -5,7 +5,7 @@ import { setGradEnabled } from './mode.js';
 import type { Node } from './node.js';
 
 export interface BackwardOptions {
-  /** Keep the graph's saved tensors so backward can run through it again (default false). */
+  /** Keep the graph's saved tensors so backward can run through it again (default: createGraph). */
   retainGraph?: boolean;
   /** Record the backward pass itself, for gradients of gradients (default false). */
   createGraph?: boolean;
@@ -77,7 +77,8 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
       `backward: gradient shape ${fmtShape(gradient.shape)} does not match the output shape ${fmtShape(root.shape)}`,
     );
   }
-  const retain = options.retainGraph ?? false;
+  // As in PyTorch, recording the backward keeps the forward graph (the new graph points into it).
+  const retain = options.retainGraph ?? options.createGraph ?? false;
   const prevMode = setGradEnabled(options.createGraph ?? false);
   try {
     tidy(() => {

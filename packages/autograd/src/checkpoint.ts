@@ -23,8 +23,8 @@ export function checkpoint(fn: (...inputs: Tensor[]) => Tensor, ...inputs: Tenso
     },
   };
   // A function of parameters alone still needs a node: its recompute reaches them.
-  const node = Node.fromEvent({ op: 'checkpoint', inputs, output, attrs: {} }, rule, inputs.map(edgeOf));
   const meta = ensureMeta(output);
+  const node = Node.fromEvent({ op: 'checkpoint', inputs, output, attrs: {} }, rule, inputs.map(edgeOf));
   meta.requiresGrad = true;
   meta.gradFn = node;
   return output;

@@ -35,8 +35,10 @@ function record(event: OpEvent): void {
       `autograd: op '${event.op}' has no gradient rule and is not marked as not differentiable; register one with defineGrad()`,
     );
   }
-  const node = Node.fromEvent(event, rule, event.inputs.map(edgeOf));
+  // The output's bookkeeping exists before the node saves anything: a saved output alias shares
+  // this object, so it points at the node too (needed for gradients of gradients).
   const out = ensureMeta(event.output);
+  const node = Node.fromEvent(event, rule, event.inputs.map(edgeOf));
   out.requiresGrad = true;
   out.gradFn = node;
 }

@@ -130,4 +130,36 @@ export interface Backend {
   indexAdd(shape: Shape, dtype: DType, axis: number, index: View, src: View): Handle;
   /** Joins same-dtype views along `axis`; they agree on every other dim. */
   concat(xs: readonly View[], axis: number): Handle;
+
+  // ---- optional fused kernels ------------------------------------------------------------------
+  // A backend may implement these to run a common pattern in one pass. When absent, the core
+  // computes the same result from the primitives above. They come in pairs (forward, backward).
+
+  /**
+   * Layer normalisation over the last dim of a contiguous-or-strided `x` `[rows, C]` (any leading
+   * dims): y = (x − mean)/√(var + ε)·weight + bias, with the biased variance. `weight`/`bias`
+   * are `[C]` or null.
+   */
+  layerNorm?(x: View, weight: View | null, bias: View | null, eps: number): Handle;
+  /**
+   * Gradients of {@link Backend.layerNorm} for upstream gradient `grad` (shape of x): returns
+   * [dx, dweight, dbias] (dweight/dbias null when weight/bias are null).
+   */
+  layerNormBackward?(
+    x: View,
+    weight: View | null,
+    grad: View,
+    eps: number,
+    withBias: boolean,
+  ): [Handle, Handle | null, Handle | null];
+  /**
+   * dL/dx of `gelu` (exact, or the tanh form) for upstream gradient `grad`, both shaped like `x`:
+   * grad·(Φ(x) + x·φ(x)) in one pass.
+   */
+  geluBackward?(x: View, grad: View, approximate: 'none' | 'tanh'): Handle;
+  /**
+   * dL/dx of softmax (`log` false: y·(g − Σ g·y)) or log-softmax (`log` true: g − eʸ·Σ g) along
+   * `axis`, from the op's output `y` and upstream gradient `grad` (same shape).
+   */
+  softmaxBackward?(y: View, grad: View, axis: number, log: boolean): Handle;
 }

@@ -149,6 +149,7 @@ describe('setOpHook', () => {
 });
 
 const PRIMITIVES = [
+  'layerNorm',
   'cast',
   'toBackend',
   'neg',
@@ -287,6 +288,7 @@ describe('listOps and getOpInfo', () => {
       x.cumsum(0);
       x.softmax();
       x.logSoftmax();
+      x.layerNorm();
     });
     const emitted = new Set(names(events));
     for (const op of emitted) expect(getOpInfo(op), op).toBeDefined();

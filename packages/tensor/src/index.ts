@@ -90,6 +90,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise.js';
+export { geluBackward, hasFusedKernel, softmaxBackward } from './ops/fused.js';
 export {
   embedding,
   gather,
@@ -102,6 +103,7 @@ export {
   take,
 } from './ops/indexing.js';
 export { chunk, concat, split, stack } from './ops/join.js';
+export { hasFusedLayerNorm, layerNorm, layerNormBackward } from './ops/layernorm.js';
 export { matmul } from './ops/matmul.js';
 export {
   argmax,

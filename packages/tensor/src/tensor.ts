@@ -6,6 +6,7 @@ import * as cast from './ops/cast.js';
 import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
+import * as ln from './ops/layernorm.js';
 import * as mm from './ops/matmul.js';
 import * as red from './ops/reduce.js';
 import * as scan from './ops/scan.js';
@@ -417,6 +418,10 @@ export class Tensor {
   }
   logSoftmax(axis = -1): Tensor {
     return sm.logSoftmax(this, axis);
+  }
+  /** Layer normalisation over the last dim (see {@link ln.layerNorm}). */
+  layerNorm(weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+    return ln.layerNorm(this, weight, bias, eps);
   }
 
   // ---- indexing ------------------------------------------------------------------------------

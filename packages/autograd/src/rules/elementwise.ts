@@ -1,5 +1,6 @@
-import { erf, exp, type Tensor, where, zerosLike } from '@dendrite/tensor';
+import { erf, exp, geluBackward, type Tensor, where, zerosLike } from '@dendrite/tensor';
 import { sumToShape } from './broadcast.js';
+import { fusedOk } from './fused.js';
 import { defineGrad, markNotDifferentiable } from './registry.js';
 
 const input = (e: { inputs: readonly Tensor[] }) => [e.inputs[0]];
@@ -32,6 +33,7 @@ defineGrad('relu', { save: output, backward: (g, { saved: [y] }) => [where(y.gt(
 defineGrad('gelu', {
   save: input,
   backward: (g, { saved: [x] }) => {
+    if (fusedOk(x, 'geluBackward')) return [geluBackward(x, g, 'none')];
     const cdf = erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
     const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
     return [g.mul(cdf.add(x.mul(pdf)))];
@@ -41,6 +43,7 @@ defineGrad('gelu', {
 defineGrad('gelu_tanh', {
   save: input,
   backward: (g, { saved: [x] }) => {
+    if (fusedOk(x, 'geluBackward')) return [geluBackward(x, g, 'tanh')];
     const k = Math.sqrt(2 / Math.PI);
     const x2 = x.mul(x);
     const t = x.add(x2.mul(x).mul(0.044715)).mul(k).tanh();

@@ -182,6 +182,18 @@ const CASES: Record<string, Case[]> = {
       f: (src) => indexAddZeros([4, 2], 0, ints([1, 1, 3]), src),
     },
   ],
+  layerNorm: [
+    {
+      name: 'with weight and bias (fused kernel)',
+      inputs: () => [uniform([3, 2, 5]), uniform([5], 0.5, 1.5), uniform([5])],
+      f: (x, w, b) => x.layerNorm(w, b, 1e-5),
+    },
+    {
+      name: 'without affine parameters',
+      inputs: () => [uniform([4, 6])],
+      f: (x) => x.layerNorm(null, null, 1e-5),
+    },
+  ],
   concat: [
     {
       name: 'three pieces on axis 1',

@@ -6,6 +6,7 @@ import './linalg.js';
 import './indexing.js';
 import './join.js';
 import './cast.js';
+import './normalize.js';
 
 export { sumToShape } from './broadcast.js';
 export type { GradContext, GradRule } from './registry.js';

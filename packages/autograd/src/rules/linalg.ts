@@ -1,5 +1,6 @@
-import { matmul, type Tensor } from '@dendrite/tensor';
+import { matmul, softmaxBackward, type Tensor } from '@dendrite/tensor';
 import { sumToShape } from './broadcast.js';
+import { fusedOk } from './fused.js';
 import { defineGrad } from './registry.js';
 
 // C = A·B:  dL/dA = dL/dC · Bᵀ,  dL/dB = Aᵀ · dL/dC  (summed over broadcast batch dims)
@@ -19,6 +20,7 @@ defineGrad('softmax', {
   save: (e) => [e.output],
   backward: (g, { saved: [y], attrs }) => {
     const axis = attrs.axis as number;
+    if (fusedOk(y, 'softmaxBackward')) return [softmaxBackward(y, g, axis, false)];
     return [y.mul(g.sub(g.mul(y).sum(axis, true)))];
   },
 });
@@ -28,6 +30,7 @@ defineGrad('logSoftmax', {
   save: (e) => [e.output],
   backward: (g, { saved: [y], attrs }) => {
     const axis = attrs.axis as number;
+    if (fusedOk(y, 'softmaxBackward')) return [softmaxBackward(y, g, axis, true)];
     return [g.sub(y.exp().mul(g.sum(axis, true)))];
   },
 });

@@ -1,4 +1,11 @@
-import { ones, ShapeError, type Tensor, ValueError, zeros } from '@dendrite/tensor';
+import {
+  layerNorm as coreLayerNorm,
+  ones,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@dendrite/tensor';
 import { Module, parameter } from '../module.js';
 import type { LayerOptions } from './options.js';
 
@@ -65,6 +72,9 @@ export function layerNorm(
       `LayerNorm: input [${x.shape.join(',')}] must end in [${normalizedShape.join(',')}]`,
     );
   }
+  // Over the last dim only (the transformer case): the tensor core's layerNorm, one fused kernel
+  // forward and backward where the backend has them.
+  if (k === 1) return coreLayerNorm(x, weight, bias, eps);
   const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
   const mean = x.mean(axes, true);
   const centered = x.sub(mean);

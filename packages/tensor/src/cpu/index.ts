@@ -1,7 +1,9 @@
 import type { Backend, Handle, View } from '../backend.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { binary, unary, where } from './elementwise.js';
+import { geluBackward, softmaxBackward } from './fused.js';
 import { concat, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { layerNorm, layerNormBackward } from './layernorm.js';
 import { matmul } from './matmul.js';
 import { argReduce, cumsum, reduce, softmax } from './reduce.js';
 import { arrayOf, contiguousData, handle, sizeOf, stridedCopy } from './storage.js';
@@ -75,4 +77,8 @@ export const cpuBackend: Backend = {
   indexSelect,
   indexAdd,
   concat,
+  layerNorm,
+  layerNormBackward,
+  geluBackward,
+  softmaxBackward,
 };

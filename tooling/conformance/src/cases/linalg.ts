@@ -62,6 +62,36 @@ const MATMUL: ConformanceCase[] = [
   }),
 ];
 
+const LAYER_NORM: ConformanceCase[] = [
+  referenceCase('layerNorm', {
+    name: 'layerNorm: float32 [6, 40] with weight and bias',
+    ops: ['layerNorm'],
+    family: 'softmax',
+    dtypes: ['float32'],
+    optionalKernel: 'layerNorm',
+    inputs: (g) => [normal(g, [6, 40], 'float32', 3), normal(g, [40]), normal(g, [40])],
+    compute: ([x, w, b]) => [x.layerNorm(w, b, 1e-5), x.layerNorm(null, null, 1e-5)],
+  }),
+  referenceCase('layerNorm', {
+    name: 'layerNorm: float32 rank 4, 1100 features, permuted input',
+    ops: ['layerNorm'],
+    family: 'softmax',
+    dtypes: ['float32'],
+    optionalKernel: 'layerNorm',
+    inputs: (g) => [normal(g, [2, 3, 2, 1100], 'float32', 2), normal(g, [2])],
+    compute: ([x, w]) => [x.layerNorm(), x.permute(3, 1, 0, 2).layerNorm(w)],
+  }),
+  referenceCase('layerNorm', {
+    name: 'layerNorm: float64 with weight',
+    ops: ['layerNorm'],
+    family: 'softmax',
+    dtypes: ['float64'],
+    optionalKernel: 'layerNorm',
+    inputs: (g) => [normal(g, [4, 7], 'float64'), normal(g, [7], 'float64')],
+    compute: ([x, w]) => x.layerNorm(w),
+  }),
+];
+
 const SOFTMAX: ConformanceCase[] = [
   ...(['softmax', 'logSoftmax'] as const).flatMap((op) => {
     const f = (x: Tensor, axis?: number) => (op === 'softmax' ? x.softmax(axis) : x.logSoftmax(axis));
@@ -185,4 +215,4 @@ const GOLDEN: ConformanceCase[] = [
 ];
 
 /** Matrix products (every operand layout, batch broadcasting, long inner dims) and softmax. */
-export const LINALG_CASES: readonly ConformanceCase[] = [...MATMUL, ...SOFTMAX, ...GOLDEN];
+export const LINALG_CASES: readonly ConformanceCase[] = [...MATMUL, ...SOFTMAX, ...LAYER_NORM, ...GOLDEN];

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cpuBackend,
+  erf,
+  exp,
+  Generator,
+  geluBackward,
+  hasFusedKernel,
+  hasFusedLayerNorm,
+  layerNorm,
+  layerNormBackward,
+  randn,
+  softmaxBackward,
+  tensor,
+} from './index.js';
+
+const g = new Generator(3);
+const f64 = { dtype: 'float64' as const, generator: g };
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('fused kernels of the CPU backend equal the same math written with primitives', () => {
+  it('the CPU backend has them', () => {
+    expect(hasFusedLayerNorm(cpuBackend)).toBe(true);
+    expect(hasFusedKernel(cpuBackend, 'geluBackward')).toBe(true);
+    expect(hasFusedKernel(cpuBackend, 'softmaxBackward')).toBe(true);
+  });
+
+  it('layerNorm forward and backward', () => {
+    const x = randn([5, 9], f64);
+    const w = randn([9], f64);
+    const b = randn([9], f64);
+    const gy = randn([5, 9], f64);
+    const mean = x.mean(-1, true);
+    const c = x.sub(mean);
+    const rstd = c.square().mean(-1, true).add(1e-5).rsqrt();
+    const xhat = c.mul(rstd);
+    expect(maxAbsDiff(layerNorm(x, w, b, 1e-5).dataSync(), xhat.mul(w).add(b).dataSync())).toBeLessThan(
+      1e-12,
+    );
+    const gh = gy.mul(w);
+    const dx = gh
+      .sub(gh.mean(-1, true))
+      .sub(xhat.mul(gh.mul(xhat).mean(-1, true)))
+      .mul(rstd);
+    const fused = layerNormBackward(x, w, gy, 1e-5, true);
+    expect(maxAbsDiff(fused.dx.dataSync(), dx.dataSync())).toBeLessThan(1e-12);
+    expect(maxAbsDiff(fused.dweight!.dataSync(), gy.mul(xhat).sum(0).dataSync())).toBeLessThan(1e-12);
+    expect(maxAbsDiff(fused.dbias!.dataSync(), gy.sum(0).dataSync())).toBeLessThan(1e-12);
+    expect(layerNormBackward(x, null, gy, 1e-5, false).dweight).toBeNull();
+  });
+
+  it('layerNorm of [1, 2, 3, 4] by hand; bad weights are rejected', () => {
+    const s = Math.sqrt(1.25);
+    const y = layerNorm(
+      tensor([[1, 2, 3, 4]], { dtype: 'float64' }),
+      null,
+      null,
+      0,
+    ).toArraySync() as number[][];
+    [-1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s].forEach((v, i) => expect(y[0][i]).toBeCloseTo(v, 14));
+    expect(() => layerNorm(tensor([[1, 2]]), tensor([1, 2, 3]))).toThrow(/weight must be \[2\]/);
+    expect(() => layerNorm(tensor([[1, 2]], { dtype: 'int32' }))).toThrow(/float32 or float64/);
+  });
+
+  it('GELU gradient, exact and tanh forms', () => {
+    const x = randn([40], f64);
+    const gy = randn([40], f64);
+    const cdf = erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
+    const pdf = exp(x.square().mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
+    expect(maxAbsDiff(geluBackward(x, gy).dataSync(), gy.mul(cdf.add(x.mul(pdf))).dataSync())).toBeLessThan(
+      1e-12,
+    );
+    // tanh form against central differences of gelu(x, 'tanh')
+    const h = 1e-6;
+    const num = x
+      .add(h)
+      .gelu({ approximate: 'tanh' })
+      .sub(x.sub(h).gelu({ approximate: 'tanh' }))
+      .div(2 * h)
+      .mul(gy);
+    expect(maxAbsDiff(geluBackward(x, gy, 'tanh').dataSync(), num.dataSync())).toBeLessThan(1e-7);
+  });
+
+  it('softmax and log-softmax gradients along any axis', () => {
+    const x = randn([3, 4, 5], f64);
+    const gy = randn([3, 4, 5], f64);
+    for (const axis of [0, 1, 2]) {
+      const y = x.softmax(axis);
+      const want = y.mul(gy.sub(gy.mul(y).sum(axis, true)));
+      expect(maxAbsDiff(softmaxBackward(y, gy, axis, false).dataSync(), want.dataSync())).toBeLessThan(1e-13);
+      const ly = x.logSoftmax(axis);
+      const wantLog = gy.sub(ly.exp().mul(gy.sum(axis, true)));
+      expect(maxAbsDiff(softmaxBackward(ly, gy, axis, true).dataSync(), wantLog.dataSync())).toBeLessThan(
+        1e-13,
+      );
+    }
+  });
+});
