@@ -1,4 +1,4 @@
-import { type Tensor, ValueError } from '@dendrite/tensor';
+import { adamUpdate, hasFusedKernel, type Tensor, ValueError } from '@dendrite/tensor';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { checkBoolean, checkNumber, checkStateKeys, checkUnitInterval } from './validate.js';
 
@@ -68,6 +68,10 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     for (const p of group.params) {
       const grad = p.grad;
       if (grad === null) continue;
+      if (hasFusedKernel(p.backend, 'adamUpdate')) {
+        this.fusedStep(p, grad, group);
+        continue;
+      }
       let g = maximize ? grad.neg() : grad; // g ← −g when maximizing
       if (weightDecay !== 0) {
         if (this.decoupled)
@@ -96,6 +100,33 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
         .add(eps); // √v / √(1 − β₂ᵗ) + ε
       p.assign(p.sub(m.div(denom).mul(stepSize))); // θ ← θ − η/(1 − β₁ᵗ) · m / denom
     }
+  }
+
+  /** The same update as one pass of the backend's fused kernel (identical values, far fewer ops). */
+  private fusedStep(p: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>): void {
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+    let s = this.state.get(p);
+    if (s === undefined) {
+      s = { step: 0, expAvg: this.zerosState(p), expAvgSq: this.zerosState(p) };
+      this.state.set(p, s);
+    }
+    if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = this.zerosState(p);
+    s.step += 1;
+    const next = adamUpdate(p, grad, s.expAvg, s.expAvgSq, amsgrad ? (s.maxExpAvgSq as Tensor) : null, {
+      lr,
+      beta1: betas[0],
+      beta2: betas[1],
+      eps,
+      weightDecay,
+      decoupled: this.decoupled,
+      step: s.step,
+      amsgrad,
+      maximize,
+    });
+    p.assign(next.param);
+    s.expAvg.assign(next.expAvg);
+    s.expAvgSq.assign(next.expAvgSq);
+    if (next.maxExpAvgSq) (s.maxExpAvgSq as Tensor).assign(next.maxExpAvgSq);
   }
 }
 

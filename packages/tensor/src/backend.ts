@@ -162,4 +162,31 @@ export interface Backend {
    * `axis`, from the op's output `y` and upstream gradient `grad` (same shape).
    */
   softmaxBackward?(y: View, grad: View, axis: number, log: boolean): Handle;
+  /**
+   * One Adam/AdamW step for one parameter, in one pass (see {@link AdamUpdateOptions}); returns
+   * the new [param, expAvg, expAvgSq, maxExpAvgSq (null without amsgrad)], all contiguous.
+   */
+  adamUpdate?(
+    param: View,
+    grad: View,
+    expAvg: View,
+    expAvgSq: View,
+    maxExpAvgSq: View | null,
+    options: AdamUpdateOptions,
+  ): [Handle, Handle, Handle, Handle | null];
+}
+
+/** Hyper-parameters of one fused Adam step (PyTorch's `torch.optim.Adam`/`AdamW` update). */
+export interface AdamUpdateOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the weights directly; Adam: add λθ to the gradient. */
+  decoupled: boolean;
+  /** The step number t, starting at 1 (bias corrections 1 − βᵗ). */
+  step: number;
+  amsgrad: boolean;
+  maximize: boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adamUpdate,
   cpuBackend,
   erf,
   exp,
@@ -99,5 +100,36 @@ describe('fused kernels of the CPU backend equal the same math written with prim
         1e-13,
       );
     }
+  });
+});
+
+describe('the fused Adam step', () => {
+  it('matches one AdamW step worked out by hand (float64)', () => {
+    const p = tensor([0.5, -1], { dtype: 'float64' });
+    const g = tensor([0.1, 0.2], { dtype: 'float64' });
+    const zero = tensor([0, 0], { dtype: 'float64' });
+    const o = {
+      lr: 0.01,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0.1,
+      decoupled: true,
+      step: 1,
+      amsgrad: false,
+      maximize: false,
+    };
+    const r = adamUpdate(p, g, zero, zero, null, o);
+    // θ·(1 − ηλ), m = 0.1g, v = 0.001g², m̂/√v̂ = g/|g| at step 1:  θ' = θ(1 − 0.001) − 0.01·sign(g)·(1 − ε-ish)
+    const want = [0.5, -1].map((t, i) => {
+      const gi = [0.1, 0.2][i];
+      const m = 0.1 * gi;
+      const v = 0.001 * gi * gi;
+      return t * (1 - 0.001) - (m / (Math.sqrt(v) / Math.sqrt(0.001) + 1e-8)) * (0.01 / 0.1);
+    });
+    (r.param.toArraySync() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i], 15));
+    (r.expAvg.toArraySync() as number[]).forEach((v, i) => expect(v).toBeCloseTo([0.01, 0.02][i], 15)); // m = (1 − β₁)g
+    (r.expAvgSq.toArraySync() as number[]).forEach((v, i) => expect(v).toBeCloseTo([1e-5, 4e-5][i], 15)); // v = (1 − β₂)g²
+    expect(r.maxExpAvgSq).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  */
 
 export {
+  type AdamUpdateOptions,
   type ArgReduceOp,
   type Backend,
   type BinaryOp,
@@ -90,7 +91,13 @@ export {
   tanh,
   where,
 } from './ops/elementwise.js';
-export { geluBackward, hasFusedKernel, softmaxBackward } from './ops/fused.js';
+export {
+  type AdamUpdateResult,
+  adamUpdate,
+  geluBackward,
+  hasFusedKernel,
+  softmaxBackward,
+} from './ops/fused.js';
 export {
   embedding,
   gather,

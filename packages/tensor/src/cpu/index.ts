@@ -1,7 +1,7 @@
 import type { Backend, Handle, View } from '../backend.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { binary, unary, where } from './elementwise.js';
-import { geluBackward, softmaxBackward } from './fused.js';
+import { adamUpdate, geluBackward, softmaxBackward } from './fused.js';
 import { concat, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layernorm.js';
 import { matmul } from './matmul.js';
@@ -81,4 +81,5 @@ export const cpuBackend: Backend = {
   layerNormBackward,
   geluBackward,
   softmaxBackward,
+  adamUpdate,
 };

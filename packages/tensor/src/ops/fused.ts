@@ -1,3 +1,4 @@
+import type { AdamUpdateOptions } from '../backend.js';
 import { ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -8,7 +9,10 @@ import { wrap } from './util.js';
  * `Backend`). They are kernel calls, not ops — nothing is recorded — so gradient rules use them
  * only when the backward pass itself is not being recorded, and use primitives otherwise.
  */
-export function hasFusedKernel(backend: object, kernel: 'geluBackward' | 'softmaxBackward'): boolean {
+export function hasFusedKernel(
+  backend: object,
+  kernel: 'geluBackward' | 'softmaxBackward' | 'adamUpdate',
+): boolean {
   return typeof (backend as Record<string, unknown>)[kernel] === 'function';
 }
 
@@ -36,4 +40,39 @@ export function softmaxBackward(y: Tensor, grad: Tensor, axis: number, log: bool
     y.shape,
     y.dtype,
   );
+}
+
+/** The new values of one fused Adam/AdamW step (the inputs are not modified). */
+export interface AdamUpdateResult {
+  param: Tensor;
+  expAvg: Tensor;
+  expAvgSq: Tensor;
+  maxExpAvgSq: Tensor | null;
+}
+
+/**
+ * One Adam or AdamW step for one parameter in a single pass, where the backend has the kernel:
+ * m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε), with
+ * decoupled (AdamW) or L2 (Adam) weight decay. Used by `@dendrite/optim`.
+ */
+export function adamUpdate(
+  param: Tensor,
+  grad: Tensor,
+  expAvg: Tensor,
+  expAvgSq: Tensor,
+  maxExpAvgSq: Tensor | null,
+  options: AdamUpdateOptions,
+): AdamUpdateResult {
+  const b = param.backend;
+  if (!b.adamUpdate) throw new ValueError(`adamUpdate: backend '${b.name}' has no fused Adam kernel`);
+  const [p, m, v, vmax] = b.adamUpdate(
+    param.backendView('adamUpdate'),
+    grad.backendView('adamUpdate'),
+    expAvg.backendView('adamUpdate'),
+    expAvgSq.backendView('adamUpdate'),
+    maxExpAvgSq ? maxExpAvgSq.backendView('adamUpdate') : null,
+    options,
+  );
+  const make = (h: typeof p) => wrap(b, h, param.shape, param.dtype);
+  return { param: make(p), expAvg: make(m), expAvgSq: make(v), maxExpAvgSq: vmax ? make(vmax) : null };
 }
