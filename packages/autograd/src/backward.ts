@@ -4,6 +4,7 @@ import { ensureMeta, getMeta } from './meta.js';
 import { setGradEnabled } from './mode.js';
 import type { Node } from './node.js';
 
+/** Options of `backward()`. */
 export interface BackwardOptions {
   /** Keep the graph's saved tensors so backward can run through it again (default: createGraph). */
   retainGraph?: boolean;

@@ -2,6 +2,7 @@ import { type Tensor, ValueError } from '@dendrite/tensor';
 import { AutogradError } from './errors.js';
 import { enableGrad, noGrad } from './mode.js';
 
+/** Options of {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {
   /** Which arguments to differentiate with respect to (default: all of them). */
   argnums?: number | readonly number[];

@@ -1,6 +1,7 @@
 import { Generator, randn, type Tensor, tensor, ValueError } from '@dendrite/tensor';
 import { enableGrad, noGrad } from './mode.js';
 
+/** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
   /** Central-difference step (default 1e-6). */
   eps?: number;
@@ -12,6 +13,7 @@ export interface GradcheckOptions {
   seed?: number;
 }
 
+/** The element of a gradient check furthest from its tolerance. */
 export interface GradcheckWorst {
   /** Which input. */
   input: number;
@@ -22,6 +24,7 @@ export interface GradcheckWorst {
   absError: number;
 }
 
+/** What {@link gradcheck} found. */
 export interface GradcheckResult {
   ok: boolean;
   maxAbsError: number;

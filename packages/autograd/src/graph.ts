@@ -19,6 +19,7 @@ export interface GraphNode {
   requiresGrad: boolean;
 }
 
+/** An arrow of an exported graph: a value flowing into an op. */
 export interface GraphEdge {
   from: string;
   to: string;
@@ -34,6 +35,7 @@ export interface GraphJSON {
   output: string;
 }
 
+/** Options of {@link exportGraph} and {@link toDot}. */
 export interface ExportOptions {
   /** Labels for leaf tensors (e.g. a module's named parameters). */
   names?: Map<Tensor, string> | Record<string, Tensor>;

@@ -16,6 +16,7 @@ import { arange, type Backend, type Generator, ShapeError, type Tensor } from '@
 import type { CausalLM } from '@dendrite/tokenizer';
 import { type GPTConfig, validateConfig } from './config.js';
 
+/** Options of the {@link GPT} constructor. */
 export interface GPTOptions {
   /** Source of initial weights and dropout masks (default: the generator `manualSeed` sets). */
   generator?: Generator;
@@ -23,6 +24,7 @@ export interface GPTOptions {
   backend?: Backend | string;
 }
 
+/** What {@link GPT.forward} returns. */
 export interface GPTOutput {
   /** `[batch, time, vocab]` scores for the next token at each position. */
   logits: Tensor;

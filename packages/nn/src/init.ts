@@ -39,10 +39,12 @@ export function constant(t: Tensor, value: number): Tensor {
   return fill(t, () => full(t.shape, value, { dtype: t.dtype, backend: t.backend }));
 }
 
+/** Every value 0. */
 export function zeros(t: Tensor): Tensor {
   return constant(t, 0);
 }
 
+/** Every value 1. */
 export function ones(t: Tensor): Tensor {
   return constant(t, 1);
 }
@@ -58,6 +60,7 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
 }
 
+/** Activation names {@link calculateGain} knows. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'gelu';
 
 /** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`; GELU uses ReLU's). */

@@ -9,6 +9,7 @@ import {
   where,
 } from '@dendrite/tensor';
 
+/** How a loss reduces over elements: 'mean' (default), 'sum', or 'none' (one loss per element). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
@@ -26,6 +27,7 @@ function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
   }
 }
 
+/** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
   /** Targets equal to this id add no loss and are left out of the mean (default −100, as PyTorch). */
   ignoreIndex?: number;

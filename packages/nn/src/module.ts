@@ -19,11 +19,13 @@ export function isParameter(t: unknown): t is Tensor {
   return t instanceof Tensor && PARAMETERS.has(t);
 }
 
+/** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). Shapes must always match. */
   strict?: boolean;
 }
 
+/** The keys {@link Module.loadStateDict} could not match (non-strict loads). */
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];

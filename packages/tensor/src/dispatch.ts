@@ -21,6 +21,7 @@ export interface OpEvent {
   readonly output: Tensor;
 }
 
+/** A function the core calls once per primitive op, after the op ran (see {@link setOpHook}). */
 export type OpHook = (event: OpEvent) => void;
 
 /** What kind of op a primitive is; a gradient system may treat kinds differently. */
@@ -38,6 +39,7 @@ export type OpKind =
   | 'scan'
   | 'join';
 
+/** A registered primitive op: its name, kind and one-line math. */
 export interface OpInfo {
   readonly name: string;
   readonly kind: OpKind;
@@ -60,6 +62,7 @@ export function listOps(): readonly OpInfo[] {
   return [...registry.values()];
 }
 
+/** The registry entry of a primitive op, or undefined for names that are not ops. */
 export function getOpInfo(name: string): OpInfo | undefined {
   return registry.get(name);
 }
@@ -71,6 +74,7 @@ export function setOpHook(next: OpHook | null): OpHook | null {
   return prev;
 }
 
+/** The installed op hook, or null. */
 export function getOpHook(): OpHook | null {
   return hook;
 }

@@ -14,10 +14,12 @@ export interface DTypeArrays {
   bool: Uint8Array;
 }
 
+/** Any of the typed arrays tensors store their values in. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export type ArrayFor<D extends DType> = DTypeArrays[D];
 
+/** Every dtype, from most to least common. */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 export function isDType(value: unknown): value is DType {
@@ -56,6 +58,7 @@ export function dtypeOfArray(values: TypedArray | ArrayLike<number>): DType | un
   return undefined;
 }
 
+/** Whether `dtype` is float32 or float64. */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }

@@ -25,6 +25,10 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * A seeded source of random numbers (xoshiro128**): uniform, normal and integer draws, with its
+ * whole state readable and restorable. Pass one to random ops as `{ generator }`.
+ */
 export class Generator {
   private s0 = 0;
   private s1 = 0;

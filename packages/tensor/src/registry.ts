@@ -22,6 +22,7 @@ export function setBackend(backend: Backend | string): Backend {
   return current;
 }
 
+/** The backend new tensors are created on. */
 export function getBackend(): Backend {
   return current;
 }

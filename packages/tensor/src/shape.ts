@@ -1,5 +1,6 @@
 import { IndexError, ShapeError, ValueError } from './errors.js';
 
+/** The size of each dim, outermost first (`[]` for a scalar). */
 export type Shape = readonly number[];
 
 /** `[2,3]`-style rendering for messages. */

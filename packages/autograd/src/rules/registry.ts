@@ -38,6 +38,7 @@ export function markNotDifferentiable(op: string, reason: string): void {
   notDifferentiable.set(op, reason);
 }
 
+/** The gradient rule registered for `op`, if any. */
 export function gradRule(op: string): GradRule | undefined {
   return rules.get(op);
 }

@@ -1,6 +1,7 @@
 import { type Generator, rand, type Tensor } from '@dendrite/tensor';
 import { checkProbability, Module } from '../module.js';
 
+/** Options of {@link Dropout}. */
 export interface DropoutOptions {
   /** Source of the random masks (default: the generator `manualSeed` sets). */
   generator?: Generator;

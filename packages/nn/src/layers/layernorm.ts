@@ -9,6 +9,7 @@ import {
 import { Module, parameter } from '../module.js';
 import type { LayerOptions } from './options.js';
 
+/** Options of {@link LayerNorm}. */
 export interface LayerNormOptions extends Omit<LayerOptions, 'generator'> {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;

@@ -41,20 +41,34 @@ function unary(op: UnaryOp, x: Tensor): Tensor {
   return emitOp(op, [input], out);
 }
 
+/** Negation: y = −x (ints stay ints). */
 export const neg = (x: Tensor): Tensor => unary('neg', x);
+/** Absolute value: y = |x| (ints stay ints). */
 export const abs = (x: Tensor): Tensor => unary('abs', x);
+/** Sign: y = −1, 0 or 1 (ints stay ints). */
 export const sign = (x: Tensor): Tensor => unary('sign', x);
+/** Exponential: y = eˣ (ints compute in float32). */
 export const exp = (x: Tensor): Tensor => unary('exp', x);
+/** Natural logarithm: y = ln x (NaN for x < 0, −∞ at 0). */
 export const log = (x: Tensor): Tensor => unary('log', x);
+/** Square root: y = √x. */
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+/** Reciprocal square root: y = 1/√x. */
 export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x);
+/** Hyperbolic tangent: y = tanh x, in (−1, 1). */
 export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+/** Logistic sigmoid: y = 1/(1 + e⁻ˣ), in (0, 1), computed without overflow. */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+/** Rectified linear unit: y = max(x, 0) (NaN stays NaN). */
 export const relu = (x: Tensor): Tensor => unary('relu', x);
+/** Sine: y = sin x. */
 export const sin = (x: Tensor): Tensor => unary('sin', x);
+/** Cosine: y = cos x. */
 export const cos = (x: Tensor): Tensor => unary('cos', x);
+/** Error function: y = 2/√π ∫₀ˣ e^(−t²) dt. */
 export const erf = (x: Tensor): Tensor => unary('erf', x);
 
+/** Options of {@link gelu}. */
 export interface GeluOptions {
   /** `'none'` (default): the exact erf form; `'tanh'`: GPT-2's tanh approximation. */
   approximate?: 'none' | 'tanh';
@@ -119,18 +133,31 @@ function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return emitOp(op, [x, y], out);
 }
 
+/** Sum a + b with NumPy broadcasting; numbers mix with tensors. */
 export const add = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('add', a, b);
+/** Difference a − b with broadcasting. */
 export const sub = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('sub', a, b);
+/** Element-wise product a · b with broadcasting. */
 export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('mul', a, b);
+/** Quotient a / b with broadcasting; always floating point (ints give float32). */
 export const div = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('div', a, b);
+/** Power aᵇ with broadcasting. */
 export const pow = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('pow', a, b);
+/** Element-wise max(a, b) with broadcasting; NaN propagates. */
 export const maximum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('maximum', a, b);
+/** Element-wise min(a, b) with broadcasting; NaN propagates. */
 export const minimum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('minimum', a, b);
+/** a == b element-wise (bool), with broadcasting. */
 export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('eq', a, b);
+/** a != b element-wise (bool), with broadcasting. */
 export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('ne', a, b);
+/** a < b element-wise (bool), with broadcasting. */
 export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('lt', a, b);
+/** a <= b element-wise (bool), with broadcasting. */
 export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('le', a, b);
+/** a > b element-wise (bool), with broadcasting. */
 export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('gt', a, b);
+/** a >= b element-wise (bool), with broadcasting. */
 export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('ge', a, b);
 
 // ---- selection --------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ export function mean(x: Tensor, axis?: Axes, keepdim = false): Tensor {
   return div(sum(f, axis, keepdim), n);
 }
 
+/** Options of {@link variance} and {@link std}. */
 export interface VarOptions {
   /** Bessel's correction: divide by N − correction (PyTorch's default 1: the unbiased estimate). */
   correction?: number;

@@ -1,0 +1,48 @@
+import type { Theme } from 'vitepress';
+import DefaultTheme from 'vitepress/theme';
+import ActivationPlots from './components/ActivationPlots.vue';
+import AdamwDemo from './components/AdamwDemo.vue';
+import BackpropGraph from './components/BackpropGraph.vue';
+import CollapseDemo from './components/CollapseDemo.vue';
+import ComposeGpt from './components/ComposeGpt.vue';
+import CrossEntropyDemo from './components/CrossEntropyDemo.vue';
+import DemoFrame from './components/DemoFrame.vue';
+import ForwardPass from './components/ForwardPass.vue';
+import LayerShapes from './components/LayerShapes.vue';
+import LearningRateDemo from './components/LearningRateDemo.vue';
+import LineDemo from './components/LineDemo.vue';
+import NeuronDemo from './components/NeuronDemo.vue';
+import ParamCounter from './components/ParamCounter.vue';
+import SoftmaxDemo from './components/SoftmaxDemo.vue';
+import TrainGpt from './components/TrainGpt.vue';
+import UpdateTable from './components/UpdateTable.vue';
+import WeightedSum from './components/WeightedSum.vue';
+import './custom.css';
+
+// Every demo is used inside <ClientOnly> and loads @dendrite/* in onMounted, so the pre-rendering
+// (SSR) build never runs tensor code or touches a browser API.
+export default {
+  extends: DefaultTheme,
+  enhanceApp({ app }) {
+    app.component('DemoFrame', DemoFrame);
+    const demos = {
+      ActivationPlots,
+      AdamwDemo,
+      BackpropGraph,
+      CollapseDemo,
+      ComposeGpt,
+      CrossEntropyDemo,
+      ForwardPass,
+      LayerShapes,
+      LearningRateDemo,
+      LineDemo,
+      NeuronDemo,
+      ParamCounter,
+      SoftmaxDemo,
+      TrainGpt,
+      UpdateTable,
+      WeightedSum,
+    };
+    for (const [name, component] of Object.entries(demos)) app.component(name, component);
+  },
+} satisfies Theme;

@@ -1,0 +1,222 @@
+// The built site in real headless Chromium: every page loads without errors, every course page has a
+// working live demo, the demos compute what the course says, and the capstone trains. Screenshots of
+// the key pages go to .reports/screenshots/ (an artifact folder).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiModules, demosSettled, launch, openPage, SCREENSHOTS, serve, sitePages } from './support/site.js';
+
+let site: Awaited<ReturnType<typeof serve>>;
+let browser: Awaited<ReturnType<typeof launch>>;
+let context: BrowserContext;
+const opened: Page[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  site = await serve();
+  browser = await launch();
+  context = browser.context;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Opens a page, waits for its demos, and fails the test on any console error it logged. */
+async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
+  const r = await openPage(context, `${site.url}${path}`);
+  opened.push(r.page);
+  await demosSettled(r.page);
+  return r;
+}
+
+/** Checks a page's log; with a name, first saves a screenshot of its first demo (or its top). */
+async function done(page: Page, problems: string[], screenshot?: string): Promise<void> {
+  if (screenshot) {
+    const demo = page.locator('.demo').first();
+    if ((await demo.count()) > 0) await demo.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -80)); // clear of the fixed top bar
+    await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`) });
+  }
+  expect(problems).toEqual([]);
+  await page.close();
+}
+
+const number = (s: string | null) => Number((s ?? '').replace('−', '-').replace(/,/g, ''));
+
+describe('the built docs site in Chromium', () => {
+  const pages = sitePages();
+
+  it('has an API reference page for every package under packages/', () => {
+    const missing = apiModules().filter(
+      (name) => !pages.includes(`/api/${name}.html`) && !pages.includes(`/api/${name}/index.html`),
+    );
+    expect(apiModules()).toContain('@dendrite/tensor');
+    expect(missing).toEqual([]);
+  });
+
+  it('has the course, the guides and the API reference', () => {
+    for (const p of [
+      '/index.html',
+      '/course/index.html',
+      '/course/the-neuron.html',
+      '/course/train-a-gpt.html',
+      '/guide/installation.html',
+      '/guide/tiny-gpt-cli.html',
+      '/api/index.html',
+      '/api/@dendrite/tensor.html',
+      '/api/@dendrite/gpt.html',
+    ]) {
+      expect(pages).toContain(p);
+    }
+  });
+
+  it('loads every page without console errors or failed requests; every course page has a working live demo', async () => {
+    const course = pages.filter((p) => p.startsWith('/course/') && p !== '/course/index.html');
+    expect(course.length).toBe(14);
+    const failures: string[] = [];
+    for (const path of pages) {
+      const { page, problems } = await visit(path);
+      const broken = await page.locator('.demo-error').allTextContents();
+      for (const p of [...problems, ...broken.map((b) => `demo error: ${b}`)]) failures.push(`${path}: ${p}`);
+      if (course.includes(path) && (await page.locator('.demo[data-ready="true"]').count()) === 0) {
+        failures.push(`${path}: no live demo loaded`);
+      }
+      await page.close();
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('the neuron demo reacts to its sliders', async () => {
+    const { page, problems } = await visit('/course/the-neuron.html');
+    const out = page.getByTestId('neuron-output');
+    await expect.poll(() => out.textContent()).toBe('0.3000'); // the worked example
+    await page.getByTestId('w1').fill('1');
+    await expect.poll(() => out.textContent()).toBe('1.5000'); // z grows by 0.6 × x₁ = 1.2
+    await page.getByTestId('bias').fill('-2');
+    await expect.poll(() => out.textContent()).toBe('0.0000'); // z = −0.6: ReLU silences it
+    await page.getByTestId('activation').selectOption('identity');
+    await expect.poll(() => out.textContent()).toBe('−0.6000');
+    await done(page, problems, 'neuron');
+  });
+
+  it('the update table is computed on the page by SGD: 0.8488, −0.4292, 0.20995, 0.2965', async () => {
+    const { page, problems } = await visit('/course/update-step.html');
+    const after = page.getByTestId('update-after');
+    await expect.poll(() => after.allTextContents()).toEqual(['0.8488', '−0.4292', '0.20995', '0.2965']);
+    await page.getByTestId('update-lr').fill('0.1');
+    await expect.poll(() => after.allTextContents()).toEqual(['0.838', '−0.422', '0.2095', '0.265']);
+    await page.getByTestId('update-lr').fill('0.01');
+    await expect.poll(() => after.allTextContents()).toEqual(['0.8488', '−0.4292', '0.20995', '0.2965']);
+    await done(page, problems, 'update-step');
+  });
+
+  it('activation plots are drawn and a stack of linear layers collapses to one matrix', async () => {
+    const { page, problems } = await visit('/course/activation-functions.html');
+    for (const name of ['relu', 'gelu', 'sigmoid', 'tanh']) {
+      const d = await page.getByTestId(`plot-${name}`).locator('path.demo-line').getAttribute('d');
+      expect(d?.length).toBeGreaterThan(100);
+    }
+    expect(number(await page.getByTestId('collapse-diff').textContent())).toBeLessThan(1e-10);
+    const relu = (await page.getByTestId('collapse-relu').textContent())!.split(',').map(number);
+    expect(Math.max(...relu.map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(await page.getByTestId('softmax-p').allTextContents()).toEqual(['0.665', '0.245', '0.090']);
+    await done(page, problems, 'activation-functions');
+  });
+
+  it('the forward pass shows [seq_len × embed_dim] shapes that follow the text', async () => {
+    const { page, problems } = await visit('/course/forward-pass.html');
+    const shapes = page.getByTestId('stage-shape');
+    await expect.poll(async () => (await shapes.allTextContents())[0]).toBe('[10]'); // "The neuron"
+    await page.getByTestId('forward-text').fill('hello');
+    await expect
+      .poll(async () => (await shapes.allTextContents()).slice(0, 4))
+      .toEqual(['[5]', '[5 × 32]', '[5 × 32]', '[5 × 32]']);
+    expect((await shapes.allTextContents()).at(-1)).toBe('[5 × 89]');
+    await done(page, problems, 'forward-pass');
+  });
+
+  it('cross-entropy follows the target', async () => {
+    const { page, problems } = await visit('/course/loss.html');
+    const loss = page.getByTestId('ce-loss');
+    await expect.poll(() => loss.textContent()).toBe('0.408');
+    await page.locator('input[name="ce-target"]').nth(2).check();
+    await expect.poll(() => loss.textContent()).toBe('2.408');
+    await done(page, problems);
+  });
+
+  it("backpropagation draws autograd's exported graph with the chain-rule gradients", async () => {
+    const { page, problems } = await visit('/course/backpropagation.html');
+    const graph = page.getByTestId('graph');
+    expect(await graph.locator('[data-node="op"]').count()).toBe(4);
+    expect(await graph.locator('[data-node="leaf"]').count()).toBe(2);
+    expect(await graph.locator('[data-node="constant"]').count()).toBe(2);
+    expect(await page.getByTestId('grad-w').textContent()).toBe('−3.600');
+    expect(await page.getByTestId('grad-b').textContent()).toBe('−1.800');
+    await page.getByTestId('graph-w').fill('1');
+    await expect.poll(() => page.getByTestId('grad-w').textContent()).toBe('0.400'); // 2·(2.1 − 2)·2
+    await done(page, problems, 'backpropagation');
+  });
+
+  it('the learning-rate demo crawls, converges and diverges', async () => {
+    const { page, problems } = await visit('/course/gradient-descent.html');
+    const verdict = page.getByTestId('lr-verdict');
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('converges'); // 0.1
+    await page.getByTestId('lr-small').click();
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('crawls');
+    await page.getByTestId('lr-large').click();
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('diverges');
+    expect(await page.getByTestId('lr-value').textContent()).toBe('1.1');
+    await done(page, problems, 'gradient-descent');
+  });
+
+  it('counts the parameters of a GPT config, by formula and by building it', async () => {
+    const { page, problems } = await visit('/course/counting-parameters.html');
+    await expect.poll(() => page.getByTestId('param-total').textContent()).toBe('809,856');
+    await page.getByTestId('build').click();
+    await expect.poll(() => page.getByTestId('param-built').textContent()).toBe('809,856');
+    await page.getByTestId('preset').selectOption('gpt2');
+    await expect.poll(() => page.getByTestId('param-total').textContent()).toBe('124,439,808');
+    await done(page, problems, 'counting-parameters');
+  });
+
+  it('the capstone trains a tiny GPT in the tab: the loss falls, Stop stops it', async () => {
+    const requests: string[] = [];
+    const { page, problems } = await visit('/course/train-a-gpt.html');
+    page.on('request', (req) => requests.push(req.url()));
+    const trainer = page.getByTestId('trainer');
+    expect(await page.getByTestId('backend').textContent()).toContain('cpu');
+    await page.getByTestId('train').click();
+    await expect.poll(() => trainer.getAttribute('data-state')).toBe('running');
+    await expect
+      .poll(async () => Number(await trainer.getAttribute('data-steps')), { timeout: 90_000 })
+      .toBeGreaterThanOrEqual(25);
+    await page.getByTestId('stop').click(); // the page still answers while training runs
+    await expect.poll(() => trainer.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
+    const first = Number(await trainer.getAttribute('data-loss-first'));
+    const last = Number(await trainer.getAttribute('data-loss-last'));
+    expect(first).toBeGreaterThan(3.5); // ≈ log(89) at the start
+    expect(last).toBeLessThan(first - 0.3);
+    const steps = Number(await trainer.getAttribute('data-steps'));
+    expect(Number(await page.getByTestId('step').textContent())).toBe(steps);
+    await expect.poll(() => page.getByTestId('sample').textContent()).toMatch(/^The /);
+    expect(await trainer.getAttribute('data-backend')).toBe('cpu');
+    // The corpus is bundled into the page: training fetches nothing.
+    expect(requests.filter((url) => !url.startsWith(site.url) || /\.txt\b/.test(url))).toEqual([]);
+    await done(page, problems, 'train-a-gpt');
+  });
+
+  it('takes screenshots of the home page, a guide and the API reference', async () => {
+    for (const [path, name] of [
+      ['/index.html', 'home'],
+      ['/course/index.html', 'course'],
+      ['/guide/training-loop.html', 'guide-training-loop'],
+      ['/api/@dendrite/gpt.html', 'api-gpt'],
+    ]) {
+      const { page, problems } = await visit(path);
+      await done(page, problems, name);
+    }
+  });
+});

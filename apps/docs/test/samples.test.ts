@@ -1,0 +1,141 @@
+// The pages hold no hand-typed code: every sample is included from examples/ (which examples.test.ts
+// runs), and the shell samples are checked against the workspace and the tiny-gpt CLI itself.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildCli } from 'tiny-gpt';
+import { describe, expect, it } from 'vitest';
+
+const docs = join(import.meta.dirname, '..');
+const repo = join(docs, '..', '..');
+const pages = [
+  'index.md',
+  ...['course', 'guide'].flatMap((d) => readdirSync(join(docs, d)).map((f) => `${d}/${f}`)),
+]
+  .filter((f) => f.endsWith('.md'))
+  .sort();
+const read = (f: string) => readFileSync(join(docs, f), 'utf8');
+
+/** Every `<<< @/file#region{lang}` include of a page. */
+function includes(page: string): { file: string; region?: string }[] {
+  return [...read(page).matchAll(/^<<< @\/([^\s#{[]+)(?:#([\w-]+))?/gm)].map((m) => ({
+    file: m[1],
+    region: m[2],
+  }));
+}
+
+/** The lines of an example file that are commands (not comments or blank). */
+function commands(file: string): string[] {
+  return read(file)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+describe('code samples on the pages', () => {
+  it('no page has a hand-typed code block', () => {
+    const typed = pages.filter((p) => /^\s*(```|~~~)/m.test(read(p)));
+    expect(typed).toEqual([]);
+  });
+
+  it('every include points at an existing example file (and region)', () => {
+    const broken: string[] = [];
+    for (const page of pages) {
+      for (const { file, region } of includes(page)) {
+        if (!existsSync(join(docs, file))) broken.push(`${page}: ${file}`);
+        else if (region && !new RegExp(`#region ${region}\\b`).test(read(file)))
+          broken.push(`${page}: ${file}#${region}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('every example is shown on a page, and every page that runs one shows its output', () => {
+    const used = new Set(pages.flatMap((p) => includes(p).map((i) => i.file)));
+    const examples = readdirSync(join(docs, 'examples')).filter((f) => /\.(ts|sh)$/.test(f));
+    expect(examples.filter((f) => !used.has(`examples/${f}`))).toEqual([]);
+    for (const page of pages) {
+      for (const { file } of includes(page).filter((i) => i.file.endsWith('.ts'))) {
+        const output = file.replace(/^examples\/(.*)\.ts$/, 'examples/output/$1.txt');
+        expect(used.has(output), `${page} shows ${file} without ${output}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('shell samples', () => {
+  const manifests = readdirSync(join(repo, 'packages'))
+    .map((d) => join(repo, 'packages', d, 'package.json'))
+    .filter(existsSync)
+    .map(
+      (f) =>
+        JSON.parse(readFileSync(f, 'utf8')) as {
+          name: string;
+          private?: boolean;
+          dependencies?: Record<string, string>;
+        },
+    );
+  const byName = new Map(manifests.map((m) => [m.name, m]));
+
+  it('install commands name real, public packages together with the Dendrite packages they depend on', () => {
+    const lines = commands('examples/install.sh');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      const [npm, verb, ...names] = line.split(/\s+/);
+      expect([npm, verb]).toEqual(['npm', 'i']);
+      for (const name of names) {
+        const manifest = byName.get(name);
+        expect(manifest, `${name} is not a package under packages/`).toBeDefined();
+        expect(manifest!.private, `${name} is private`).not.toBe(true);
+        for (const dep of Object.keys(manifest!.dependencies ?? {}).filter((d) =>
+          d.startsWith('@dendrite/'),
+        )) {
+          expect(names, `"${line}": ${name} needs ${dep}`).toContain(dep);
+        }
+      }
+    }
+  });
+
+  it("tiny-gpt commands and flags exist in the CLI, and the repo command is the README's", () => {
+    const cli = buildCli();
+    const flagsOf = new Map(
+      cli.commands.map((c) => [
+        c.name,
+        new Set(c.options.flatMap((o) => [...o.rawName.matchAll(/--([\w-]+)/g)].map((m) => m[1]))),
+      ]),
+    );
+    const lines = commands('examples/tiny-gpt.sh');
+    const invocations = lines.filter((l) => l.startsWith('tiny-gpt '));
+    expect(invocations.length).toBeGreaterThan(5);
+    const unknown: string[] = [];
+    for (const line of invocations) {
+      const [, command] = line.split(/\s+/);
+      const flags = flagsOf.get(command);
+      if (!flags) {
+        unknown.push(`${line}: no command '${command}'`);
+        continue;
+      }
+      for (const [, flag] of line.matchAll(/\s--([\w-]+)/g))
+        if (!flags.has(flag)) unknown.push(`${line}: no flag --${flag}`);
+    }
+    expect(unknown).toEqual([]);
+    expect(lines.filter((l) => !l.startsWith('tiny-gpt '))).toEqual([]);
+  });
+
+  it("the repository command is the README's first command, and the script it runs exists", () => {
+    const [repoCommand, ...rest] = commands('examples/repo.sh');
+    expect(rest).toEqual([]);
+    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toContain(repoCommand);
+    const scripts = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(scripts)).toContain(repoCommand.split(' ').at(-1));
+  });
+
+  it('the root README points at the docs', () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    expect(readme).toContain('npx -y pnpm@12.4.2 --filter docs dev');
+    expect(readme).toMatch(/\[`apps\/docs`\]\(apps\/docs\)[^\n]*\| available \|/);
+    expect(relative(repo, docs)).toBe(join('apps', 'docs'));
+  });
+});

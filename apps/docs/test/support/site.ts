@@ -1,0 +1,157 @@
+/**
+ * The built site (.vitepress/dist) behind a tiny static server on a free port, and Debian's
+ * Chromium driven by playwright-core with the flags this machine needs (see ../shared/TOOLCHAIN.md).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, relative, sep } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const DOCS_DIR = join(import.meta.dirname, '..', '..');
+export const DIST = join(DOCS_DIR, '.vitepress', 'dist');
+export const SCREENSHOTS = join(DOCS_DIR, '.reports', 'screenshots');
+export const CHROMIUM = process.env.DENDRITE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves `root` like a static host: `/x/` → x/index.html, `/x` → x.html when there is one. */
+export async function serve(root = DIST): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(join(root, 'index.html'))) {
+    throw new Error(`no built site in ${root}: run the docs build first (the test script does)`);
+  }
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const candidates = path.endsWith('/') ? [`${path}index.html`] : [path, `${path}.html`];
+    for (const candidate of candidates) {
+      const file = normalize(join(root, candidate));
+      if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) continue;
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(await readFile(file));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(existsSync(join(root, '404.html')) ? await readFile(join(root, '404.html')) : 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Chromium with an empty, throw-away profile. */
+export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does)`,
+    );
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'dendrite-docs-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every page of the built site, as URL paths (`/course/the-neuron.html`). */
+export function sitePages(root = DIST): string[] {
+  const pages: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.html') && entry.name !== '404.html') {
+        pages.push(`/${relative(root, full).split(sep).join('/')}`);
+      }
+    }
+  };
+  walk(root);
+  return pages.sort();
+}
+
+/**
+ * The modules the API reference must document: for each package under packages/, every public entry
+ * (`exports` with a `dendrite-source` file) — `@dendrite/nn` and `@dendrite/nn/node`, … (as scripts/api.mjs).
+ */
+export function apiModules(): string[] {
+  const packages = join(DOCS_DIR, '..', '..', 'packages');
+  const names: string[] = [];
+  for (const dir of readdirSync(packages)) {
+    const manifestPath = join(packages, dir, 'package.json');
+    if (!existsSync(manifestPath)) continue;
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      name: string;
+      exports?: Record<string, unknown>;
+    };
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      const source = (target as Record<string, string> | null)?.['dendrite-source'];
+      if (typeof source !== 'string' || !existsSync(join(packages, dir, source))) continue;
+      names.push(subpath === '.' ? manifest.name : `${manifest.name}/${subpath.replace(/^\.\//, '')}`);
+    }
+  }
+  return names.sort();
+}
+
+/** A page that records console errors, uncaught exceptions and failed requests while it is open. */
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  page.on('requestfailed', (req) =>
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+  );
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  return { page, problems };
+}
+
+/** Waits until every live demo on the page has loaded its library (or shown an error). */
+export async function demosSettled(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.demo')).every(
+        (d) => d.getAttribute('data-ready') === 'true' || d.querySelector('.demo-error'),
+      ),
+    undefined,
+    { timeout },
+  );
+}
