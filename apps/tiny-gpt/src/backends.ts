@@ -1,19 +1,46 @@
+import { wasmBackend, wasmSupport } from '@dendrite/backend-wasm';
 import { type Backend, cpuBackend, getBackend, listBackends, setBackend } from '@dendrite/tensor';
 import { UserError } from './errors.js';
 
 /**
- * Resolves `--backend`: `cpu`, or any backend already registered with the tensor core (a GPU
- * backend package registers itself when imported). Unknown names are a user error listing the
- * available ones.
+ * Resolves `--backend`: `auto` (the default: `wasm` where WebAssembly SIMD runs, else `cpu`), `wasm`
+ * (the CPU backend with SIMD matrix products), `cpu`, any backend registered with the tensor core, or the gpu.js
+ * backend as `gpujs` (its best mode here) or `gpujs:<mode>` (`webgpu`, `webgl2`, `webgl`,
+ * `headlessgl`, `webasm`, `cpu`). The gpu.js package is imported only when asked for, so the CPU
+ * path never loads it; `gpujs:webgpu` first installs Node's WebGPU (the optional `webgpu` package).
+ * Unknown or unavailable names are a user error saying why.
  */
-export function resolveBackend(name: string): Backend {
+export async function resolveBackend(name: string): Promise<Backend> {
   if (name === 'cpu') return cpuBackend;
-  const [base] = name.split(':');
+  if (name === 'auto') return wasmSupport().supported ? wasmBackend : cpuBackend;
+  if (name === 'wasm') {
+    const support = wasmSupport();
+    if (!support.supported) throw new UserError(`--backend 'wasm' is not available here: ${support.reason}`);
+    return wasmBackend;
+  }
   if (listBackends().includes(name)) {
     setBackend(name);
     return getBackend();
   }
+  const [base, mode = 'auto', ...rest] = name.split(':');
+  if (base === 'gpujs' && rest.length === 0) {
+    const gpujs = await import('@dendrite/backend-gpujs');
+    if (mode !== 'auto' && !(gpujs.GPUJS_MODES as readonly string[]).includes(mode)) {
+      throw new UserError(
+        `--backend '${name}' is not available: unknown gpu.js mode '${mode}' (use gpujs or gpujs:<mode>, mode one of ${gpujs.GPUJS_MODES.join(', ')})`,
+      );
+    }
+    try {
+      if (mode === 'webgpu') {
+        const { installNodeWebGPU } = await import('@dendrite/backend-gpujs/node-webgpu');
+        await installNodeWebGPU();
+      }
+      return await gpujs.gpujsBackend({ mode: mode as 'auto' });
+    } catch (err) {
+      throw new UserError(`--backend '${name}' is not available: ${(err as Error).message}`);
+    }
+  }
   throw new UserError(
-    `--backend '${name}' is not available (have: ${listBackends().join(', ')})${base === 'gpujs' ? '; the gpu.js backend is not installed in this build' : ''}`,
+    `--backend '${name}' is not available (have: ${listBackends().join(', ')}, gpujs, gpujs:<mode>)`,
   );
 }

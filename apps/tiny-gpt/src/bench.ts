@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { noGrad } from '@dendrite/autograd';
 import { GPT, presetConfig } from '@dendrite/gpt';
 import { AdamW, clipGradNorm, decayGroups } from '@dendrite/optim';
-import { Generator, tidy } from '@dendrite/tensor';
+import {
+  type Backend,
+  cpuBackend,
+  Generator,
+  getOpHook,
+  setBackend,
+  setOpHook,
+  tidy,
+} from '@dendrite/tensor';
 import { CharTokenizer } from '@dendrite/tokenizer';
 import { builtInCorpus } from './corpus.js';
 import { TokenDataset } from './data.js';
@@ -17,6 +25,8 @@ export interface BenchOptions {
   /** Text file (default tiny Shakespeare from ../shared/data when present, else the built-in corpus). */
   data?: string;
   batch?: number;
+  /** Backend to train on (default: the current one). */
+  backend?: Backend;
   log?: (line: string) => void;
 }
 
@@ -31,7 +41,7 @@ export function findShakespeare(): string | undefined {
 }
 
 /**
- * Trains nanoGPT's baby config (4 layers, 4 heads, width 128, context 64, batch 12) on the CPU
+ * Trains nanoGPT's baby config (4 layers, 4 heads, width 128, context 64, batch 12) on a backend
  * and reports ms/iteration, tokens/s and validation loss at fixed iterations. Report only:
  * nothing here asserts a speed.
  */
@@ -39,6 +49,7 @@ export async function benchTraining(
   options: BenchOptions = {},
 ): Promise<{ msPerIter: number; tokensPerSec: number; valLoss: number }> {
   const log = options.log ?? console.log;
+  if (options.backend) setBackend(options.backend);
   const { readFileSync } = await import('node:fs');
   const path = options.data ?? findShakespeare();
   const text = path ? readFileSync(path, 'utf8') : builtInCorpus();
@@ -60,7 +71,7 @@ export async function benchTraining(
         valBatches.length,
     );
   log(
-    `baby GPT (${model.numParameters().toLocaleString('en-US')} params) on ${path ?? 'the built-in corpus'}`,
+    `baby GPT (${model.numParameters().toLocaleString('en-US')} params) on ${path ?? 'the built-in corpus'}, backend ${model.parameters()[0].backend.name}`,
   );
   log(
     `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${platform()} ${arch()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
@@ -92,4 +103,83 @@ export async function benchTraining(
     `mean: ${(totalMs / iters).toFixed(0)} ms/iteration, ${Math.round((B * config.blockSize * iters * 1000) / totalMs)} tokens/s`,
   );
   return last;
+}
+
+/** Where a training step's time goes, by kind of work (from the gap between consecutive ops). */
+export interface StepProfile {
+  msPerStep: number;
+  /** Milliseconds per step by category. */
+  parts: Record<string, number>;
+}
+
+const CATEGORY: Record<string, string> = {
+  matmul: 'matmul',
+  softmax: 'attention (softmax, mask)',
+  logSoftmax: 'loss (log-softmax, gather)',
+  gather: 'loss (log-softmax, gather)',
+  where: 'attention (softmax, mask)',
+  layerNorm: 'layer norm',
+  gelu: 'GELU',
+  gelu_tanh: 'GELU',
+  indexSelect: 'embeddings',
+  indexAdd: 'embeddings',
+};
+
+/**
+ * Profiles `steps` training steps of the baby config: time inside the optimizer step, and the
+ * forward/backward time split by the op that ended each interval (ops report through the tensor
+ * core's hook, so each gap between two reports is charged to the later op). Everything else
+ * (element-wise arithmetic, reshapes, autograd bookkeeping) is charged as 'other ops'.
+ */
+export function profileStep(
+  options: { backend?: Backend; steps?: number; batch?: number } = {},
+): StepProfile {
+  const backend = options.backend ?? cpuBackend;
+  setBackend(backend);
+  const text = builtInCorpus();
+  const tok = CharTokenizer.fromCorpus(text);
+  const config = presetConfig('baby', tok.vocabSize);
+  const data = new TokenDataset(tok.encodeOrdinary(text), config.blockSize);
+  const model = new GPT(config, { generator: new Generator(1) });
+  const opt = new AdamW(decayGroups(model.parameters(), 0.1), { lr: 1e-3 });
+  const rng = new Generator(2);
+  const B = options.batch ?? 12;
+  const steps = options.steps ?? 5;
+  const parts: Record<string, number> = {};
+  let last = performance.now();
+  let counting = false;
+  const prev = getOpHook();
+  setOpHook((e) => {
+    prev?.(e);
+    const now = performance.now();
+    if (counting) {
+      const key = CATEGORY[e.op] ?? 'other ops (element-wise, views, autograd)';
+      parts[key] = (parts[key] ?? 0) + (now - last);
+    }
+    last = performance.now();
+  });
+  let total = 0;
+  try {
+    for (let s = 0; s < steps + 2; s++) {
+      counting = s >= 2;
+      const t0 = performance.now();
+      tidy(() => {
+        const { x, y } = data.batch('train', B, rng);
+        last = performance.now();
+        model.forward(x, y).loss!.backward();
+        const tOpt = performance.now();
+        clipGradNorm(model.parameters(), 1);
+        opt.step();
+        opt.zeroGrad();
+        if (counting)
+          parts['optimizer (clip + AdamW)'] =
+            (parts['optimizer (clip + AdamW)'] ?? 0) + performance.now() - tOpt;
+      });
+      if (counting) total += performance.now() - t0;
+    }
+  } finally {
+    setOpHook(prev);
+  }
+  for (const k of Object.keys(parts)) parts[k] /= steps;
+  return { msPerStep: total / steps, parts };
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { DendriteError } from '@dendrite/tensor';
 import { cac } from 'cac';
-import { benchTraining } from './bench.js';
+import { resolveBackend } from './backends.js';
+import { benchTraining, profileStep } from './bench.js';
 import { UserError } from './errors.js';
 import { evaluateCheckpoint } from './evaluate.js';
 import { prepare } from './prepare.js';
@@ -40,7 +41,10 @@ export function buildCli() {
       '--config <preset|json>',
       'Model size: tiny, baby, shakespeare-char, gpt2, or a JSON file (default: tiny)',
     )
-    .option('--backend <name>', 'Compute backend (default: cpu)')
+    .option(
+      '--backend <name>',
+      'Compute backend: auto, wasm, cpu, gpujs, gpujs:<mode> (default: auto = wasm if available)',
+    )
     .option('--iters <n>', 'Total training iterations (default: 2000)')
     .option('--max-time <seconds>', 'Stop after this many seconds (checkpointing first)')
     .option(
@@ -144,11 +148,39 @@ export function buildCli() {
     });
 
   cli
-    .command('bench', 'Train the baby config and report ms/iteration, tokens/s and val loss')
-    .option('--iters <n>', 'Iterations (default: 300)')
+    .command(
+      'bench',
+      'Train the baby config on each CPU path and report ms/iteration, tokens/s, val loss and a step profile',
+    )
+    .option('--iters <n>', 'Iterations per backend (default: 300)')
     .option('--data <file>', 'Text (default: tiny Shakespeare when present, else the built-in corpus)')
+    .option('--backends <list>', 'Comma-separated backends (default: cpu,wasm)')
     .action(async (flags: Record<string, unknown>) => {
-      await benchTraining({ iters: num('iters', flags.iters), data: str('data', flags.data) });
+      const names = (str('backends', flags.backends) ?? 'cpu,wasm').split(',').filter(Boolean);
+      const summary: string[] = [];
+      for (const name of names) {
+        const backend = await resolveBackend(name);
+        console.log(`\n## ${name}\n`);
+        const r = await benchTraining({
+          iters: num('iters', flags.iters),
+          data: str('data', flags.data),
+          backend,
+        });
+        const profile = profileStep({ backend });
+        console.log(`\nwhere a step's ${profile.msPerStep.toFixed(0)} ms go (${name}, 5 steps):`);
+        for (const [part, ms] of Object.entries(profile.parts).sort((a, b) => b[1] - a[1])) {
+          console.log(
+            `  ${part.padEnd(42)} ${ms.toFixed(1).padStart(8)} ms  ${((100 * ms) / profile.msPerStep).toFixed(0).padStart(3)}%`,
+          );
+        }
+        summary.push(
+          `| ${name} | ${r.msPerIter.toFixed(0)} | ${Math.round(r.tokensPerSec)} | ${r.valLoss.toFixed(3)} |`,
+        );
+      }
+      console.log(
+        '\n| backend | ms/iteration (last window) | tokens/s | val loss |\n| --- | --- | --- | --- |',
+      );
+      for (const row of summary) console.log(row);
     });
 
   cli.help();

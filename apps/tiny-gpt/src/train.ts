@@ -29,7 +29,7 @@ export interface TrainOptions {
   tokenizer?: string;
   /** A preset name (`tiny`, `baby`, `shakespeare-char`, `gpt2`) or a JSON file of a GPTConfig (default `tiny`). */
   config?: string;
-  /** `cpu` (default) or another registered backend. */
+  /** `auto` (default: wasm where available, else cpu), `wasm`, `cpu`, `gpujs`, `gpujs:<mode>`. */
   backend?: string;
   /** Total iterations (default 2000). */
   iters?: number;
@@ -78,7 +78,7 @@ export interface TrainResult {
 const DEFAULTS = {
   tokenizer: 'char',
   config: 'tiny',
-  backend: 'cpu',
+  backend: 'auto',
   iters: 2000,
   batch: 12,
   lr: 1e-3,
@@ -167,7 +167,7 @@ export async function train(
   // Flags left unset must not hide the defaults.
   options = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as TrainOptions;
   const out = options.out ?? DEFAULTS.out;
-  setBackend(resolveBackend(options.backend ?? DEFAULTS.backend));
+  setBackend(await resolveBackend(options.backend ?? DEFAULTS.backend));
 
   let opts: Required<Omit<TrainOptions, 'data' | 'maxTime' | 'stopAfter' | 'resume' | 'minLr' | 'warmup'>> &
     TrainOptions;

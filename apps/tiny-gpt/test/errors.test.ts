@@ -39,8 +39,8 @@ describe('user errors are one line and exit code 2', () => {
       /--config must be a preset \(tiny, baby/,
     );
     expectUserError(
-      await runCli('train', '--backend', 'gpujs', '--out', dir),
-      /--backend 'gpujs' is not available/,
+      await runCli('train', '--backend', 'gpujs:quantum', '--out', dir),
+      /--backend 'gpujs:quantum' is not available/,
     );
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ blockSize: 16, nLayer: 1, nHead: 3, nEmbd: 16 }));

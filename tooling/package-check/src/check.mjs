@@ -143,7 +143,14 @@ async function installAndImport(results) {
   );
   const install = await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packedOk.map((r) => r.tarball)],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+      ...packedOk.map((r) => r.tarball),
+    ],
     { cwd: scratch, env: cleanNpmEnv(noColor) },
   );
   if (install.code !== 0) {

@@ -78,36 +78,111 @@ export function adamUpdate(
   const VM = vm ? allocArray(param.dtype, n) : null;
   // Each intermediate and each constant is rounded to the storage dtype, exactly as the
   // op-by-op update (whose scalars become tensors of the parameter's dtype) rounds them, so a
-  // fused and an unfused step give identical parameters in float32 and float64.
-  const r = P instanceof Float32Array ? Math.fround : (x: number) => x;
-  const decay = o.weightDecay !== 0;
-  const keep = r(1 - o.lr * o.weightDecay);
-  const wd = r(o.weightDecay);
-  const b1 = r(o.beta1);
-  const b2 = r(o.beta2);
-  const c1 = r(1 - o.beta1);
-  const c2 = r(1 - o.beta2);
-  const stepSize = r(o.lr / (1 - o.beta1 ** o.step));
-  const bias2 = r(Math.sqrt(1 - o.beta2 ** o.step));
-  const eps = r(o.eps);
+  // fused and an unfused step give identical parameters in float32 and float64. The loop is
+  // written once per dtype so that rounding is an inlined Math.fround, not an indirect call.
+  const f32 = P instanceof Float32Array;
+  const r = (x: number) => (f32 ? Math.fround(x) : x);
+  const k = {
+    decay: o.weightDecay !== 0,
+    decoupled: o.decoupled,
+    maximize: o.maximize,
+    keep: r(1 - o.lr * o.weightDecay),
+    wd: r(o.weightDecay),
+    b1: r(o.beta1),
+    b2: r(o.beta2),
+    c1: r(1 - o.beta1),
+    c2: r(1 - o.beta2),
+    stepSize: r(o.lr / (1 - o.beta1 ** o.step)),
+    bias2: r(Math.sqrt(1 - o.beta2 ** o.step)),
+    eps: r(o.eps),
+  };
+  if (f32) adamLoop32(p, g, m, v, vm, P, M, V, VM, k);
+  else adamLoop64(p, g, m, v, vm, P, M, V, VM, k);
+  return [handle(P), handle(M), handle(V), VM ? handle(VM) : null];
+}
+
+interface AdamConstants {
+  decay: boolean;
+  decoupled: boolean;
+  maximize: boolean;
+  keep: number;
+  wd: number;
+  b1: number;
+  b2: number;
+  c1: number;
+  c2: number;
+  stepSize: number;
+  bias2: number;
+  eps: number;
+}
+
+type Arr = ArrayLike<number> & { [i: number]: number };
+
+function adamLoop32(
+  p: Arr,
+  g: Arr,
+  m: Arr,
+  v: Arr,
+  vm: Arr | null,
+  P: Arr,
+  M: Arr,
+  V: Arr,
+  VM: Arr | null,
+  k: AdamConstants,
+): void {
+  const f = Math.fround;
+  const n = p.length;
   for (let i = 0; i < n; i++) {
-    let gi = o.maximize ? -g[i] : g[i];
+    let gi = k.maximize ? -g[i] : g[i];
     let pi = p[i];
-    if (decay) {
-      if (o.decoupled) pi = r(pi * keep);
-      else gi = r(gi + r(pi * wd));
+    if (k.decay) {
+      if (k.decoupled) pi = f(pi * k.keep);
+      else gi = f(gi + f(pi * k.wd));
     }
-    const mi = r(r(m[i] * b1) + r(gi * c1));
-    const vi = r(r(v[i] * b2) + r(r(gi * gi) * c2));
+    const mi = f(f(m[i] * k.b1) + f(gi * k.c1));
+    const vi = f(f(v[i] * k.b2) + f(f(gi * gi) * k.c2));
     let vh = vi;
-    if (VM && vm) {
+    if (VM !== null && vm !== null) {
       vh = Math.max(vm[i], vi);
       VM[i] = vh;
     }
-    const denom = r(r(r(Math.sqrt(vh)) / bias2) + eps);
-    P[i] = r(pi - r(r(mi / denom) * stepSize));
+    const denom = f(f(f(Math.sqrt(vh)) / k.bias2) + k.eps);
+    P[i] = f(pi - f(f(mi / denom) * k.stepSize));
     M[i] = mi;
     V[i] = vi;
   }
-  return [handle(P), handle(M), handle(V), VM ? handle(VM) : null];
+}
+
+function adamLoop64(
+  p: Arr,
+  g: Arr,
+  m: Arr,
+  v: Arr,
+  vm: Arr | null,
+  P: Arr,
+  M: Arr,
+  V: Arr,
+  VM: Arr | null,
+  k: AdamConstants,
+): void {
+  const n = p.length;
+  for (let i = 0; i < n; i++) {
+    let gi = k.maximize ? -g[i] : g[i];
+    let pi = p[i];
+    if (k.decay) {
+      if (k.decoupled) pi = pi * k.keep;
+      else gi = gi + pi * k.wd;
+    }
+    const mi = m[i] * k.b1 + gi * k.c1;
+    const vi = v[i] * k.b2 + gi * gi * k.c2;
+    let vh = vi;
+    if (VM !== null && vm !== null) {
+      vh = Math.max(vm[i], vi);
+      VM[i] = vh;
+    }
+    const denom = Math.sqrt(vh) / k.bias2 + k.eps;
+    P[i] = pi - (mi / denom) * k.stepSize;
+    M[i] = mi;
+    V[i] = vi;
+  }
 }

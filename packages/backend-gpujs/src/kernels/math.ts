@@ -1,0 +1,168 @@
+import type { BinaryOp, UnaryOp } from '@dendrite/tensor';
+
+/**
+ * Scalar math of the element-wise kernels, as gpu.js statements. Each function returns lines
+ * that declare `y` from the input variable(s). Written for float32 on every gpu.js target: no
+ * built-in whose edge cases differ between WGSL, GLSL, WebAssembly and JavaScript (tanh, erf and
+ * pow are spelled out), NaN and ±∞ come in as the scalar arguments `nanv` and `infv` (a WGSL
+ * `Infinity` literal is the largest finite float), and NaN tests are `!(x == x)` (on Mesa's Vulkan
+ * driver `x != x` is folded to false, `!(x == x)` is not).
+ *
+ * Variables are prefixed with `tag` so two snippets can share one kernel.
+ */
+
+/** Scalar arguments a snippet reads. */
+export interface MathNeeds {
+  nan?: boolean;
+  inf?: boolean;
+}
+
+/** `let ${out} = tanh(${x})` via e^(−2|x|): no ∞/∞ for large |x|, exact ±1 at ±∞, NaN kept. */
+export function tanhLines(x: string, out: string, tag: string): string[] {
+  return [
+    `let ${tag}a = Math.abs(${x});`,
+    `let ${tag}e = Math.exp(-2 * ${tag}a);`,
+    `let ${tag}t = (1 - ${tag}e) / (1 + ${tag}e);`,
+    `if (${tag}a < 0.0005) { ${tag}t = ${tag}a - ${tag}a * ${tag}a * ${tag}a / 3; }`,
+    `let ${out} = ${tag}t;`,
+    `if (${x} < 0) { ${out} = -${tag}t; }`,
+  ];
+}
+
+/**
+ * `let ${out} = erf(${x})`: a Taylor series below |x| = 0.5 (error < 1e-8), above it
+ * 1 − erfc(|x|) with the Chebyshev fit of erfc (fractional error < 1.2e-7, Numerical Recipes).
+ */
+export function erfLines(x: string, out: string, tag: string): string[] {
+  const t = `${tag}t`;
+  const poly =
+    `1.00002368 + ${t} * (0.37409196 + ${t} * (0.09678418 + ${t} * (-0.18628806 + ${t} * (0.27886807 + ` +
+    `${t} * (-1.13520398 + ${t} * (1.48851587 + ${t} * (-0.82215223 + ${t} * 0.17087277)))))))`;
+  return [
+    `let ${tag}z = Math.abs(${x});`,
+    `let ${t} = 1 / (1 + 0.5 * ${tag}z);`,
+    `let ${tag}r = 1 - ${t} * Math.exp(-${tag}z * ${tag}z - 1.26551223 + ${t} * (${poly}));`,
+    `if (${tag}z < 0.5) {`,
+    `  let ${tag}s = ${tag}z * ${tag}z;`,
+    `  ${tag}r = 1.1283791670955126 * ${tag}z * (1 - ${tag}s * (0.3333333333333333 - ${tag}s * (0.1 - ${tag}s * (0.023809523809523808 - ${tag}s * (0.004629629629629629 - ${tag}s * 0.0007575757575757576)))));`,
+    '}',
+    `let ${out} = ${tag}r;`,
+    `if (${x} < 0) { ${out} = -${tag}r; }`,
+  ];
+}
+
+/** Lines declaring `y` = op(v). */
+export function unaryLines(op: UnaryOp, v: string): string[] {
+  switch (op) {
+    case 'neg':
+      return [`let y = -${v};`];
+    case 'abs':
+      return [`let y = Math.abs(${v});`];
+    case 'sign':
+      return [`let y = ${v};`, `if (${v} > 0) { y = 1.0; }`, `if (${v} < 0) { y = -1.0; }`];
+    case 'exp':
+      return [`let y = Math.exp(${v});`];
+    case 'log':
+      return [`let y = Math.log(${v});`];
+    case 'sqrt':
+      return [`let y = Math.sqrt(${v});`];
+    case 'rsqrt':
+      return [`let y = 1 / Math.sqrt(${v});`];
+    case 'tanh':
+      return tanhLines(v, 'y', 'th');
+    case 'sigmoid':
+      // σ(v) = 1/(1 + e^(−v)), through e^(−|v|) so that neither branch overflows
+      return [
+        `let se = Math.exp(-Math.abs(${v}));`,
+        'let y = 1 / (1 + se);',
+        `if (${v} < 0) { y = se / (1 + se); }`,
+      ];
+    case 'relu':
+      return [`let y = ${v};`, `if (${v} < 0) { y = 0.0; }`];
+    case 'gelu':
+      // y = v·Φ(v) = ½v(1 + erf(v/√2))
+      return [...erfLines(`${v} * 0.7071067811865476`, 'ge', 'er'), `let y = 0.5 * ${v} * (1 + ge);`];
+    case 'gelu_tanh':
+      // y = ½v(1 + tanh(√(2/π)(v + 0.044715v³)))
+      return [
+        `let gu = 0.7978845608028654 * (${v} + 0.044715 * ${v} * ${v} * ${v});`,
+        ...tanhLines('gu', 'gt', 'th'),
+        `let y = 0.5 * ${v} * (1 + gt);`,
+      ];
+    case 'sin':
+      return [`let y = Math.sin(${v});`];
+    case 'cos':
+      return [`let y = Math.cos(${v});`];
+    case 'erf':
+      return erfLines(v, 'y', 'er');
+  }
+}
+
+/** Scalar arguments an op's snippet needs. */
+export function binaryNeeds(op: BinaryOp): MathNeeds {
+  return op === 'pow' ? { nan: true, inf: true } : {};
+}
+
+/**
+ * `y = aᵇ` with JavaScript's `**` semantics (NaN⁰ = 1, (−1)^±∞ = NaN, a negative base needs an
+ * integer exponent, signed zeros and infinities), then rounded when the result is an int32.
+ */
+function powLines(a: string, b: string, intResult: boolean): string[] {
+  const lines = [
+    `let pa = Math.abs(${a});`,
+    `let y = Math.pow(pa, ${b});`,
+    `let pf = Math.floor(${b});`,
+    'let podd = 0.0;',
+    `if (pf == ${b}) { if (Math.floor(${b} * 0.5) * 2 != ${b}) { podd = 1.0; } }`,
+    `if (${a} < 0) { if (pf != ${b}) { y = nanv; } if (podd > 0.5) { y = -y; } }`,
+    `if (${a} == 0) {`,
+    `  if (${b} > 0) { y = 0.0; if (podd > 0.5) { y = ${a}; } }`,
+    `  if (${b} < 0) { y = infv; if (podd > 0.5) { y = 1 / ${a}; } }`,
+    '}',
+    `if (${b} > 3.4e38) { y = 0.0; if (pa > 1) { y = infv; } if (pa == 1) { y = nanv; } }`,
+    `if (${b} < -3.4e38) { y = infv; if (pa > 1) { y = 0.0; } if (pa == 1) { y = nanv; } }`,
+    `if (!(${a} == ${a})) { y = nanv; }`,
+    `if (!(${b} == ${b})) { y = nanv; }`,
+    `if (${b} == 0) { y = 1.0; }`,
+  ];
+  if (intResult) {
+    // int32 results: exact integers for integer exponents ≥ 0, truncation (as an int32 store) below
+    lines.push(
+      `if (${b} >= 0) { let pr = Math.floor(Math.abs(y) + 0.5); if (y < 0) { pr = -pr; } y = pr; }`,
+      `if (${b} < 0) { y = Math.trunc(y); }`,
+    );
+  }
+  return lines;
+}
+
+/** Lines declaring `y` = op(a, b); comparisons give 1 or 0. */
+export function binaryLines(op: BinaryOp, a: string, b: string, intResult: boolean): string[] {
+  switch (op) {
+    case 'add':
+      return [`let y = ${a} + ${b};`];
+    case 'sub':
+      return [`let y = ${a} - ${b};`];
+    case 'mul':
+      return [`let y = ${a} * ${b};`];
+    case 'div':
+      return [`let y = ${a} / ${b};`];
+    case 'pow':
+      return powLines(a, b, intResult);
+    case 'maximum':
+      return [`let y = ${b};`, `if (${a} > ${b}) { y = ${a}; }`, `if (!(${a} == ${a})) { y = ${a}; }`];
+    case 'minimum':
+      return [`let y = ${b};`, `if (${a} < ${b}) { y = ${a}; }`, `if (!(${a} == ${a})) { y = ${a}; }`];
+    case 'eq':
+      return ['let y = 0.0;', `if (${a} == ${b}) { y = 1.0; }`];
+    case 'ne':
+      return ['let y = 1.0;', `if (${a} == ${b}) { y = 0.0; }`];
+    case 'lt':
+      return ['let y = 0.0;', `if (${a} < ${b}) { y = 1.0; }`];
+    case 'le':
+      return ['let y = 0.0;', `if (${a} <= ${b}) { y = 1.0; }`];
+    case 'gt':
+      return ['let y = 0.0;', `if (${a} > ${b}) { y = 1.0; }`];
+    case 'ge':
+      return ['let y = 0.0;', `if (${a} >= ${b}) { y = 1.0; }`];
+  }
+}
