@@ -9,6 +9,7 @@ import {
   cpuBackend,
   Generator,
   getOpHook,
+  keep,
   setBackend,
   setOpHook,
   tidy,
@@ -64,12 +65,16 @@ export async function benchTraining(
   const rng = new Generator(1);
   const evalRng = new Generator(2);
   const valBatches = Array.from({ length: 5 }, () => data.batch('val', B, evalRng));
-  const valLoss = () =>
-    noGrad(
-      () =>
-        valBatches.reduce((s, b) => s + tidy(() => model.forward(b.x, b.y).loss!.itemSync()), 0) /
-        valBatches.length,
-    );
+  /** Mean loss over the fixed validation batches (read asynchronously: any backend). */
+  const valLoss = async () => {
+    let sum = 0;
+    for (const b of valBatches) {
+      const loss = tidy(() => keep(noGrad(() => model.forward(b.x, b.y).loss!)));
+      sum += await loss.item();
+      loss.dispose();
+    }
+    return sum / valBatches.length;
+  };
   log(
     `baby GPT (${model.numParameters().toLocaleString('en-US')} params) on ${path ?? 'the built-in corpus'}, backend ${model.parameters()[0].backend.name}`,
   );
@@ -78,7 +83,7 @@ export async function benchTraining(
   );
   log('| iteration | val loss | ms/iteration (last window) | tokens/s |');
   log('| --- | --- | --- | --- |');
-  log(`| 0 | ${valLoss().toFixed(3)} | — | — |`);
+  log(`| 0 | ${(await valLoss()).toFixed(3)} | — | — |`);
   let window = performance.now();
   let totalMs = 0;
   let last = { msPerIter: 0, tokensPerSec: 0, valLoss: 0 };
@@ -93,12 +98,17 @@ export async function benchTraining(
     if (it % evalEvery === 0 || it === iters) {
       const ms = (performance.now() - window) / (it % evalEvery === 0 ? evalEvery : it % evalEvery);
       totalMs += performance.now() - window;
-      const v = valLoss();
+      const v = await valLoss();
       last = { msPerIter: ms, tokensPerSec: (B * config.blockSize * 1000) / ms, valLoss: v };
       log(`| ${it} | ${v.toFixed(3)} | ${ms.toFixed(0)} | ${Math.round(last.tokensPerSec)} |`);
       window = performance.now();
     }
   }
+  last = {
+    ...last,
+    msPerIter: totalMs / iters,
+    tokensPerSec: (B * config.blockSize * iters * 1000) / totalMs,
+  };
   log(
     `mean: ${(totalMs / iters).toFixed(0)} ms/iteration, ${Math.round((B * config.blockSize * iters * 1000) / totalMs)} tokens/s`,
   );

@@ -177,9 +177,7 @@ export function buildCli() {
           `| ${name} | ${r.msPerIter.toFixed(0)} | ${Math.round(r.tokensPerSec)} | ${r.valLoss.toFixed(3)} |`,
         );
       }
-      console.log(
-        '\n| backend | ms/iteration (last window) | tokens/s | val loss |\n| --- | --- | --- | --- |',
-      );
+      console.log('\n| backend | ms/iteration (mean) | tokens/s | val loss |\n| --- | --- | --- | --- |');
       for (const row of summary) console.log(row);
     });
 

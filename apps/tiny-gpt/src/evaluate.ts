@@ -1,6 +1,6 @@
 import { noGrad } from '@dendrite/autograd';
 import { GPT } from '@dendrite/gpt';
-import { tensor, tidy } from '@dendrite/tensor';
+import { keep, tensor, tidy } from '@dendrite/tensor';
 import { loadRunFiles, loadWeights } from './checkpoint.js';
 import { loadText } from './data.js';
 import { UserError } from './errors.js';
@@ -56,15 +56,17 @@ export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalResu
       x.set(ids.slice(s, s + T), b * T);
       y.set(ids.slice(s + 1, s + T + 1), b * T);
     });
-    total += tidy(() =>
-      noGrad(() => {
-        const { loss } = model.forward(
-          tensor(x, { shape: [group.length, T] }),
-          tensor(y, { shape: [group.length, T] }),
-        );
-        return loss!.itemSync() * group.length;
-      }),
+    const loss = tidy(() =>
+      keep(
+        noGrad(
+          () =>
+            model.forward(tensor(x, { shape: [group.length, T] }), tensor(y, { shape: [group.length, T] }))
+              .loss!,
+        ),
+      ),
     );
+    total += (await loss.item()) * group.length;
+    loss.dispose();
   }
   const loss = total / windows.length;
   return { loss, perplexity: Math.exp(loss), tokens: windows.length * T };
