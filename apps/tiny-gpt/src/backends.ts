@@ -1,10 +1,10 @@
-import { wasmBackend, wasmSupport } from '@dendrite/backend-wasm';
+import { enableThreads, wasmBackend, wasmSupport } from '@dendrite/backend-wasm';
 import { type Backend, cpuBackend, getBackend, listBackends, setBackend } from '@dendrite/tensor';
 import { UserError } from './errors.js';
 
 /**
  * Resolves `--backend`: `auto` (the default: `wasm` where WebAssembly SIMD runs, else `cpu`), `wasm`
- * (the CPU backend with SIMD matrix products), `cpu`, any backend registered with the tensor core, or the gpu.js
+ * (the CPU backend with SIMD matrix products on every core), `cpu`, any backend registered with the tensor core, or the gpu.js
  * backend as `gpujs` (its best mode here) or `gpujs:<mode>` (`webgpu`, `webgl2`, `webgl`,
  * `headlessgl`, `webasm`, `cpu`). The gpu.js package is imported only when asked for, so the CPU
  * path never loads it; `gpujs:webgpu` first installs Node's WebGPU (the optional `webgpu` package).
@@ -12,10 +12,13 @@ import { UserError } from './errors.js';
  */
 export async function resolveBackend(name: string): Promise<Backend> {
   if (name === 'cpu') return cpuBackend;
-  if (name === 'auto') return wasmSupport().supported ? wasmBackend : cpuBackend;
-  if (name === 'wasm') {
+  if (name === 'auto' || name === 'wasm') {
     const support = wasmSupport();
-    if (!support.supported) throw new UserError(`--backend 'wasm' is not available here: ${support.reason}`);
+    if (!support.supported) {
+      if (name === 'auto') return cpuBackend;
+      throw new UserError(`--backend 'wasm' is not available here: ${support.reason}`);
+    }
+    await enableThreads(); // matrix products on every core (worker threads; single-threaded where unavailable)
     return wasmBackend;
   }
   if (listBackends().includes(name)) {

@@ -2,7 +2,7 @@
 // (cpuBackend) and the WebAssembly SIMD kernel (wasmBackend), beside a naive i-k-j loop.
 // Report only; run with `pnpm --filter @dendrite/backend-wasm bench` after a build.
 import { arch, cpus, platform } from 'node:os';
-import { wasmBackend } from '@dendrite/backend-wasm';
+import { disableThreads, enableThreads, wasmBackend } from '@dendrite/backend-wasm';
 import { matmul, randn } from '@dendrite/tensor';
 
 function naive(a, b, c, n) {
@@ -30,8 +30,12 @@ function median(fn, minMs = 400) {
 console.log(
   `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${platform()} ${arch()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
 );
-console.log('| N | naive i-k-j | cpuBackend (TypeScript) | wasmBackend (SIMD) | wasm / TS |');
-console.log('| --- | --- | --- | --- | --- |');
+const threads = await enableThreads();
+await disableThreads();
+console.log(
+  `| N | naive i-k-j | cpuBackend (TypeScript) | wasmBackend, 1 thread | wasmBackend, ${threads + 1} threads | best wasm / TS |`,
+);
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const n of [128, 256, 512, 1024]) {
   const flops = 2 * n * n * n;
   const a = randn([n, n]);
@@ -44,7 +48,12 @@ for (const n of [128, 256, 512, 1024]) {
   const aw = a.to(wasmBackend);
   const bw = b.to(wasmBackend);
   const tWasm = median(() => matmul(aw, bw).dispose());
+  await enableThreads();
+  const tThreads = median(() => matmul(aw, bw).dispose());
+  await disableThreads();
   const g = (t) => (flops / t / 1e6).toFixed(2);
-  console.log(`| ${n} | ${g(tNaive)} | ${g(tCpu)} | ${g(tWasm)} | ${(tCpu / tWasm).toFixed(1)}× |`);
+  console.log(
+    `| ${n} | ${g(tNaive)} | ${g(tCpu)} | ${g(tWasm)} | ${g(tThreads)} | ${(tCpu / Math.min(tWasm, tThreads)).toFixed(1)}× |`,
+  );
 }
 console.log('(GFLOPS; median of repeated single calls)');

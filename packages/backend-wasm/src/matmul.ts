@@ -1,5 +1,6 @@
 import { cpuBackend, type Handle, sizeOf, type View } from '@dendrite/tensor';
 import type { Kernels } from './runtime.js';
+import { gemmParallel } from './threads.js';
 
 type F32 = Float32Array;
 
@@ -113,7 +114,9 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
       }
       lastB = bOffs[i];
     }
-    k.exports.gemmPacked(aAt * 4, K, pAt * 4, cAt * 4, rows, N, K);
+    if (!gemmParallel(k, aAt * 4, K, pAt * 4, cAt * 4, rows, N, K)) {
+      k.exports.gemmPacked(aAt * 4, K, pAt * 4, cAt * 4, rows, N, K);
+    }
     C.set(mem.subarray(cAt, cAt + rows * N), i * rows * N);
   }
   return { data: C };
