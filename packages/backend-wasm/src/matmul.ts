@@ -1,4 +1,4 @@
-import { cpuBackend, type Handle, sizeOf, type View } from '@dendrite/tensor';
+import { type Handle, planMatmul, type View } from '@dendrite/tensor';
 import type { Kernels } from './runtime.js';
 import { gemmParallel } from './threads.js';
 
@@ -7,25 +7,6 @@ type F32 = Float32Array;
 /** The typed array behind a CPU-style handle (this backend shares the CPU backend's storage). */
 function arrayOf(h: Handle): F32 {
   return (h as { data: F32 }).data;
-}
-
-/** Offsets of every batch matrix of a view whose leading dims are `batchShape`. */
-function batchOffsets(v: View, batchShape: readonly number[]): number[] {
-  const n = sizeOf(batchShape);
-  const out = new Array<number>(n);
-  const coord = new Array<number>(batchShape.length).fill(0);
-  let off = v.offset;
-  for (let b = 0; b < n; b++) {
-    out[b] = off;
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      coord[d]++;
-      off += v.strides[d];
-      if (coord[d] < batchShape[d]) break;
-      off -= v.strides[d] * batchShape[d];
-      coord[d] = 0;
-    }
-  }
-  return out;
 }
 
 /** Copies a [rows, cols] strided block into `dst` (row-major) at element offset `at`. */
@@ -60,38 +41,12 @@ function copyBlock(
  * A batch that shares one weight (x·W with x [B, T, C]) runs as one [B·T, C] product.
  */
 export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
-  const r = a.shape.length;
-  const M = a.shape[r - 2];
-  const K = a.shape[r - 1];
-  const N = b.shape[r - 1];
-  const batchShape = a.shape.slice(0, r - 2);
-  const batch = sizeOf(batchShape);
-  const C = new Float32Array(batch * M * N);
+  const { K, N, rows, count, ars, acs, brs, bcs, aOffsets: aOffs, bOffsets: bOffs, size } = planMatmul(a, b);
+  const C = new Float32Array(size);
   if (C.length === 0 || K === 0) return { data: C };
   const A = arrayOf(a.handle);
   const B = arrayOf(b.handle);
-  const ars = a.strides[r - 2];
-  const acs = a.strides[r - 1];
-  const brs = b.strides[r - 2];
-  const bcs = b.strides[r - 1];
-
-  let rows = M;
-  let nBatch = batch;
-  const bShared = b.strides.slice(0, r - 2).every((s, d) => s === 0 || batchShape[d] === 1);
-  if (batch > 1 && bShared && acs === 1) {
-    let expected = ars * M;
-    let foldable = true;
-    for (let d = r - 3; d >= 0; d--) {
-      if (batchShape[d] !== 1 && a.strides[d] !== expected) foldable = false;
-      expected *= batchShape[d];
-    }
-    if (foldable) {
-      rows = batch * M;
-      nBatch = 1;
-    }
-  }
-  const aOffs = nBatch === 1 ? [a.offset] : batchOffsets(a, batchShape);
-  const bOffs = nBatch === 1 ? [b.offset] : batchOffsets(b, batchShape);
+  const nBatch = count;
 
   // Layout in linear memory (in floats): A [rows, K] | B raw [K, N] | B packed | C [rows, N]
   const panels = Math.ceil(N / 8);
@@ -121,5 +76,3 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
   }
   return { data: C };
 }
-
-export const cpuMatmul = cpuBackend.matmul;

@@ -1,6 +1,7 @@
 import type { Handle, View } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
-import { arrayOf, handle, sizeOf } from './storage.js';
+import { planMatmul } from './matmul-plan.js';
+import { arrayOf, handle } from './storage.js';
 
 /**
  * C = A·B as dot products of A's rows with Bᵀ's rows, in 4×4 register blocks:
@@ -132,67 +133,19 @@ function pack(
   }
 }
 
-/** Offsets of every batch matrix in a view with `shape[..-2]` batch dims. */
-function batchOffsets(v: View, batchShape: readonly number[]): number[] {
-  const n = sizeOf(batchShape);
-  const out = new Array<number>(n);
-  const coord = new Array<number>(batchShape.length).fill(0);
-  let off = v.offset;
-  for (let b = 0; b < n; b++) {
-    out[b] = off;
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      coord[d]++;
-      off += v.strides[d];
-      if (coord[d] < batchShape[d]) break;
-      off -= v.strides[d] * batchShape[d];
-      coord[d] = 0;
-    }
-  }
-  return out;
-}
-
 export function matmul(a: View, b: View): Handle {
-  const r = a.shape.length;
-  const M = a.shape[r - 2];
-  const K = a.shape[r - 1];
-  const N = b.shape[r - 1];
-  const batchShape = a.shape.slice(0, r - 2);
-  const batch = sizeOf(batchShape);
-  const C = allocArray(a.dtype, batch * M * N);
+  const { K, N, rows, count, ars, acs, brs, bcs, aOffsets, bOffsets, size } = planMatmul(a, b);
+  const C = allocArray(a.dtype, size);
   if (C.length === 0 || K === 0) return handle(C);
   const A = arrayOf(a.handle);
   const B = arrayOf(b.handle);
-  const ars = a.strides[r - 2];
-  const acs = a.strides[r - 1];
-  const brs = b.strides[r - 2];
-  const bcs = b.strides[r - 1];
-
-  // One weight shared by the whole batch, and A's batch rows evenly spaced: a single [batch·M, K] GEMM.
-  let rows = M;
-  let nBatch = batch;
-  const bShared = b.strides.slice(0, r - 2).every((s, d) => s === 0 || batchShape[d] === 1);
-  if (batch > 1 && bShared && acs === 1) {
-    let expected = ars * M;
-    let foldable = true;
-    for (let d = r - 3; d >= 0; d--) {
-      if (batchShape[d] !== 1 && a.strides[d] !== expected) foldable = false;
-      expected *= batchShape[d];
-    }
-    if (foldable) {
-      rows = batch * M;
-      nBatch = 1;
-    }
-  }
-
-  const aOffs = nBatch === 1 ? [a.offset] : batchOffsets(a, batchShape);
-  const bOffs = nBatch === 1 ? [b.offset] : batchOffsets(b, batchShape);
   const aPacked = acs === 1 ? null : allocArray(a.dtype, rows * K);
   // Bᵀ rows run along k: free when B is a transposed contiguous matrix (brs = 1).
   const btPacked = brs === 1 ? null : allocArray(a.dtype, N * K);
   let lastB = -1;
-  for (let i = 0; i < nBatch; i++) {
+  for (let i = 0; i < count; i++) {
     let Ad = A;
-    let aOff = aOffs[i];
+    let aOff = aOffsets[i];
     let lda = ars;
     if (aPacked) {
       pack(A, aOff, ars, acs, rows, K, aPacked);
@@ -201,11 +154,11 @@ export function matmul(a: View, b: View): Handle {
       lda = K;
     }
     let Bd = B;
-    let bOff = bOffs[i];
+    let bOff = bOffsets[i];
     let ldb = bcs;
     if (btPacked) {
-      if (bOffs[i] !== lastB) pack(B, bOffs[i], bcs, brs, N, K, btPacked);
-      lastB = bOffs[i];
+      if (bOffsets[i] !== lastB) pack(B, bOffsets[i], bcs, brs, N, K, btPacked);
+      lastB = bOffsets[i];
       Bd = btPacked;
       bOff = 0;
       ldb = K;
