@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { noGrad } from '@dendrite/autograd';
 import { GPT, presetConfig } from '@dendrite/gpt';
 import { AdamW, clipGradNorm, decayGroups } from '@dendrite/optim';
 import {
@@ -9,7 +8,6 @@ import {
   cpuBackend,
   Generator,
   getOpHook,
-  keep,
   setBackend,
   setOpHook,
   tidy,
@@ -17,6 +15,7 @@ import {
 import { CharTokenizer } from '@dendrite/tokenizer';
 import { builtInCorpus } from './corpus.js';
 import { TokenDataset } from './data.js';
+import { meanLoss } from './evaluate.js';
 
 export interface BenchOptions {
   /** Iterations to train (default 300). */
@@ -65,16 +64,7 @@ export async function benchTraining(
   const rng = new Generator(1);
   const evalRng = new Generator(2);
   const valBatches = Array.from({ length: 5 }, () => data.batch('val', B, evalRng));
-  /** Mean loss over the fixed validation batches (read asynchronously: any backend). */
-  const valLoss = async () => {
-    let sum = 0;
-    for (const b of valBatches) {
-      const loss = tidy(() => keep(noGrad(() => model.forward(b.x, b.y).loss!)));
-      sum += await loss.item();
-      loss.dispose();
-    }
-    return sum / valBatches.length;
-  };
+  const valLoss = () => meanLoss(model, valBatches);
   log(
     `baby GPT (${model.numParameters().toLocaleString('en-US')} params) on ${path ?? 'the built-in corpus'}, backend ${model.parameters()[0].backend.name}`,
   );

@@ -2,7 +2,7 @@ import { noGrad } from '@dendrite/autograd';
 import { GPT } from '@dendrite/gpt';
 import { keep, tensor, tidy } from '@dendrite/tensor';
 import { loadRunFiles, loadWeights } from './checkpoint.js';
-import { loadText } from './data.js';
+import { type Batch, loadText } from './data.js';
 import { UserError } from './errors.js';
 
 export interface EvalOptions {
@@ -70,4 +70,21 @@ export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalResu
   }
   const loss = total / windows.length;
   return { loss, perplexity: Math.exp(loss), tokens: windows.length * T };
+}
+
+/** Mean loss over fixed batches, in eval mode, without a graph (values read asynchronously: any backend). */
+export async function meanLoss(model: GPT, batches: readonly Batch[]): Promise<number> {
+  const wasTraining = model.training;
+  model.eval();
+  let sum = 0;
+  try {
+    for (const b of batches) {
+      const loss = tidy(() => keep(noGrad(() => model.forward(b.x, b.y).loss!)));
+      sum += await loss.item();
+      loss.dispose();
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return sum / batches.length;
 }

@@ -1,6 +1,5 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { noGrad } from '@dendrite/autograd';
 import { GPT, type GPTConfig, PRESETS, presetConfig, validateConfig } from '@dendrite/gpt';
 import { writeFileAtomic } from '@dendrite/nn/node';
 import { AdamW, clipGradNorm, cosineWithWarmup, decayGroups, setLearningRate } from '@dendrite/optim';
@@ -17,6 +16,7 @@ import {
 } from './checkpoint.js';
 import { type Batch, loadText, TokenDataset } from './data.js';
 import { DivergedError, UserError } from './errors.js';
+import { meanLoss } from './evaluate.js';
 import { lossCurveSVG } from './plot.js';
 import { quietReporter, type Reporter } from './reporter.js';
 import { buildTokenizer } from './tokenizers.js';
@@ -135,23 +135,6 @@ async function resolveConfig(spec: string, vocabSize: number): Promise<GPTConfig
     throw new UserError(`cannot read config ${spec}: ${(err as Error).message}`);
   }
   return validateConfig({ ...(raw as object), vocabSize }, spec);
-}
-
-/** Mean loss over fixed batches, in eval mode, without a graph (values read asynchronously: any backend). */
-async function evaluate(model: GPT, batches: readonly Batch[]): Promise<number> {
-  const wasTraining = model.training;
-  model.eval();
-  let sum = 0;
-  try {
-    for (const b of batches) {
-      const loss = tidy(() => keep(noGrad(() => model.forward(b.x, b.y).loss!)));
-      sum += await loss.item();
-      loss.dispose();
-    }
-  } finally {
-    model.train(wasTraining);
-  }
-  return sum / batches.length;
 }
 
 /**
@@ -328,8 +311,8 @@ export async function train(
       const overCount = options.stopAfter !== undefined && state.iter - startIter >= options.stopAfter;
       const entry: Record<string, number> = { iter: state.iter, loss, lr };
       if (isEval || overTime || overCount) {
-        const trainLoss = await evaluate(model, evalBatches.train);
-        lastVal = await evaluate(model, evalBatches.val);
+        const trainLoss = await meanLoss(model, evalBatches.train);
+        lastVal = await meanLoss(model, evalBatches.val);
         entry.trainLoss = trainLoss;
         entry.valLoss = lastVal;
         if (state.bestValLoss === null || lastVal < state.bestValLoss) state.bestValLoss = lastVal;

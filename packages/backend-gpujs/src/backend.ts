@@ -3,10 +3,13 @@ import {
   type Backend,
   BackendError,
   type BinaryOp,
+  collapseDims,
+  contiguousStrides,
   type DType,
   type Handle,
   IndexError,
   type ReduceOp,
+  sizeOf,
   type TypedArray,
   type UnaryOp,
   type View,
@@ -32,7 +35,7 @@ import {
   softmaxApplyKernel,
   softmaxStatsKernel,
 } from './kernels/reduce.js';
-import { fold, offsetsOf, readsOneElement, rowMajor, sizeOf } from './layout.js';
+import { offsetsOf, readsOneElement } from './layout.js';
 import type { GpujsMode, GpujsModeRequest } from './modes.js';
 import { KernelRunner, type KernelSpec, type RunnerStats } from './runner.js';
 import { type MatmulLayout, TiledMatmul } from './wgsl-matmul.js';
@@ -117,7 +120,7 @@ function asHandle(h: Handle): GpuHandle {
 /** Whether `v` reads all of a contiguous `own`-shaped array in order, as an op over `shape` does. */
 function readsInOrder(v: View, own: readonly number[], shape: readonly number[]): boolean {
   if (v.offset !== 0 || v.shape.length !== own.length || own.length !== shape.length) return false;
-  const rm = rowMajor(own);
+  const rm = contiguousStrides(own);
   for (let d = 0; d < own.length; d++) {
     if (v.shape[d] !== own[d] || own[d] !== shape[d]) return false;
     if (own[d] > 1 && v.strides[d] !== rm[d]) return false;
@@ -413,8 +416,8 @@ export class GpujsBackend implements Backend {
     const outSize = sizeOf(keptShape);
     const redShape = axes.map((d) => x.shape[d]);
     if (outSize > 0 && sizeOf(redShape) === 0) return this.fill(outSize, 0, x.dtype); // empty sums
-    const kept = fold(keptShape, [rowMajor(keptShape), keptDims.map((d) => x.strides[d])]);
-    const red = fold(redShape, [axes.map((d) => x.strides[d])]);
+    const kept = collapseDims(keptShape, [contiguousStrides(keptShape), keptDims.map((d) => x.strides[d])]);
+    const red = collapseDims(redShape, [axes.map((d) => x.strides[d])]);
     const spec = reduceKernel(op, kept.shape.length, red.shape.length);
     const scalars = [
       x.offset,
@@ -430,7 +433,7 @@ export class GpujsBackend implements Backend {
   argReduce(op: ArgReduceOp, x: View, axis: number): Handle {
     const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
     const keptShape = keptDims.map((d) => x.shape[d]);
-    const kept = fold(keptShape, [rowMajor(keptShape), keptDims.map((d) => x.strides[d])]);
+    const kept = collapseDims(keptShape, [contiguousStrides(keptShape), keptDims.map((d) => x.strides[d])]);
     const spec = argReduceKernel(op, kept.shape.length);
     const scalars = [x.offset, ...kept.strides[1], ...kept.shape, x.strides[axis], x.shape[axis]];
     return this.launch(spec, [asHandle(x.handle)], scalars, sizeOf(keptShape));
@@ -453,7 +456,7 @@ export class GpujsBackend implements Backend {
     if (size === 0) return this.track(this.hostHandle(new Float32Array(0)));
     const rowDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
     const rowShape = rowDims.map((d) => x.shape[d]);
-    const rows = fold(rowShape, [rowMajor(rowShape), rowDims.map((d) => x.strides[d])]);
+    const rows = collapseDims(rowShape, [contiguousStrides(rowShape), rowDims.map((d) => x.strides[d])]);
     const xh = asHandle(x.handle);
     const stats = this.runner.run(
       softmaxStatsKernel(rows.shape.length),
@@ -462,7 +465,7 @@ export class GpujsBackend implements Backend {
       2 * sizeOf(rowShape),
     );
     // Row numbers: row-major over the dims other than the axis.
-    const rowStride = rowMajor(rowShape);
+    const rowStride = contiguousStrides(rowShape);
     const rowStrides = x.shape.map((_, d) => (d === axis ? 0 : rowStride[rowDims.indexOf(d)]));
     const sq = squeezed(x.shape, [x.strides, rowStrides], -1);
     const out = this.launch(
@@ -485,8 +488,8 @@ export class GpujsBackend implements Backend {
     const batchShape = a.shape.slice(0, r - 2);
     const size = sizeOf(batchShape) * M * N;
     if (size > 0 && K === 0) return this.fill(size, 0, a.dtype);
-    const batch = fold(batchShape, [
-      rowMajor(batchShape),
+    const batch = collapseDims(batchShape, [
+      contiguousStrides(batchShape),
       a.strides.slice(0, r - 2),
       b.strides.slice(0, r - 2),
     ]);
@@ -664,7 +667,13 @@ export class GpujsBackend implements Backend {
       temp = out;
       const partShape = [...group[0].shape];
       partShape[axis] = group.reduce((s, v) => s + v.shape[axis], 0);
-      acc = { handle: out, dtype: xs[0].dtype, shape: partShape, strides: rowMajor(partShape), offset: 0 };
+      acc = {
+        handle: out,
+        dtype: xs[0].dtype,
+        shape: partShape,
+        strides: contiguousStrides(partShape),
+        offset: 0,
+      };
     }
     throw new BackendError('gpujs concat: nothing to join');
   }

@@ -1,7 +1,7 @@
+import { collapseDims, contiguousStrides } from '@dendrite/tensor';
 import type { GpuHandle } from './handle.js';
 import { address, kernelSource, names, splitIndex } from './kernels/codegen.js';
 import type { MathNeeds } from './kernels/math.js';
-import { fold, rowMajor } from './layout.js';
 import type { KernelSpec } from './runner.js';
 
 /**
@@ -94,7 +94,7 @@ export function compile(
 ): { spec: KernelSpec; inputs: GpuHandle[]; scalars: number[] } {
   const { leaves } = measure(expr.root);
   const shape = expr.shape;
-  const folded = fold(shape, [rowMajor(shape), ...leaves.map((l) => l.strides)]);
+  const folded = collapseDims(shape, [contiguousStrides(shape), ...leaves.map((l) => l.strides)]);
   const rank = folded.shape.length;
   const coords = names('i', rank);
   const dims = names('n', rank);

@@ -139,20 +139,27 @@ export class KernelRunner {
     const args = inputs.map((h) => this.device(h));
     const result = this.dispatch(spec, args, scalars, out.size);
     this.stats.deviceArrays++;
-    if (result instanceof Promise) {
-      out.pending = result;
-      result.then((v) => {
-        if (!out.freed) out.value = v;
-      }, noop);
-      for (const h of inputs) {
-        h.uses.push(result);
-        const done = () => {
-          const i = h.uses.indexOf(result);
-          if (i >= 0) h.uses.splice(i, 1);
-        };
-        result.then(done, done);
-      }
-    } else out.value = result;
+    if (result instanceof Promise) this.settleLater(out, inputs, result);
+    else out.value = result;
+  }
+
+  /**
+   * An output whose value arrives asynchronously: it records the pending promise, stores the
+   * value when it resolves (unless freed meanwhile), and keeps each input marked as in use until then.
+   */
+  private settleLater(out: GpuHandle, inputs: readonly GpuHandle[], result: Promise<DeviceValue>): void {
+    out.pending = result;
+    result.then((v) => {
+      if (!out.freed) out.value = v;
+    }, noop);
+    for (const h of inputs) {
+      h.uses.push(result);
+      const done = () => {
+        const i = h.uses.indexOf(result);
+        if (i >= 0) h.uses.splice(i, 1);
+      };
+      result.then(done, done);
+    }
   }
 
   /**
@@ -176,19 +183,7 @@ export class KernelRunner {
       out.value = go(args as DeviceValue[]);
       return out;
     }
-    const result = this.track(Promise.all(args).then(go));
-    out.pending = result;
-    result.then((v) => {
-      if (!out.freed) out.value = v;
-    }, noop);
-    for (const h of inputs) {
-      h.uses.push(result);
-      const done = () => {
-        const i = h.uses.indexOf(result);
-        if (i >= 0) h.uses.splice(i, 1);
-      };
-      result.then(done, done);
-    }
+    this.settleLater(out, inputs, this.track(Promise.all(args).then(go)));
     return out;
   }
 

@@ -146,3 +146,33 @@ export function checkInt(value: number, what: string, op: string, min = Number.N
   }
   return value;
 }
+
+/**
+ * Merges adjacent dims that are contiguous with each other in every operand, so that strided
+ * loops run over as few, as long dims as possible. Returns the merged shape and per-operand strides.
+ */
+export function collapseDims(
+  shape: readonly number[],
+  stridesList: readonly (readonly number[])[],
+): {
+  shape: number[];
+  strides: number[][];
+} {
+  const outShape: number[] = [];
+  const outStrides: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && stridesList.every((s, k) => outStrides[k][last] === s[d] * shape[d]);
+    if (mergeable) {
+      outShape[last] *= shape[d];
+      stridesList.forEach((s, k) => {
+        outStrides[k][last] = s[d];
+      });
+    } else {
+      outShape.push(shape[d]);
+      for (let k = 0; k < stridesList.length; k++) outStrides[k].push(stridesList[k][d]);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}

@@ -1,6 +1,6 @@
 import type { Handle, View } from '../backend.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
-import { contiguousStrides, isContiguous, sizeOf } from '../shape.js';
+import { collapseDims, contiguousStrides, isContiguous, sizeOf } from '../shape.js';
 
 /** A CPU handle: a typed array owned by the backend. */
 export interface CpuHandle {
@@ -26,35 +26,6 @@ export function contiguousData(v: View): TypedArray {
   return stridedCopy(v, allocArray(v.dtype, size));
 }
 
-/**
- * Merges adjacent dims that are contiguous with each other in every operand, so that strided
- * loops run over as few, as long dims as possible. Returns the merged shape and per-operand strides.
- */
-export function collapseDims(
-  shape: readonly number[],
-  stridesList: readonly (readonly number[])[],
-): {
-  shape: number[];
-  strides: number[][];
-} {
-  const outShape: number[] = [];
-  const outStrides: number[][] = stridesList.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && stridesList.every((s, k) => outStrides[k][last] === s[d] * shape[d]);
-    if (mergeable) {
-      outShape[last] *= shape[d];
-      stridesList.forEach((s, k) => {
-        outStrides[k][last] = s[d];
-      });
-    } else {
-      outShape.push(shape[d]);
-      for (let k = 0; k < stridesList.length; k++) outStrides[k].push(stridesList[k][d]);
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
 
 /** Copies a strided view into `out` in row-major order. */
 export function stridedCopy(v: View, out: TypedArray): TypedArray {
