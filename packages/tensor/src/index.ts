@@ -146,6 +146,6 @@ export {
 export { Generator, type GeneratorState, getDefaultGenerator, manualSeed } from './random.js';
 export { getBackend, listBackends, registerBackend, setBackend, withBackend } from './registry.js';
 export { keep, scopeDepth, tidy } from './scope.js';
-export { broadcastShapes, contiguousStrides, fmtShape, type Shape, sizeOf, collapseDims } from './shape.js';
+export { broadcastShapes, collapseDims, contiguousStrides, fmtShape, type Shape, sizeOf } from './shape.js';
 export { liveStorageCount } from './storage.js';
 export { type NestedArray, Tensor, type TensorOrScalar } from './tensor.js';

@@ -26,7 +26,6 @@ export function contiguousData(v: View): TypedArray {
   return stridedCopy(v, allocArray(v.dtype, size));
 }
 
-
 /** Copies a strided view into `out` in row-major order. */
 export function stridedCopy(v: View, out: TypedArray): TypedArray {
   const src = arrayOf(v.handle);
