@@ -15,6 +15,7 @@ export {
   type View,
 } from './backend.js';
 export { cpuBackend } from './cpu/index.js';
+export { type ArrayAllocator, withArrayAllocator } from './cpu/alloc.js';
 export { type MatmulPlan, planMatmul } from './cpu/matmul-plan.js';
 export {
   arange,

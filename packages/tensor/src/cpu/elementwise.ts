@@ -1,5 +1,6 @@
 import type { BinaryOp, Handle, UnaryOp, View } from '../backend.js';
-import { allocArray, type TypedArray } from '../dtype.js';
+import type { TypedArray } from '../dtype.js';
+import { outArray } from './alloc.js';
 import { erf, erf32, gelu, gelu32, geluTanh, sigmoid } from './math.js';
 import { arrayOf, contiguousData, contiguousStrides, forEachRow, handle, sizeOf } from './storage.js';
 
@@ -59,7 +60,7 @@ function unaryLoop(op: UnaryOp, x: TypedArray, out: TypedArray): void {
 
 export function unary(op: UnaryOp, x: View): Handle {
   const src = contiguousData(x);
-  const out = allocArray(x.dtype, src.length);
+  const out = outArray(x.dtype, src.length);
   unaryLoop(op, src, out);
   return handle(out);
 }
@@ -124,7 +125,7 @@ const COMPARE = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 export function binary(op: BinaryOp, a: View, b: View, shape: readonly number[]): Handle {
   const size = sizeOf(shape);
-  const out = allocArray(COMPARE.has(op) ? 'bool' : a.dtype, size);
+  const out = outArray(COMPARE.has(op) ? 'bool' : a.dtype, size);
   if (size === 0) return handle(out);
   const A = arrayOf(a.handle);
   const B = arrayOf(b.handle);
@@ -141,7 +142,7 @@ export function binary(op: BinaryOp, a: View, b: View, shape: readonly number[])
 
 export function where(cond: View, a: View, b: View, shape: readonly number[]): Handle {
   const size = sizeOf(shape);
-  const out = allocArray(a.dtype, size);
+  const out = outArray(a.dtype, size);
   if (size === 0) return handle(out);
   const C = arrayOf(cond.handle);
   const A = arrayOf(a.handle);

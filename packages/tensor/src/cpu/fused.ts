@@ -1,5 +1,5 @@
 import type { AdamUpdateOptions, Handle, View } from '../backend.js';
-import { allocArray } from '../dtype.js';
+import { outArray } from './alloc.js';
 import { erf, erf32 } from './math.js';
 import { around } from './reduce.js';
 import { contiguousData, handle } from './storage.js';
@@ -11,7 +11,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 export function geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'): Handle {
   const xs = contiguousData(x);
   const gs = contiguousData(grad);
-  const out = allocArray(x.dtype, xs.length);
+  const out = outArray(x.dtype, xs.length);
   const n = xs.length;
   if (approximate === 'tanh') {
     for (let i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ export function geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'):
 export function softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle {
   const ys = contiguousData(y);
   const gs = contiguousData(grad);
-  const out = allocArray(y.dtype, ys.length);
+  const out = outArray(y.dtype, ys.length);
   const { outer, n, inner } = around(y.shape, axis);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
@@ -72,10 +72,10 @@ export function adamUpdate(
   const v = contiguousData(expAvgSq);
   const vm = maxExpAvgSq ? contiguousData(maxExpAvgSq) : null;
   const n = p.length;
-  const P = allocArray(param.dtype, n);
-  const M = allocArray(param.dtype, n);
-  const V = allocArray(param.dtype, n);
-  const VM = vm ? allocArray(param.dtype, n) : null;
+  const P = outArray(param.dtype, n);
+  const M = outArray(param.dtype, n);
+  const V = outArray(param.dtype, n);
+  const VM = vm ? outArray(param.dtype, n) : null;
   // Each intermediate and each constant is rounded to the storage dtype, exactly as the
   // op-by-op update (whose scalars become tensors of the parameter's dtype) rounds them, so a
   // fused and an unfused step give identical parameters in float32 and float64. The loop is

@@ -1,5 +1,6 @@
 import type { Backend, Handle, View } from '../backend.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import { outArray } from './alloc.js';
 import { binary, unary, where } from './elementwise.js';
 import { adamUpdate, geluBackward, softmaxBackward } from './fused.js';
 import { concat, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -31,7 +32,7 @@ export const cpuBackend: Backend = {
 
   upload(values: TypedArray, dtype: DType): Handle {
     if (values.constructor === allocArray(dtype, 0).constructor) return handle(values);
-    const out = allocArray(dtype, values.length);
+    const out = outArray(dtype, values.length);
     out.set(values);
     return handle(out);
   },
@@ -46,11 +47,11 @@ export const cpuBackend: Backend = {
   },
 
   copy(x: View): Handle {
-    return handle(stridedCopy(x, allocArray(x.dtype, sizeOf(x.shape))));
+    return handle(stridedCopy(x, outArray(x.dtype, sizeOf(x.shape))));
   },
   cast(x: View, dtype: DType): Handle {
     const src = contiguousData(x);
-    const out = allocArray(dtype, src.length);
+    const out = outArray(dtype, src.length);
     if (dtype === 'float32' || dtype === 'float64') out.set(src);
     else {
       const f = castValue(dtype);
@@ -59,7 +60,7 @@ export const cpuBackend: Backend = {
     return handle(out);
   },
   fill(size: number, value: number, dtype: DType): Handle {
-    const out = allocArray(dtype, size);
+    const out = outArray(dtype, size);
     if (value !== 0) out.fill(value);
     return handle(out);
   },

@@ -1,7 +1,8 @@
 import type { Handle, View } from '../backend.js';
-import { allocArray, type DType } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { IndexError } from '../errors.js';
 import { contiguousStrides, fmtShape } from '../shape.js';
+import { outArray } from './alloc.js';
 import { around } from './reduce.js';
 import { arrayOf, contiguousData, handle, sizeOf } from './storage.js';
 
@@ -45,7 +46,7 @@ function walkIndexed(
 
 export function gather(x: View, axis: number, index: View): Handle {
   const src = arrayOf(x.handle);
-  const out = allocArray(x.dtype, sizeOf(index.shape));
+  const out = outArray(x.dtype, sizeOf(index.shape));
   walkIndexed('gather', index, axis, x.shape, x.strides, x.offset, (pos, t) => {
     out[pos] = src[t];
   });
@@ -59,7 +60,7 @@ export function scatterAdd(
   index: View,
   src: View,
 ): Handle {
-  const out = allocArray(dtype, sizeOf(shape));
+  const out = outArray(dtype, sizeOf(shape));
   // src is read at the index's positions (it may be larger than the index).
   const s = arrayOf(src.handle);
   const srcPos = positionsIn(index.shape, src);
@@ -94,7 +95,7 @@ export function indexSelect(x: View, axis: number, index: View): Handle {
   const idx = contiguousData(index);
   const { outer, n, inner } = around(x.shape, axis);
   const m = idx.length;
-  const out = allocArray(x.dtype, outer * m * inner);
+  const out = outArray(x.dtype, outer * m * inner);
   for (let j = 0; j < m; j++) {
     const v = idx[j];
     if (v < 0 || v >= n) throw outOfRange('indexSelect', v, n, axis, `[${j}]`);
@@ -123,7 +124,7 @@ export function indexAdd(
     const v = idx[j];
     if (v < 0 || v >= n) throw outOfRange('indexAdd', v, n, axis, `[${j}]`);
   }
-  const out = allocArray(dtype, sizeOf(shape));
+  const out = outArray(dtype, sizeOf(shape));
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const to = (o * n + idx[j]) * inner;
@@ -137,7 +138,7 @@ export function indexAdd(
 export function concat(xs: readonly View[], axis: number): Handle {
   const shape = [...xs[0].shape];
   shape[axis] = xs.reduce((s, v) => s + v.shape[axis], 0);
-  const out = allocArray(xs[0].dtype, sizeOf(shape));
+  const out = outArray(xs[0].dtype, sizeOf(shape));
   const { outer, n: total, inner } = around(shape, axis);
   let start = 0;
   for (const v of xs) {

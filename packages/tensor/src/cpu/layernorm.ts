@@ -1,5 +1,5 @@
 import type { Handle, View } from '../backend.js';
-import { allocArray } from '../dtype.js';
+import { outArray } from './alloc.js';
 import { contiguousData, handle } from './storage.js';
 
 /** Mean and 1/√(var + ε) of one row (two passes: the variance of centred values). */
@@ -20,7 +20,7 @@ export function layerNorm(x: View, weight: View | null, bias: View | null, eps: 
   const data = contiguousData(x);
   const C = x.shape[x.shape.length - 1];
   const rows = C === 0 ? 0 : data.length / C;
-  const out = allocArray(x.dtype, data.length);
+  const out = outArray(x.dtype, data.length);
   const w = weight ? contiguousData(weight) : null;
   const b = bias ? contiguousData(bias) : null;
   for (let r = 0; r < rows; r++) {
@@ -51,7 +51,7 @@ export function layerNormBackward(
   const C = x.shape[x.shape.length - 1];
   const rows = C === 0 ? 0 : data.length / C;
   const w = weight ? contiguousData(weight) : null;
-  const dx = allocArray(x.dtype, data.length);
+  const dx = outArray(x.dtype, data.length);
   const dw = w ? new Float64Array(C) : null;
   const db = withBias ? new Float64Array(C) : null;
   const xhat = new Float64Array(C);
@@ -79,7 +79,7 @@ export function layerNormBackward(
   }
   const cast = (acc: Float64Array | null) => {
     if (!acc) return null;
-    const out = allocArray(x.dtype, C);
+    const out = outArray(x.dtype, C);
     out.set(acc);
     return handle(out);
   };

@@ -1,6 +1,7 @@
 import type { ArgReduceOp, Handle, ReduceOp, View } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 import { contiguousStrides } from '../shape.js';
+import { outArray } from './alloc.js';
 import { contiguousData, handle, sizeOf, stridedCopy } from './storage.js';
 
 /**
@@ -29,7 +30,7 @@ function leadingAxes(axes: readonly number[]): boolean {
 
 export function reduce(op: ReduceOp, x: View, axes: readonly number[]): Handle {
   const outSize = sizeOf(x.shape.filter((_, i) => !axes.includes(i)));
-  const out = allocArray(x.dtype, outSize);
+  const out = outArray(x.dtype, outSize);
   if (outSize === 0) return handle(out);
   if (op === 'sum' && leadingAxes(axes) && axes.length < x.shape.length && axes.length > 0) {
     // Column sums over a [rows, cols] layout: stream rows, accumulate into a float64 buffer.
@@ -107,7 +108,7 @@ export function around(shape: readonly number[], axis: number): { outer: number;
 
 export function cumsum(x: View, axis: number): Handle {
   const data = contiguousData(x);
-  const out = allocArray(x.dtype, data.length);
+  const out = outArray(x.dtype, data.length);
   const { outer, n, inner } = around(x.shape, axis);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
@@ -125,7 +126,7 @@ export function cumsum(x: View, axis: number): Handle {
 
 export function softmax(x: View, axis: number, log: boolean): Handle {
   const data = contiguousData(x);
-  const out = allocArray(x.dtype, data.length);
+  const out = outArray(x.dtype, data.length);
   const { outer, n, inner } = around(x.shape, axis);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
