@@ -1,26 +1,32 @@
+import { LinearHeap } from './heap.js';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import type { SimdKernelExports } from './simd-exports.js';
 
-/** The exported functions of the compiled kernels (see assembly/gemm.ts). */
-export interface KernelExports {
+/** The exported functions of the compiled kernels (see assembly/). */
+export interface KernelExports extends SimdKernelExports {
   packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
   gemmPacked(a: number, lda: number, packed: number, c: number, m: number, n: number, k: number): void;
 }
 
-/** An instantiated kernel module and the linear memory it works in. */
+/** The instantiated kernel module, the linear memory it works in, and that memory's allocator. */
 export interface Kernels {
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
-  /** Whether the memory is shared (worker threads can run kernels on it). */
+  /**
+   * Whether the memory is shared: worker threads can run kernels on it, and it can grow without
+   * detaching the typed arrays that view it (a plain memory cannot, so it never grows).
+   */
   readonly shared: boolean;
   /** The module's bytes (workers instantiate the same module on the same memory). */
   readonly bytes: Uint8Array<ArrayBuffer>;
-  /** Makes sure at least `bytes` of memory exist; returns a fresh Float32Array view of all of it. */
-  reserve(bytes: number): Float32Array;
+  readonly heap: LinearHeap;
 }
 
 const PAGE = 65536;
-/** Pages a shared memory may grow to (1 GiB); a shared memory needs a declared maximum. */
+/** Pages a shared memory may grow to (1 GiB, the maximum the shared build declares). */
 export const MAX_PAGES = 16384;
+/** Size of a plain (unshared) memory: fixed, because growing would detach every tensor's view. */
+export const PLAIN_PAGES = 2048;
 
 export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -31,7 +37,9 @@ export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 function instantiate(shared: boolean): Kernels {
   const bytes = decodeBase64(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64);
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: PLAIN_PAGES, maximum: PLAIN_PAGES });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: {
       memory,
@@ -40,59 +48,54 @@ function instantiate(shared: boolean): Kernels {
       },
     },
   });
-  let view = new Float32Array(memory.buffer);
-  return {
-    exports: instance.exports as unknown as KernelExports,
-    memory,
-    shared,
-    bytes,
-    reserve(size: number): Float32Array {
+  const heap = new LinearHeap(
+    64, // address 0 stays unused: a zero pointer means "absent" to the kernels
+    () => memory.buffer.byteLength,
+    (need) => {
+      if (!shared) return false;
       const have = memory.buffer.byteLength;
-      if (size > have) memory.grow(Math.ceil((size - have) / PAGE));
-      if (view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength) {
-        view = new Float32Array(memory.buffer);
+      // Grow by at least half again, so a growing model does not grow the memory op by op.
+      const want = Math.max(need - have, have >> 1);
+      const pages = Math.min(Math.ceil(want / PAGE), MAX_PAGES - have / PAGE);
+      if (have + pages * PAGE < need) return false;
+      try {
+        memory.grow(pages);
+        return true;
+      } catch {
+        return false;
       }
-      return view;
     },
-  };
+  );
+  return { exports: instance.exports as unknown as KernelExports, memory, shared, bytes, heap };
 }
 
 let cached: Kernels | null | undefined;
 let failure: string | null = null;
 
 /**
- * The kernels, instantiated on first use (synchronously: the module is about 2 KB, under the
- * browsers' limit for main-thread compilation). Null where WebAssembly SIMD is unavailable.
+ * The kernels, instantiated on first use (synchronously: the module is a few KB, under the
+ * browsers' limit for main-thread compilation) on a shared memory where the engine allows one
+ * (Node; browsers on cross-origin-isolated pages), else on a fixed-size plain memory. Null where
+ * WebAssembly SIMD is unavailable.
  */
 export function kernels(): Kernels | null {
   if (cached !== undefined) return cached;
+  const canShare = typeof SharedArrayBuffer !== 'undefined';
   try {
-    cached = instantiate(false);
+    cached = instantiate(canShare);
   } catch (err) {
+    if (canShare) {
+      try {
+        cached = instantiate(false);
+        return cached;
+      } catch {
+        // report the first failure below
+      }
+    }
     failure = (err as Error).message;
     cached = null;
   }
   return cached;
-}
-
-/**
- * Switches to the shared-memory build of the kernels (for worker threads). The memory only holds
- * scratch operands between calls, so nothing is lost. Returns null where shared memory is unavailable.
- */
-export function sharedKernels(): Kernels | null {
-  if (cached?.shared) return cached;
-  if (kernels() === null) return null;
-  try {
-    cached = instantiate(true);
-    return cached;
-  } catch {
-    return null;
-  }
-}
-
-/** Back to the plain build (after worker threads are stopped). */
-export function plainKernels(): void {
-  if (cached?.shared) cached = instantiate(false);
 }
 
 /** Whether this JavaScript engine runs the SIMD kernels (and if not, why). */

@@ -1,5 +1,5 @@
 import { BackendError } from '@dendrite/tensor';
-import { type Kernels, plainKernels, sharedKernels } from './runtime.js';
+import { type Kernels, kernels } from './runtime.js';
 
 /**
  * Worker threads for the matrix product (Node). Each worker instantiates the same kernel module
@@ -61,8 +61,8 @@ export async function enableThreads(count?: number): Promise<number> {
   if (!Number.isInteger(n) || n < 0)
     throw new BackendError(`enableThreads: count must be an integer ≥ 0, got ${count}`);
   if (n === 0) return 0;
-  const k = sharedKernels();
-  if (!k) return 0;
+  const k = kernels();
+  if (!k?.shared) return 0;
   const { Worker } = await import('node:worker_threads');
   const control = new Int32Array(new SharedArrayBuffer(4 * (8 + 8 * n)));
   const next: Pool = { workers: [], control, dead: null };
@@ -102,7 +102,6 @@ export async function disableThreads(): Promise<void> {
   Atomics.add(p.control, 0, 1);
   Atomics.notify(p.control, 0);
   await Promise.all(p.workers.map((w) => w.terminate()));
-  plainKernels();
 }
 
 /**
