@@ -1,5 +1,5 @@
 import './index.js';
-import { type Tensor, tensor } from '@dendrite/tensor';
+import { causalSoftmax, softmaxCrossEntropy, type Tensor, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { grad } from './functional.js';
 
@@ -55,6 +55,9 @@ describe('second-order gradients (createGraph)', () => {
     'layerNorm (fused forward, composite backward when recorded)': (x) =>
       x.layerNorm(tensor([0.5, 1.5, -1, 2], f64), tensor([0.1, 0, 0, -0.2], f64)).square(),
     matmul: (x) => x.matmul(x.mT).matmul(x),
+    'causalSoftmax (fused forward, primitive backward when recorded)': (x) => causalSoftmax(x, 0.8).mul(x),
+    'softmaxCrossEntropy with smoothing and an ignored row': (x) =>
+      softmaxCrossEntropy(x.mul(x), tensor([3, -100], { dtype: 'int32' }), { labelSmoothing: 0.1 }),
   };
   for (const [name, f] of Object.entries(cases)) {
     it(name, () => {

@@ -1,6 +1,7 @@
 import { isDifferentiable, valueAndGrad } from '@dendrite/autograd';
 import {
   type Backend,
+  causalSoftmax,
   concat,
   cpuBackend,
   Generator,
@@ -11,6 +12,7 @@ import {
   rand,
   registerBackend,
   scatterAddZeros,
+  softmaxCrossEntropy,
   type Tensor,
   tensor,
   where,
@@ -174,6 +176,23 @@ const CASES: Record<string, Case[]> = {
     { name: 'first axis', shapes: [[3, 5]], range: [-2, 2], f: (x) => x.softmax(0) },
   ],
   logSoftmax: [{ name: 'last axis', shapes: [[3, 5]], range: [-2, 2], f: (x) => x.logSoftmax(-1) }],
+  // Fused on the CPU backend; from primitives (mul, where, softmax / logSoftmax, gather) here.
+  causalSoftmax: [
+    {
+      name: 'KV cache: 3 queries over 5 keys',
+      shapes: [[2, 3, 5]],
+      range: [-2, 2],
+      f: (x) => causalSoftmax(x, 0.7),
+    },
+  ],
+  softmaxCrossEntropy: [
+    {
+      name: 'ignored row, label smoothing',
+      shapes: [[4, 5]],
+      range: [-2, 2],
+      f: (x) => softmaxCrossEntropy(x, ints(x, [2, -100, 0, 4]), { labelSmoothing: 0.1 }),
+    },
+  ],
   gather: [
     {
       name: 'along axis 1 with repeats',

@@ -8,6 +8,10 @@ export { dropout } from './layers/dropout.js';
 export { layerNorm } from './layers/layernorm.js';
 export { linear } from './layers/linear.js';
 export {
+  type ScaledDotProductAttentionOptions,
+  scaledDotProductAttention,
+} from './layers/scaled-dot-product-attention.js';
+export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   type CrossEntropyOptions,

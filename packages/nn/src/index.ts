@@ -19,6 +19,10 @@ export { Linear, type LinearOptions, linear } from './layers/linear.js';
 export { MLP, type MLPOptions } from './layers/mlp.js';
 export type { LayerOptions } from './layers/options.js';
 export {
+  type ScaledDotProductAttentionOptions,
+  scaledDotProductAttention,
+} from './layers/scaled-dot-product-attention.js';
+export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   type CrossEntropyOptions,

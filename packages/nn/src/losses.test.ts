@@ -1,5 +1,16 @@
 import { gradcheck } from '@dendrite/autograd';
-import { DTypeError, Generator, gather, IndexError, randn, ShapeError, tensor } from '@dendrite/tensor';
+import {
+  type Backend,
+  cpuBackend,
+  DTypeError,
+  Generator,
+  gather,
+  IndexError,
+  randn,
+  ShapeError,
+  setOpHook,
+  tensor,
+} from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, mse, nllLoss } from './losses.js';
 
@@ -87,6 +98,45 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(logits, targets, { labelSmoothing: 2 })).toThrow(
       /labelSmoothing must be in \[0, 1\]/,
     );
+  });
+
+  it('runs as one fused softmaxCrossEntropy op; a backend without the kernel gives the same loss', () => {
+    const ops: string[] = [];
+    const prev = setOpHook((e) => {
+      ops.push(e.op);
+      prev?.(e);
+    });
+    try {
+      crossEntropy(logits, targets);
+    } finally {
+      setOpHook(prev);
+    }
+    expect(ops).toContain('softmaxCrossEntropy');
+    expect(ops).not.toContain('logSoftmax');
+    const unfused: Backend = { ...cpuBackend, name: 'cpu-unfused-loss', crossEntropy: undefined };
+    const x = randn([2, 3, 5], { ...f64, generator: new Generator(8) });
+    const t = tensor(
+      [
+        [0, 4, 2],
+        [1, -100, 3],
+      ],
+      { dtype: 'int32' },
+    );
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const a = crossEntropy(x, t, { labelSmoothing: 0.1, reduction });
+      const b = crossEntropy(x.to(unfused), t.to(unfused), { labelSmoothing: 0.1, reduction });
+      expect(b.shape).toEqual(a.shape);
+      const av = Array.from(a.dataSync());
+      Array.from(b.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(av[i], 12));
+    }
+    expect(() => crossEntropy(x.to(unfused), t.add(5).to(unfused))).toThrow(/outside \[0, 5\)/);
+  });
+
+  it('a single row of logits with a 0-d target; reduction none keeps the target shape', () => {
+    const row = tensor([2, 1, 0.1], f64);
+    const want = -Math.log(Math.exp(1) / (Math.exp(2) + Math.exp(1) + Math.exp(0.1)));
+    expect(crossEntropy(row, tensor(1, { dtype: 'int32' })).itemSync()).toBeCloseTo(want, 12);
+    expect(crossEntropy(row, tensor(1, { dtype: 'int32' }), { reduction: 'none' }).shape).toEqual([]);
   });
 
   it('nllLoss on log-probabilities equals crossEntropy on logits', () => {

@@ -4,6 +4,7 @@ import {
   gather,
   IndexError,
   ShapeError,
+  softmaxCrossEntropy,
   type Tensor,
   ValueError,
   where,
@@ -39,8 +40,9 @@ export interface CrossEntropyOptions {
 /**
  * Cross-entropy of logits `[..., classes]` against int32 class ids `[...]`:
  * loss = −log softmax(logits)[target], averaged over the targets that are not `ignoreIndex`.
- * Computed as a fused, max-shifted log-softmax then a gather, so large logits never overflow.
  * With label smoothing ε: loss = (1 − ε)·nll + ε·mean over classes of (−log p).
+ * Runs as one fused op on `[rows, classes]` (`softmaxCrossEntropy`: max-shifted, so large logits
+ * never overflow, and the softmax is never stored) where the backend has the kernel.
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const ignoreIndex = options.ignoreIndex ?? -100;
@@ -60,12 +62,14 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
     );
   }
   const classes = logits.shape[logits.rank - 1];
-  const logp = logits.logSoftmax(-1);
-  const valid = targets.ne(ignoreIndex);
-  const safeTargets = where(valid, targets, 0);
-  let picked: Tensor;
+  const rows = targets.size;
+  let loss: Tensor;
   try {
-    picked = gather(logp, -1, safeTargets.unsqueeze(-1)).squeeze(-1);
+    // loss_n = −(1−ε)·log p_n[t_n] − ε·mean_c log p_n[c], 0 where t_n = ignoreIndex
+    loss = softmaxCrossEntropy(logits.reshape(rows, classes), targets.reshape(rows), {
+      ignoreIndex,
+      labelSmoothing: smoothing,
+    });
   } catch (err) {
     if (err instanceof IndexError) {
       throw new IndexError(
@@ -74,11 +78,8 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
     }
     throw err;
   }
-  let loss = picked.neg();
-  if (smoothing > 0) loss = loss.mul(1 - smoothing).add(logp.mean(-1).neg().mul(smoothing));
-  loss = where(valid, loss, 0);
-  if (reduction === 'mean') return loss.sum().div(valid.sum());
-  return reduce(loss, reduction, 'crossEntropy');
+  if (reduction === 'mean') return loss.sum().div(targets.ne(ignoreIndex).sum());
+  return reduce(loss.reshape(lead), reduction, 'crossEntropy');
 }
 
 /** Negative log-likelihood of log-probabilities `[..., classes]` at int32 targets (`crossEntropy` without the log-softmax). */

@@ -163,6 +163,31 @@ export interface Backend {
    */
   softmaxBackward?(y: View, grad: View, axis: number, log: boolean): Handle;
   /**
+   * Causal softmax over the last dim of `x` `[..., Tq, Tk]` (Tk ≥ Tq, float): y = softmax(scale·x)
+   * where query row i may see keys j ≤ i + (Tk − Tq) (the KV-cache convention: the last query
+   * sees every key); the other entries are exactly 0 and never enter the max or the sum. One
+   * pass per row, no mask tensor. Its gradient is `scale·`{@link Backend.softmaxBackward} of y.
+   */
+  causalSoftmax?(x: View, scale: number): Handle;
+  /**
+   * Per-row softmax cross-entropy of float `logits` `[N, C]` at int32 `targets` `[N]`, with label
+   * smoothing ε: loss = −(1−ε)·log p[target] − ε·mean_c log p[c], p = softmax(logits); 0 for rows
+   * whose target is `ignoreIndex`. Output `[N]`. Throws `IndexError` for a target outside [0, C)
+   * that is not `ignoreIndex`.
+   */
+  crossEntropy?(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle;
+  /**
+   * dL/dlogits of {@link Backend.crossEntropy} for upstream gradient `grad` `[N]`:
+   * grad·(p − (1−ε)·onehot(target) − ε/C), zero rows where the target is `ignoreIndex`. Output `[N, C]`.
+   */
+  crossEntropyBackward?(
+    logits: View,
+    targets: View,
+    grad: View,
+    ignoreIndex: number,
+    smoothing: number,
+  ): Handle;
+  /**
    * One Adam/AdamW step for one parameter, in one pass (see {@link AdamUpdateOptions}); returns
    * the new [param, expAvg, expAvgSq, maxExpAvgSq (null without amsgrad)], all contiguous.
    */

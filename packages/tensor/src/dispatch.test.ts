@@ -150,6 +150,8 @@ describe('setOpHook', () => {
 
 const PRIMITIVES = [
   'layerNorm',
+  'causalSoftmax',
+  'softmaxCrossEntropy',
   'cast',
   'toBackend',
   'neg',
@@ -289,6 +291,8 @@ describe('listOps and getOpInfo', () => {
       x.softmax();
       x.logSoftmax();
       x.layerNorm();
+      x.causalSoftmax(0.5);
+      ops.softmaxCrossEntropy(x, i);
     });
     const emitted = new Set(names(events));
     for (const op of emitted) expect(getOpInfo(op), op).toBeDefined();

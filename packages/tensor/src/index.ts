@@ -14,8 +14,8 @@ export {
   type UnaryOp,
   type View,
 } from './backend.js';
-export { cpuBackend } from './cpu/index.js';
 export { type ArrayAllocator, withArrayAllocator } from './cpu/alloc.js';
+export { cpuBackend } from './cpu/index.js';
 export { type MatmulPlan, planMatmul } from './cpu/matmul-plan.js';
 export {
   arange,
@@ -59,6 +59,12 @@ export {
   ValueError,
 } from './errors.js';
 export { cast } from './ops/cast.js';
+export { causalSoftmax } from './ops/causal-softmax.js';
+export {
+  crossEntropyBackward,
+  type SoftmaxCrossEntropyOptions,
+  softmaxCrossEntropy,
+} from './ops/cross-entropy.js';
 export {
   abs,
   add,
@@ -96,6 +102,7 @@ export {
 export {
   type AdamUpdateResult,
   adamUpdate,
+  type FusedKernel,
   geluBackward,
   hasFusedKernel,
   softmaxBackward,

@@ -3,6 +3,7 @@ import { type DType, isFloat, type TypedArray } from './dtype.js';
 import { BackendError, DisposedError, DTypeError, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as cast from './ops/cast.js';
+import * as causal from './ops/causal-softmax.js';
 import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
@@ -418,6 +419,10 @@ export class Tensor {
   }
   logSoftmax(axis = -1): Tensor {
     return sm.logSoftmax(this, axis);
+  }
+  /** Causal softmax of attention scores `[..., Tq, Tk]`: softmax(scale·x) over the keys each query may see (see {@link causal.causalSoftmax}). */
+  causalSoftmax(scale = 1): Tensor {
+    return causal.causalSoftmax(this, scale);
   }
   /** Layer normalisation over the last dim (see {@link ln.layerNorm}). */
   layerNorm(weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {

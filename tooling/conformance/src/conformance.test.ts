@@ -150,6 +150,33 @@ describe('tolerances', () => {
   });
 });
 
+/**
+ * The CPU backend without the fused causal-softmax and cross-entropy kernels: those ops come from
+ * primitives and must match at the default tolerances. (layerNorm is left out: from float32
+ * primitives it needs a wider tolerance, see backend-gpujs.)
+ */
+const unfused: Backend = {
+  ...cpuBackend,
+  name: 'cpu-unfused',
+  causalSoftmax: undefined,
+  crossEntropy: undefined,
+  crossEntropyBackward: undefined,
+};
+
+describe('causalSoftmax and softmaxCrossEntropy pass from primitives on a backend without the kernels', () => {
+  const fusedCases = CONFORMANCE_CASES.filter(
+    (c) => c.group === 'loss' || c.ops.some((op) => op === 'causalSoftmax' || op === 'softmaxCrossEntropy'),
+  );
+  it('finds their cases', () => {
+    expect(fusedCases.length).toBe(19);
+  });
+  for (const c of fusedCases) {
+    it(c.name, async () => {
+      await c.run({ backend: unfused, tolerances: {} });
+    });
+  }
+});
+
 describe('the suite catches broken backends', () => {
   it('an exp that is 0.1% off fails the exp cases, unless a tolerance override allows it', async () => {
     const sloppyExp: Backend = {
@@ -232,6 +259,32 @@ describe('the suite catches broken backends', () => {
     await expect(runOn('cast truncates toward zero; bool is x ≠ 0', rounding)).rejects.toThrow(
       /got -3, expected -2/,
     );
+  });
+
+  it('a causal softmax that does not mask (a plain softmax) fails its cases', async () => {
+    const unmasked: Backend = {
+      ...cpuBackend,
+      name: 'unmasked-causal-softmax',
+      causalSoftmax(x: View, scale: number) {
+        const scaled = cpuBackend.binary(
+          'mul',
+          x,
+          { ...x, handle: cpuBackend.fill(1, scale, x.dtype), strides: x.shape.map(() => 0), offset: 0 },
+          x.shape,
+        );
+        return cpuBackend.softmax(
+          { ...x, handle: scaled, strides: contiguousStrides(x.shape), offset: 0 },
+          x.shape.length - 1,
+          false,
+        );
+      },
+    };
+    await expect(
+      runOn('causalSoftmax: float32 [2,3,6,6] scores, Tq = Tk, scale 1/√8', unmasked),
+    ).rejects.toThrow(ConformanceError);
+    await expect(
+      runOn('causalSoftmax of [[1, 2], [3, 4]] and of one query over [0, ln 3]', unmasked),
+    ).rejects.toThrow(/values differ/);
   });
 
   it('a strided copy that ignores the view offset fails the slice cases', async () => {

@@ -1,4 +1,4 @@
-import { hasFusedKernel, type Tensor } from '@dendrite/tensor';
+import { type FusedKernel, hasFusedKernel, type Tensor } from '@dendrite/tensor';
 import { isGradEnabled } from '../mode.js';
 
 /**
@@ -6,6 +6,6 @@ import { isGradEnabled } from '../mode.js';
  * backward pass is not itself being recorded (a kernel call is not an op, so gradients of
  * gradients must go through primitives).
  */
-export function fusedOk(t: Tensor, kernel: 'geluBackward' | 'softmaxBackward'): boolean {
+export function fusedOk(t: Tensor, kernel: FusedKernel): boolean {
   return !isGradEnabled() && hasFusedKernel(t.backend, kernel);
 }

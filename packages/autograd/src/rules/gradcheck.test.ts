@@ -1,5 +1,7 @@
 import '../index.js';
 import {
+  type Backend,
+  causalSoftmax,
   concat,
   cpuBackend,
   gather,
@@ -8,6 +10,7 @@ import {
   listOps,
   registerBackend,
   scatterAddZeros,
+  softmaxCrossEntropy,
   type Tensor,
   where,
 } from '@dendrite/tensor';
@@ -23,11 +26,20 @@ interface Case {
 }
 
 const otherCpu = registerBackend({ ...cpuBackend, name: 'cpu-copy' });
+/** The CPU backend without the fused causal-softmax and cross-entropy kernels: the ops come from primitives. */
+const unfused: Backend = registerBackend({
+  ...cpuBackend,
+  name: 'cpu-unfused',
+  causalSoftmax: undefined,
+  crossEntropy: undefined,
+  crossEntropyBackward: undefined,
+});
 
 // Fixed weights used inside case functions (f runs many times during a check: no fresh randomness in it).
 const w2 = uniform([2]);
 const w4 = uniform([4]);
 const w6 = uniform([6]);
+const targets = ints([2, -100, 0, 4]);
 
 /**
  * Gradient-check cases by op. Each differentiable op of the tensor core must appear here: the
@@ -153,6 +165,35 @@ const CASES: Record<string, Case[]> = {
     { name: 'first axis', inputs: () => [uniform([3, 5], -2, 2)], f: (x) => x.softmax(0) },
   ],
   logSoftmax: [{ name: 'last axis', inputs: () => [uniform([3, 5], -2, 2)], f: (x) => x.logSoftmax(-1) }],
+  causalSoftmax: [
+    {
+      name: 'square [2, 3, 3], scale 0.7',
+      inputs: () => [uniform([2, 3, 3], -2, 2)],
+      f: (x) => causalSoftmax(x, 0.7),
+    },
+    {
+      name: 'KV cache: 3 queries over 5 keys',
+      inputs: () => [uniform([3, 5], -2, 2)],
+      f: (x) => x.causalSoftmax(),
+    },
+    {
+      name: 'permuted scores, negative scale',
+      inputs: () => [uniform([4, 2, 4], -2, 2)],
+      f: (x) => causalSoftmax(x.permute(1, 2, 0), -1.5),
+    },
+  ],
+  softmaxCrossEntropy: [
+    {
+      name: 'with an ignored row',
+      inputs: () => [uniform([4, 5], -2, 2)],
+      f: (x) => softmaxCrossEntropy(x, targets),
+    },
+    {
+      name: 'label smoothing, transposed logits',
+      inputs: () => [uniform([5, 4], -2, 2)],
+      f: (x) => softmaxCrossEntropy(x.mT, targets, { labelSmoothing: 0.2 }),
+    },
+  ],
   gather: [
     {
       name: 'along axis 1 with repeats',
@@ -243,6 +284,17 @@ describe('composite ops differentiate through their primitives', () => {
     { name: 'select', inputs: () => [uniform([3, 4])], f: (x) => x.select(1, 2) },
     { name: 'flatten', inputs: () => [uniform([2, 3, 2])], f: (x) => x.flatten(1).mul(w6) },
     { name: 'take', inputs: () => [uniform([3, 4])], f: (x) => x.take(ints([0, 11, 5, 5], [2, 2])) },
+    {
+      name: 'causalSoftmax without the fused kernel (mul, where, softmax)',
+      inputs: () => [uniform([2, 3, 4], -2, 2)],
+      f: (x) => causalSoftmax(x.to(unfused), 0.5).to(cpuBackend),
+    },
+    {
+      name: 'softmaxCrossEntropy without the fused kernels (logSoftmax, gather)',
+      inputs: () => [uniform([4, 5], -2, 2)],
+      f: (x) =>
+        softmaxCrossEntropy(x.to(unfused), targets.to(unfused), { labelSmoothing: 0.1 }).to(cpuBackend),
+    },
   ];
   for (const c of composites) {
     it(c.name, () => {

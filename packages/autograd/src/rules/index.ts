@@ -7,6 +7,7 @@ import './indexing.js';
 import './join.js';
 import './cast.js';
 import './normalize.js';
+import './cross-entropy.js';
 
 export { sumToShape } from './broadcast.js';
 export type { GradContext, GradRule } from './registry.js';

@@ -34,3 +34,16 @@ defineGrad('logSoftmax', {
     return [g.sub(y.exp().mul(g.sum(axis, true)))];
   },
 });
+
+// y = softmax(s·x) over the keys each query sees (0 elsewhere):  dL/dx = s·y ⊙ (dL/dy − Σⱼ dL/dyⱼ·yⱼ)
+// (a masked entry has y = 0, so the softmax gradient already gives it 0)
+defineGrad('causalSoftmax', {
+  save: (e) => [e.output],
+  backward: (g, { saved: [y], attrs }) => {
+    const scale = attrs.scale as number;
+    const dz = fusedOk(y, 'softmaxBackward')
+      ? softmaxBackward(y, g, -1, false)
+      : y.mul(g.sub(g.mul(y).sum(-1, true)));
+    return [scale === 1 ? dz : dz.mul(scale)];
+  },
+});

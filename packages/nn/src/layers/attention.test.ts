@@ -78,6 +78,15 @@ describe('CausalSelfAttention', () => {
     stepped.flat(2).forEach((v, i) => expect(v).toBeCloseTo(full.flat(2)[i], 10));
   });
 
+  it('with a KV cache, a chunk of several new tokens sees the cache and itself causally', () => {
+    const full = attn.forward(x).toArraySync() as number[][][];
+    const cache = new KVCache();
+    const first = attn.forward(x.slice(1, 0, 2), cache);
+    const chunk = attn.forward(x.slice(1, 2, 5), cache); // 3 queries over 5 keys
+    const stepped = concat([first, chunk], 1).toArraySync() as number[][][];
+    stepped.flat(2).forEach((v, i) => expect(v).toBeCloseTo(full.flat(2)[i], 10));
+  });
+
   it('passes gradcheck through attention', () => {
     const small = new CausalSelfAttention(4, { nHead: 2, generator: new Generator(1) }).to('float64');
     const input = randn([1, 3, 4], { ...f64, generator: new Generator(2) });

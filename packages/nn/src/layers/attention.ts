@@ -1,8 +1,9 @@
-import { type Backend, concat, keep, ShapeError, type Tensor, tensor, ValueError } from '@dendrite/tensor';
+import { concat, keep, ShapeError, type Tensor, ValueError } from '@dendrite/tensor';
 import { checkPositiveInt, Module } from '../module.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import type { LayerOptions } from './options.js';
+import { scaledDotProductAttention } from './scaled-dot-product-attention.js';
 
 export interface AttentionOptions extends LayerOptions {
   /** Number of attention heads; must divide nEmbd. */
@@ -45,30 +46,11 @@ export class KVCache {
   }
 }
 
-const masks = new WeakMap<Backend, Map<string, Tensor>>();
-
-/** A bool `[tq, tk]` mask, true where query i (at position past + i) would see a later key j > past + i. Cached. */
-function causalMask(tq: number, tk: number, past: number, like: Tensor): Tensor {
-  let byShape = masks.get(like.backend);
-  if (!byShape) {
-    byShape = new Map();
-    masks.set(like.backend, byShape);
-  }
-  const key = `${tq}x${tk}+${past}`;
-  let mask = byShape.get(key);
-  if (!mask || mask.isDisposed) {
-    const values = new Uint8Array(tq * tk);
-    for (let i = 0; i < tq; i++) for (let j = past + i + 1; j < tk; j++) values[i * tk + j] = 1;
-    mask = keep(tensor(values, { shape: [tq, tk], dtype: 'bool', backend: like.backend }));
-    byShape.set(key, mask);
-  }
-  return mask;
-}
-
 /**
  * Multi-head causal self-attention. Each position asks (query) every earlier position (keys) how
  * relevant it is, and takes a weighted mix of their values:
- * att = softmax(Q·Kᵀ/√d + causal mask), y = att·V, heads concatenated and projected.
+ * att = causalSoftmax(Q·Kᵀ/√d) (each position sees itself and the past), y = att·V, heads
+ * concatenated and projected.
  * Names follow nanoGPT: `c_attn` makes Q, K, V in one matmul; `c_proj` projects the output.
  */
 export class CausalSelfAttention extends Module {
@@ -113,16 +95,14 @@ export class CausalSelfAttention extends Module {
     const [q, kNew, vNew] = this.c_attn.forward(input).split(C, 2).map(heads);
     let k = kNew;
     let v = vNew;
-    let past = 0;
     if (cache) {
-      past = cache.length;
       if (cache.k && cache.v) {
         k = concat([cache.k, kNew], 2);
         v = concat([cache.v, vNew], 2);
       }
       cache.update(k, v);
     }
-    const y = attend(q, k, v, past, this.attn_dropout);
+    const y = attend(q, k, v, this.attn_dropout);
     const merged = y.transpose(1, 2).reshape(B, T, C);
     const out = this.resid_dropout.forward(this.c_proj.forward(merged));
     return single ? out.squeeze(0) : out;
@@ -133,14 +113,16 @@ export class CausalSelfAttention extends Module {
   }
 }
 
-/** softmax(Q·Kᵀ/√d masked causally)·V for `[B, nh, Tq, d]` queries and `[B, nh, Tk, d]` keys/values. */
-function attend(q: Tensor, k: Tensor, v: Tensor, past: number, dropout: Dropout): Tensor {
-  const d = q.shape[3];
-  const tq = q.shape[2];
-  const tk = k.shape[2];
-  let scores = q.matmul(k.mT).mul(1 / Math.sqrt(d));
-  // Only a multi-position query can see keys after itself (one new token sees the whole cache).
-  if (tq > 1) scores = scores.maskedFill(causalMask(tq, tk, past, q), Number.NEGATIVE_INFINITY);
-  const att = dropout.forward(scores.softmax(-1));
-  return att.matmul(v);
+/**
+ * causalSoftmax(Q·Kᵀ/√d)·V for `[B, nh, Tq, d]` queries and `[B, nh, Tk, d]` keys/values. The new
+ * queries are the last Tq of the Tk positions (Tk − Tq cached before them), so query i sees keys
+ * j ≤ i + Tk − Tq; one new token (Tq = 1) sees the whole cache: a plain softmax.
+ */
+function attend(q: Tensor, k: Tensor, v: Tensor, dropout: Dropout): Tensor {
+  return scaledDotProductAttention(q, k, v, {
+    isCausal: q.shape[2] > 1,
+    dropoutP: dropout.p,
+    training: dropout.training,
+    generator: dropout.generator,
+  });
 }

@@ -1,6 +1,8 @@
 import type { Backend, Handle, View } from '../backend.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { outArray } from './alloc.js';
+import { causalSoftmax } from './causal-softmax.js';
+import { crossEntropy, crossEntropyBackward } from './cross-entropy.js';
 import { binary, unary, where } from './elementwise.js';
 import { adamUpdate, geluBackward, softmaxBackward } from './fused.js';
 import { concat, gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -82,5 +84,8 @@ export const cpuBackend: Backend = {
   layerNormBackward,
   geluBackward,
   softmaxBackward,
+  causalSoftmax,
+  crossEntropy,
+  crossEntropyBackward,
   adamUpdate,
 };

@@ -4,15 +4,21 @@ import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { wrap } from './util.js';
 
+/** The optional one-pass kernels a backend may offer (besides the layer-norm pair, see `hasFusedLayerNorm`). */
+export type FusedKernel =
+  | 'geluBackward'
+  | 'softmaxBackward'
+  | 'adamUpdate'
+  | 'causalSoftmax'
+  | 'crossEntropy'
+  | 'crossEntropyBackward';
+
 /**
  * Fused gradient kernels: one pass where a backend offers them (see the optional members of
  * `Backend`). They are kernel calls, not ops — nothing is recorded — so gradient rules use them
  * only when the backward pass itself is not being recorded, and use primitives otherwise.
  */
-export function hasFusedKernel(
-  backend: object,
-  kernel: 'geluBackward' | 'softmaxBackward' | 'adamUpdate',
-): boolean {
+export function hasFusedKernel(backend: object, kernel: FusedKernel): boolean {
   return typeof (backend as Record<string, unknown>)[kernel] === 'function';
 }
 

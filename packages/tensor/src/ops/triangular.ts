@@ -4,8 +4,8 @@ import type { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
 import { checkTensor, scalarTensor, wrap } from './util.js';
 
-/** A bool `[m, n]` mask: true where `keep(col − row)`. */
-function triangleMask(x: Tensor, keep: (offset: number) => boolean): Tensor {
+/** A bool `[m, n]` mask of x's last two dims: true where `keep(col − row)`. */
+export function triangleMask(x: Tensor, keep: (offset: number) => boolean): Tensor {
   const m = x.shape[x.rank - 2];
   const n = x.shape[x.rank - 1];
   const values = new Uint8Array(m * n);

@@ -1,10 +1,12 @@
 import { listOps } from '@dendrite/tensor';
 import type { ConformanceCase } from '../case.js';
+import { ATTENTION_CASES } from './attention.js';
 import { COPY_CASES } from './copy.js';
 import { CREATION_CASES } from './creation.js';
 import { ELEMENTWISE_CASES } from './elementwise.js';
 import { INDEXING_CASES } from './indexing.js';
 import { LINALG_CASES } from './linalg.js';
+import { LOSS_CASES } from './loss.js';
 import { REDUCE_CASES } from './reduce.js';
 
 /** Every case of the suite, in the order they run. */
@@ -14,6 +16,8 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   ...ELEMENTWISE_CASES,
   ...REDUCE_CASES,
   ...LINALG_CASES,
+  ...ATTENTION_CASES,
+  ...LOSS_CASES,
   ...INDEXING_CASES,
 ];
 
