@@ -2,6 +2,8 @@
 // Compiled by scripts/build-wasm.mjs into src/kernels.generated.ts (base64), shipped in the package.
 // Memory is imported: the JS side owns it and lays out operands before each call.
 
+import { copyStrided } from './copy';
+
 // Pack B [K, N] (row stride ldb, element stride 1 or a transposed view) into 8-wide column panels:
 // P[jb][k][0..8] = B[k][jb*8 .. jb*8+8] (zero-padded).
 export function packB(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize): void {
@@ -94,4 +96,32 @@ export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i3
   if (w > 4) store<f32>(cp + 16, f32x4.extract_lane(hi, 0));
   if (w > 5) store<f32>(cp + 20, f32x4.extract_lane(hi, 1));
   if (w > 6) store<f32>(cp + 24, f32x4.extract_lane(hi, 2));
+}
+
+// A batch of products C_t = A_t · B_t for t in [from, to): `table` holds three u32 byte addresses
+// per product (A_t, B_t, C_t); A and B are read through element strides (ars, acs) and (brs, bcs).
+// `scratch` takes B_t's packed panels (repacked only when B_t changes) and, when acs ≠ 1, a
+// row-major copy of A_t after them. C_t[i][j] = Σₖ A_t[i][k]·B_t[k][j]
+export function gemmBatch(
+  table: usize, from: i32, to: i32, ars: i32, acs: i32, brs: i32, bcs: i32,
+  M: i32, N: i32, K: i32, scratch: usize,
+): void {
+  const staged = scratch + <usize>(((N + 7) >> 3) * 8 * K) * 4;
+  let lastB: usize = 0;
+  for (let t = from; t < to; t++) {
+    const row = table + <usize>t * 12;
+    const a = <usize>load<u32>(row);
+    const b = <usize>load<u32>(row + 4);
+    const c = <usize>load<u32>(row + 8);
+    if (b != lastB) {
+      packB(b, brs, bcs, K, N, scratch);
+      lastB = b;
+    }
+    if (acs == 1) {
+      gemmPacked(a, ars, scratch, c, M, N, K);
+    } else {
+      copyStrided(a, ars, acs, M, K, staged);
+      gemmPacked(staged, K, scratch, c, M, N, K);
+    }
+  }
 }

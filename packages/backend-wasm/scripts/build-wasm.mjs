@@ -19,7 +19,7 @@ export async function compileKernels(shared = false) {
     ? ['--enable', 'threads', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '16384']
     : ['--initialMemory', '1'];
   const { error } = await asc.main(
-    [`${root}assembly/gemm.ts`, ...COMMON, ...memory, '--outFile', 'kernels.wasm'],
+    [`${root}assembly/index.ts`, ...COMMON, ...memory, '--outFile', 'kernels.wasm'],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) binary = contents;

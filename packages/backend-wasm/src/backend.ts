@@ -10,6 +10,7 @@ import {
 } from '@dendrite/tensor';
 import { wasmMatmul } from './matmul.js';
 import { kernels } from './runtime.js';
+import { simdKernels } from './simd.js';
 import { allocate, release, type WasmHandle } from './storage.js';
 
 /** Below this many multiply-adds a product stays on the plain CPU kernel. */
@@ -49,16 +50,20 @@ const cpuKernels = Object.fromEntries(
     .map(([name, f]) => [name, onLinearMemory((f as AnyKernel).bind(cpuBackend) as AnyKernel)]),
 ) as Partial<Backend>;
 
+/** The CPU backend with its results in linear memory: what every op without a SIMD kernel runs. */
+const cpuOnLinearMemory = { ...cpuBackend, ...cpuKernels } as Backend;
+
 /**
  * A fast CPU backend. Storage is WebAssembly linear memory owned by this backend (a size-class
  * allocator, see heap.ts; blocks return to it when tensors are disposed, or through the tensor
  * core's finalizer for tensors never disposed). Each handle is also a typed array over its block,
- * so every CPU reference kernel runs on it unchanged, while the SIMD kernels — matrix products
- * first — read and write the same bytes in place, without copies.
+ * so every CPU reference kernel runs on it unchanged, while the SIMD kernels — matrix products,
+ * element-wise arithmetic, GELU, softmax (causal too), layer norm, the Adam step and their
+ * gradients — read and write the same bytes in place, without copies.
  */
 export const wasmBackend: Backend = {
-  ...cpuBackend,
-  ...cpuKernels,
+  ...cpuOnLinearMemory,
+  ...simdKernels(cpuOnLinearMemory),
   name: 'wasm',
   gcManaged: false,
 

@@ -9,4 +9,4 @@
  */
 export { wasmBackend } from './backend.js';
 export { wasmSupport } from './runtime.js';
-export { disableThreads, enableThreads, PARALLEL_MIN_MACS, threadCount } from './threads.js';
+export { disableThreads, enableThreads, PARALLEL_MIN_MACS, threadCount, threadSupport } from './threads.js';

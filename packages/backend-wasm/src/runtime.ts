@@ -6,6 +6,22 @@ import type { SimdKernelExports } from './simd-exports.js';
 export interface KernelExports extends SimdKernelExports {
   packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
   gemmPacked(a: number, lda: number, packed: number, c: number, m: number, n: number, k: number): void;
+  /** First byte after the module's static data (which every instantiation rewrites). */
+  heapBase(): number;
+  gemmBatch(
+    table: number,
+    from: number,
+    to: number,
+    ars: number,
+    acs: number,
+    brs: number,
+    bcs: number,
+    m: number,
+    n: number,
+    k: number,
+    scratch: number,
+  ): void;
+  copyStrided(src: number, rs: number, cs: number, rows: number, cols: number, dst: number): void;
 }
 
 /** The instantiated kernel module, the linear memory it works in, and that memory's allocator. */
@@ -48,8 +64,11 @@ function instantiate(shared: boolean): Kernels {
       },
     },
   });
+  const exports = instance.exports as unknown as KernelExports;
   const heap = new LinearHeap(
-    64, // address 0 stays unused: a zero pointer means "absent" to the kernels
+    // Above the module's static data (each worker's instantiation rewrites it), and never at
+    // address 0: a zero pointer means "absent" to the kernels.
+    Math.max(64, exports.heapBase()),
     () => memory.buffer.byteLength,
     (need) => {
       if (!shared) return false;
@@ -66,7 +85,7 @@ function instantiate(shared: boolean): Kernels {
       }
     },
   );
-  return { exports: instance.exports as unknown as KernelExports, memory, shared, bytes, heap };
+  return { exports, memory, shared, bytes, heap };
 }
 
 let cached: Kernels | null | undefined;

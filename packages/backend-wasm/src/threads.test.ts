@@ -6,6 +6,18 @@ import { disableThreads, enableThreads, threadCount } from './threads.js';
 describe('worker threads for the matrix product', () => {
   afterAll(() => disableThreads());
 
+  it('starting workers leaves tensors already in linear memory intact', async () => {
+    // Each worker instantiates the module, which rewrites the module's static data: the
+    // allocator must never have placed a tensor there.
+    const first = Array.from({ length: 64 }, (_, i) =>
+      randn([64], { generator: new Generator(i), backend: wasmBackend }),
+    );
+    const before = first.map((t) => Array.from(t.dataSync()));
+    await enableThreads(2);
+    first.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(before[i]));
+    await disableThreads();
+  });
+
   it('starts workers and gives exactly the single-threaded result', async () => {
     const g = new Generator(9);
     const a = randn([2, 3, 70, 96], { generator: g, backend: wasmBackend });
@@ -24,6 +36,34 @@ describe('worker threads for the matrix product', () => {
     for (let i = 0; i < ref.length; i++)
       worst = Math.max(worst, Math.abs(ref[i] - threaded[0][i]) / (1 + Math.abs(ref[i])));
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('splits a batch of small products (attention heads) over the threads, with strided operands', async () => {
+    await enableThreads(2);
+    const g = new Generator(4);
+    const q = randn([6, 64, 4, 32], { generator: g, backend: wasmBackend }).transpose(1, 2); // [6, 4, 64, 32]
+    const kT = randn([6, 64, 4, 32], { generator: g, backend: wasmBackend }).permute(0, 2, 3, 1); // [6, 4, 32, 64]
+    const att = randn([6, 4, 64, 64], { generator: g, backend: wasmBackend });
+    const products = () => [
+      matmul(q, kT).dataSync(), // Bᵀ read through strides
+      matmul(att.mT, q).dataSync(), // Aᵀ staged by the module
+      matmul(att, q).dataSync(),
+    ];
+    const threaded = products();
+    await disableThreads();
+    const single = products();
+    const cpu = [
+      matmul(q.to(cpuBackend), kT.to(cpuBackend)),
+      matmul(att.to(cpuBackend).mT, q.to(cpuBackend)),
+    ];
+    for (let i = 0; i < 3; i++) expect(Array.from(threaded[i])).toEqual(Array.from(single[i]));
+    for (let i = 0; i < 2; i++) {
+      const ref = cpu[i].dataSync();
+      let worst = 0;
+      for (let j = 0; j < ref.length; j++)
+        worst = Math.max(worst, Math.abs(ref[j] - threaded[i][j]) / (1 + Math.abs(ref[j])));
+      expect(worst).toBeLessThan(1e-5);
+    }
   });
 
   it('stops them again; products keep working on one thread', async () => {

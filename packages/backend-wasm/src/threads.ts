@@ -1,37 +1,23 @@
 import { BackendError } from '@dendrite/tensor';
 import { type Kernels, kernels } from './runtime.js';
+import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './workers.js';
 
 /**
- * Worker threads for the matrix product (Node). Each worker instantiates the same kernel module
- * on the same shared linear memory; a product is split by rows of C, the main thread computes
- * its share, then blocks (Atomics.wait) until the workers report done. Ops stay synchronous.
+ * Worker threads for the matrix product: Node's worker_threads, or Web Workers where the calling
+ * thread may block (a browser's worker on a cross-origin-isolated page). Each worker instantiates
+ * the same kernel module on the same shared linear memory; a product is split by rows of C (or a
+ * batch of small products by whole products), the calling thread computes its share, then blocks
+ * (Atomics.wait) until the workers report done, so ops stay synchronous.
  *
- * Control block (Int32): [0] generation, [1] shutdown, [2] workers done, [8 + 8·id …] the job of
- * worker id: a, lda, packed B, c (byte offsets), rows, n, k.
+ * Control block (Int32): [0] generation, [1] shutdown, [2] workers done, [SLOTS + SLOT·id …] the
+ * job of worker id: kind (0 idle, 1 rows of one product, 2 a range of a batch), then the kernel's
+ * arguments (byte offsets and sizes).
  */
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { bytes, memory, control, id } = workerData;
-const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-  env: { memory, abort() { throw new Error('backend-wasm worker: a kernel aborted'); } },
-});
-const gemm = instance.exports.gemmPacked;
-const ctrl = new Int32Array(control);
-parentPort.postMessage('ready');
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, 0, seen);
-  seen = Atomics.load(ctrl, 0);
-  if (Atomics.load(ctrl, 1) === 1) break;
-  const j = 8 + id * 8;
-  if (ctrl[j + 4] > 0) gemm(ctrl[j], ctrl[j + 1], ctrl[j + 2], ctrl[j + 3], ctrl[j + 4], ctrl[j + 5], ctrl[j + 6]);
-  Atomics.add(ctrl, 2, 1);
-  Atomics.notify(ctrl, 2);
-}
-`;
+const SLOTS = 8;
+const SLOT = 16;
 
 interface Pool {
-  workers: { terminate(): Promise<number> }[];
+  workers: KernelWorker[];
   control: Int32Array;
   dead: string | null;
 }
@@ -48,49 +34,60 @@ export function threadCount(): number {
 
 /**
  * Starts `count` worker threads for the matrix products (default: one fewer than the cores, so
- * with the main thread every core works). Node only; elsewhere (browsers' main thread cannot
- * block) it returns 0 and products stay single-threaded. Workers do not keep the process alive.
+ * with the calling thread every core works) and returns how many run. Needs shared memory and a
+ * thread that may block: Node, or a Web Worker on a cross-origin-isolated page. Elsewhere (a
+ * browser's main thread, a page without COOP/COEP headers) it returns 0 and products stay
+ * single-threaded; {@link threadSupport} says why. Workers do not keep a Node process alive.
  */
 export async function enableThreads(count?: number): Promise<number> {
   if (pool && !pool.dead) return pool.workers.length;
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (!isNode || typeof SharedArrayBuffer === 'undefined') return 0;
-  const os = await import('node:os');
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const n = count ?? Math.max(0, cores - 1);
-  if (!Number.isInteger(n) || n < 0)
+  if (count !== undefined && (!Number.isInteger(count) || count < 0))
     throw new BackendError(`enableThreads: count must be an integer ≥ 0, got ${count}`);
+  if (threadSupport().reason !== null) return 0;
+  const n = count ?? Math.max(0, (await coreCount()) - 1);
   if (n === 0) return 0;
-  const k = kernels();
-  if (!k?.shared) return 0;
-  const { Worker } = await import('node:worker_threads');
-  const control = new Int32Array(new SharedArrayBuffer(4 * (8 + 8 * n)));
-  const next: Pool = { workers: [], control, dead: null };
-  const ready: Promise<void>[] = [];
-  for (let id = 0; id < n; id++) {
-    const w = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { bytes: k.bytes, memory: k.memory, control: control.buffer, id },
-    });
-    ready.push(
-      new Promise<void>((resolve, reject) => {
-        w.once('message', () => resolve());
-        w.once('error', reject);
-      }),
-    );
-    w.on('error', (err: Error) => {
-      next.dead = err.message;
-    });
-    w.on('exit', () => {
-      next.dead ??= 'a worker exited';
-    });
-    next.workers.push(w);
+  const k = kernels() as Kernels;
+  const control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + SLOT * n)));
+  const workers = await spawnWorkers(n, {
+    bytes: k.bytes,
+    memory: k.memory,
+    control: control.buffer as SharedArrayBuffer,
+    slots: SLOTS,
+    slot: SLOT,
+  });
+  const next: Pool = { workers, control, dead: null };
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw new BackendError(`enableThreads: a worker failed to start (${(err as Error).message})`);
   }
-  await Promise.all(ready);
-  // Only now: while starting, the workers are what keeps the process waiting for them.
-  for (const w of next.workers as unknown as { unref(): void }[]) w.unref();
+  for (const w of workers) {
+    w.watch((reason) => {
+      next.dead ??= reason;
+    });
+    // Only now: while starting, the workers are what keeps the process waiting for them.
+    w.unref();
+  }
   pool = next;
   return n;
+}
+
+/**
+ * Whether {@link enableThreads} can start workers here, and if not, why (no SIMD kernels, no
+ * shared memory — in browsers, a page that is not cross-origin isolated — or a thread that may
+ * not block, like a browser's main thread).
+ */
+export function threadSupport(): { supported: boolean; reason: string | null } {
+  const k = kernels();
+  let reason: string | null = null;
+  if (!k) reason = 'WebAssembly SIMD is unavailable';
+  else if (!k.shared)
+    reason = 'linear memory is not shared (no SharedArrayBuffer: serve the page with COOP/COEP headers)';
+  else if (!canBlock())
+    reason = 'this thread may not block (a browser main thread): run the model in a Web Worker';
+  else if (!isNode() && typeof Worker === 'undefined') reason = 'this environment has no Worker';
+  return { supported: reason === null, reason };
 }
 
 /** Stops the worker threads; products run on the main thread again. */
@@ -127,18 +124,26 @@ export function gemmParallel(
   for (let id = 0; id < pl.workers.length; id++) {
     const r0 = Math.min(M, per * (id + 1));
     const r1 = Math.min(M, r0 + per);
-    const j = 8 + id * 8;
-    ctrl[j] = a + r0 * lda * 4;
-    ctrl[j + 1] = lda;
-    ctrl[j + 2] = p;
-    ctrl[j + 3] = c + r0 * N * 4;
-    ctrl[j + 4] = r1 - r0;
-    ctrl[j + 5] = N;
-    ctrl[j + 6] = K;
+    const j = SLOTS + id * SLOT;
+    ctrl[j] = r1 > r0 ? 1 : 0;
+    ctrl[j + 1] = a + r0 * lda * 4;
+    ctrl[j + 2] = lda;
+    ctrl[j + 3] = p;
+    ctrl[j + 4] = c + r0 * N * 4;
+    ctrl[j + 5] = r1 - r0;
+    ctrl[j + 6] = N;
+    ctrl[j + 7] = K;
   }
+  run(pl, () => k.exports.gemmPacked(a, lda, p, c, Math.min(per, M), N, K));
+  return true;
+}
+
+/** Starts the posted jobs, runs the main thread's share, and waits for every worker. */
+function run(pl: Pool, mine: () => void): void {
+  const ctrl = pl.control;
   Atomics.add(ctrl, 0, 1);
   Atomics.notify(ctrl, 0);
-  k.exports.gemmPacked(a, lda, p, c, Math.min(per, M), N, K);
+  mine();
   for (;;) {
     const done = Atomics.load(ctrl, 2);
     if (done >= pl.workers.length) break;
@@ -146,5 +151,43 @@ export function gemmParallel(
       throw new BackendError(`backend-wasm: a worker thread failed (${pl.dead}); call disableThreads()`);
     }
   }
+}
+
+/** The scratch bytes one thread needs for {@link gemmBatchParallel}: B's panels and a staged A. */
+export function batchScratchBytes(M: number, N: number, K: number, acs: number): number {
+  return (Math.ceil(N / 8) * 8 * K + (acs === 1 ? 0 : M * K)) * 4;
+}
+
+/**
+ * Runs products [0, count) of a batch (see gemmBatch in assembly/gemm.ts) split into contiguous
+ * ranges over the main thread and the workers; `scratch[t]` is thread t's scratch (main first).
+ * Returns false (nothing done) when there are no workers or the batch is too small to share.
+ */
+export function gemmBatchParallel(
+  k: Kernels,
+  table: number,
+  count: number,
+  strides: readonly [number, number, number, number],
+  M: number,
+  N: number,
+  K: number,
+  scratch: readonly number[],
+): boolean {
+  const pl = pool;
+  if (!pl || pl.dead || !k.shared || count < 2 || count * M * N * K < PARALLEL_MIN_MACS) return false;
+  const parts = Math.min(pl.workers.length + 1, count, scratch.length);
+  if (parts < 2) return false;
+  const per = Math.ceil(count / parts);
+  const ctrl = pl.control;
+  Atomics.store(ctrl, 2, 0);
+  for (let id = 0; id < pl.workers.length; id++) {
+    const from = Math.min(count, per * (id + 1));
+    const to = Math.min(count, from + per);
+    const j = SLOTS + id * SLOT;
+    ctrl[j] = to > from ? 2 : 0;
+    ctrl.set([table, from, to, ...strides, M, N, K, scratch[id + 1] ?? 0], j + 1);
+  }
+  const [ars, acs, brs, bcs] = strides;
+  run(pl, () => k.exports.gemmBatch(table, 0, Math.min(per, count), ars, acs, brs, bcs, M, N, K, scratch[0]));
   return true;
 }

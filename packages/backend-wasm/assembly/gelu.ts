@@ -1,0 +1,84 @@
+// GELU and its gradient, exact (erf) and tanh forms, float32 four lanes at a time (see math.ts).
+// The tail (n % 4 elements) is loaded into one partial vector, so every element takes the same path.
+import { hi64, join32, lo64, loadPartial, storePartial } from './lanes';
+import { expHiLo, normalCdf, normalPdf } from './math';
+
+const SQRT_2_OVER_PI = 0.7978845608028654;
+const C = 0.044715;
+
+// gelu(x) = x·Φ(x)
+@inline function gelu4(x: v128): v128 {
+  return f32x4.mul(x, normalCdf(x));
+}
+
+// e^(−2u), u = √(2/π)(x + 0.044715x³): −2u is formed in float64 (clamped to ±120, where e^(−2u) is 0 or ∞ in float32)
+// and handed to exp as hi + lo floats, so a large |u| loses nothing to rounding before the exponential.
+@inline function expMinus2U(x: v128): v128 {
+  const w0 = minus2U(lo64(x));
+  const w1 = minus2U(hi64(x));
+  const hi = join32(w0, w1);
+  return expHiLo(hi, join32(f64x2.sub(w0, lo64(hi)), f64x2.sub(w1, hi64(hi))));
+}
+@inline function minus2U(x: v128): v128 {
+  const w = f64x2.mul(f64x2.mul(x, f64x2.splat(-2 * SQRT_2_OVER_PI)), f64x2.add(f64x2.splat(1), f64x2.mul(f64x2.mul(x, x), f64x2.splat(C))));
+  return f64x2.pmax(f64x2.pmin(w, f64x2.splat(120)), f64x2.splat(-120)); // NaN stays NaN
+}
+
+// ½x(1 + tanh u) = x/(1 + e^(−2u))
+@inline function geluTanh4(x: v128): v128 {
+  return f32x4.div(x, f32x4.add(f32x4.splat(1), expMinus2U(x)));
+}
+
+// g·(Φ(x) + x·φ(x))
+@inline function geluGrad4(x: v128, g: v128): v128 {
+  return f32x4.mul(g, f32x4.add(normalCdf(x), f32x4.mul(x, normalPdf(x))));
+}
+
+// g·(s + 2x·u′·s·(1 − s)): s = ½(1 + tanh u) = 1/(1 + e), e = e^(−2u), 1 − s = e·s, u′ = √(2/π)(1 + 3·0.044715x²).
+// x is clamped to ±10 (where s is 0 or 1 in float32); adding x − x makes ±∞ and NaN give NaN, as the reference does.
+@inline function geluTanhGrad4(x: v128, g: v128): v128 {
+  const xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(10)), f32x4.splat(-10));
+  const x2 = f32x4.mul(xc, xc);
+  const e = expMinus2U(xc);
+  const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const du = f32x4.mul(f32x4.splat(<f32>SQRT_2_OVER_PI), f32x4.add(f32x4.splat(1), f32x4.mul(x2, f32x4.splat(<f32>(3 * C)))));
+  const d = f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.mul(f32x4.add(xc, xc), du), f32x4.mul(e, s)), s));
+  return f32x4.add(f32x4.mul(g, d), f32x4.sub(x, x));
+}
+
+// out = f(x) over n elements, f one of the forward forms.
+@inline function mapLoop(x: usize, out: usize, n: i32, tanh: bool): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    v128.store(out + o, tanh ? geluTanh4(v) : gelu4(v));
+  }
+  if (i < n) {
+    const o = <usize>i << 2;
+    const v = loadPartial(x + o, n - i);
+    storePartial(out + o, tanh ? geluTanh4(v) : gelu4(v), n - i);
+  }
+}
+
+// out = f′(x)·g over n elements.
+@inline function gradLoop(x: usize, g: usize, out: usize, n: i32, tanh: bool): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const gv = v128.load(g + o);
+    v128.store(out + o, tanh ? geluTanhGrad4(v, gv) : geluGrad4(v, gv));
+  }
+  if (i < n) {
+    const o = <usize>i << 2;
+    const v = loadPartial(x + o, n - i);
+    const gv = loadPartial(g + o, n - i);
+    storePartial(out + o, tanh ? geluTanhGrad4(v, gv) : geluGrad4(v, gv), n - i);
+  }
+}
+
+export function geluF32(x: usize, out: usize, n: i32): void { mapLoop(x, out, n, false); } // y = x·½(1 + erf(x/√2))
+export function geluTanhF32(x: usize, out: usize, n: i32): void { mapLoop(x, out, n, true); } // y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+export function geluBackwardF32(x: usize, g: usize, out: usize, n: i32): void { gradLoop(x, g, out, n, false); } // dx = g·(Φ(x) + x·φ(x))
+export function geluTanhBackwardF32(x: usize, g: usize, out: usize, n: i32): void { gradLoop(x, g, out, n, true); } // dx = g·d/dx[½x(1 + tanh u)]

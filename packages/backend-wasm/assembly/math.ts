@@ -1,0 +1,94 @@
+// Float32 SIMD math for the fused kernels, four lanes at a time: eˣ, the normal CDF Φ and density φ.
+// Each is accurate to a few float32 ulp, with ±∞ and NaN handled as Math.* handles them. Clamps use
+// pmin/pmax (one instruction each; pmin(x, c) = c < x ? c : x keeps a NaN x) rather than the NaN-aware min/max.
+
+const LOG2E: f32 = 1.4426950408889634;
+const LN2_HI: f32 = 0.693359375; // 9 significant bits: k·LN2_HI is exact (Cody–Waite reduction)
+const LN2_LO: f32 = -2.12194440e-4; // ln 2 − LN2_HI
+const ROUNDER: f32 = 12582912; // 1.5·2²³
+const INV_SQRT2: f32 = 0.7071067811865476;
+const INV_SQRT_2PI: f32 = 0.3989422804014327;
+
+// e^(hi + lo), the argument carried in two parts (|lo| ≤ 2; clamped, as beyond e^±104 only hi matters):
+// 2ᵏ·eʳ with k = round((hi + lo)/ln2), r = hi − k·ln2 + lo; eʳ ≈ 1 + r + r²·P(r) on |r| ≤ ln2/2 (P: Cephes expf's degree-5 minimax fit);
+// 2ᵏ is built in the exponent bits as 2^⌊k/2⌋·2^(k−⌊k/2⌋), so underflow to subnormals/0 and overflow to ∞ are right.
+@inline export function expHiLo(hi: v128, lo: v128): v128 {
+  hi = f32x4.pmax(f32x4.pmin(hi, f32x4.splat(89)), f32x4.splat(-104)); // e⁸⁹ = ∞, e⁻¹⁰⁴ = 0 in float32; NaN stays
+  lo = f32x4.pmax(f32x4.pmin(lo, f32x4.splat(2)), f32x4.splat(-2));
+  // k = round((hi + lo)/ln2) by adding 1.5·2²³: the sum's low mantissa bits are then k as an integer
+  const shifted = f32x4.add(f32x4.mul(f32x4.add(hi, lo), f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const k = f32x4.sub(shifted, f32x4.splat(ROUNDER));
+  const r = f32x4.add(f32x4.sub(f32x4.sub(hi, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO))), lo);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const ki = i32x4.sub(shifted, f32x4.splat(ROUNDER));
+  const k1 = i32x4.shr_s(ki, 1);
+  const k2 = i32x4.sub(ki, k1);
+  const s1 = i32x4.shl(i32x4.add(k1, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(k2, i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+// eˣ
+@inline export function exp4(x: v128): v128 {
+  return expHiLo(x, f32x4.splat(0));
+}
+
+// |x| (clamped to 20, beyond which φ = 0 and Φ ∈ {0, 1}) split as ah + al, ah with 12 significant bits:
+// −x²/2 = −ah²/2 (exact) − al·(|x| + ah)/2, so e^(−x²/2) carries no rounding from squaring x.
+@inline function clampAbs(x: v128): v128 {
+  return f32x4.pmin(f32x4.abs(x), f32x4.splat(20)); // NaN stays NaN
+}
+@inline function highBits(a: v128): v128 {
+  return v128.and(a, i32x4.splat(-4096)); // 0xfffff000: clears the low 12 mantissa bits
+}
+@inline function halfSquareLo(a: v128, ah: v128): v128 {
+  return f32x4.mul(f32x4.mul(f32x4.sub(a, ah), f32x4.add(a, ah)), f32x4.splat(-0.5));
+}
+
+// φ(x) = e^(−x²/2)/√(2π)
+@inline export function normalPdf(x: v128): v128 {
+  const a = clampAbs(x);
+  const ah = highBits(a);
+  return f32x4.mul(expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah)), f32x4.splat(INV_SQRT_2PI));
+}
+
+// Φ(x) = ½(1 + erf(x/√2)). With z = |x|/√2:
+//   z < ½: erf(z) = z·Σₙ cₙz²ⁿ, the Maclaurin series cₙ = 2/√π·(−1)ⁿ/(n!(2n+1)) to n = 6 (remainder < 1e-9);
+//   z ≥ ½: erfc(z) = t·e^(−z² + P(t)), t = 1/(1 + z/2) (the Chebyshev fit in Numerical Recipes, §6.2,
+//          fractional error < 1.2e-7; the same fit as the CPU's erf32), Φ = ½erfc(z) for x < 0, 1 − ½erfc(z) for x ≥ 0
+//          — never 1 + erf with erf ≈ −1, which would cancel.
+@inline export function normalCdf(x: v128): v128 {
+  const a = clampAbs(x);
+  const z = f32x4.mul(a, f32x4.splat(INV_SQRT2));
+  // tail: erfc
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(z, f32x4.splat(0.5))));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(0.17087277), t), f32x4.splat(-0.82215223));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  const ah = highBits(a);
+  const halfErfc = f32x4.mul(f32x4.mul(t, expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), f32x4.add(halfSquareLo(a, ah), p))), f32x4.splat(0.5));
+  const negative = f32x4.lt(x, f32x4.splat(0));
+  const tail = v128.bitselect(halfErfc, f32x4.sub(f32x4.splat(1), halfErfc), negative);
+  // centre: erf series on the signed z
+  const zs = f32x4.mul(x, f32x4.splat(INV_SQRT2));
+  const z2 = f32x4.mul(zs, zs);
+  let s = f32x4.add(f32x4.mul(f32x4.splat(0.00012055332981789664), z2), f32x4.splat(-0.0008548327023450852));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(0.005223977625442188));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-0.026866170645131252));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(0.11283791670955126));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-0.37612638903183754));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.1283791670955126));
+  const centre = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(zs, s), f32x4.splat(0.5)));
+  return v128.bitselect(centre, tail, f32x4.lt(z, f32x4.splat(0.5)));
+}

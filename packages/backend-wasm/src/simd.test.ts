@@ -1,0 +1,171 @@
+import { type Backend, cpuBackend, Generator, randn, type Tensor } from '@dendrite/tensor';
+import { describe, expect, it } from 'vitest';
+import { wasmBackend } from './backend.js';
+
+// The Backend members that dispatch to SIMD kernels, called the way the tensor core calls them,
+// on layouts that take the fast path (contiguous) and layouts that fall back (strided,
+// broadcast), compared with the CPU reference: + − × ÷ and the Adam step exactly, the rest
+// within the conformance suite's float32 tolerances.
+const g = new Generator(11);
+const on = (t: Tensor, b: Backend) => t.to(b).backendView('test');
+const values = (h: object) => Array.from((h as { data: Float32Array }).data);
+
+function close(got: number[], want: number[], rtol: number, atol: number): void {
+  expect(got.length).toBe(want.length);
+  const bad = got.findIndex((x, i) => !(Math.abs(x - want[i]) <= atol + rtol * Math.abs(want[i])));
+  expect(bad, `element ${bad}: ${got[bad]} vs ${want[bad]}`).toBe(-1);
+}
+
+describe('SIMD dispatch of the wasm backend', () => {
+  const x = randn([6, 4, 37], { generator: g });
+  const y = randn([6, 4, 37], { generator: g });
+  const row = randn([37], { generator: g });
+  const layouts: [string, (t: Tensor) => Tensor][] = [
+    ['contiguous', (t) => t],
+    ['transposed', (t) => t.transpose(0, 1)],
+  ];
+
+  for (const [name, lay] of layouts) {
+    it(`binary + − × ÷ (${name}, same shape, scalar, row broadcast) bit for bit`, () => {
+      const a = lay(x);
+      const shape = a.shape;
+      const b = lay(y);
+      const s = randn([1, 1, 1], { generator: g }).expand(...shape);
+      const r = row.expand(...shape);
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const [p, q] of [
+          [a, b],
+          [a, s],
+          [s, a],
+          [a, r],
+          [r, a],
+        ]) {
+          const got = wasmBackend.binary(op, on(p, wasmBackend), on(q, wasmBackend), shape);
+          const want = cpuBackend.binary(op, on(p, cpuBackend), on(q, cpuBackend), shape);
+          expect(values(got)).toEqual(values(want));
+        }
+      }
+    });
+
+    it(`exp, gelu, softmax, log-softmax and their gradients (${name})`, () => {
+      const a = lay(x);
+      const grad = lay(y);
+      for (const op of ['exp', 'gelu', 'gelu_tanh'] as const) {
+        close(
+          values(wasmBackend.unary(op, on(a, wasmBackend))),
+          values(cpuBackend.unary(op, on(a, cpuBackend))),
+          1e-5,
+          1e-6,
+        );
+      }
+      for (const log of [false, true]) {
+        const w = wasmBackend.softmax(on(a, wasmBackend), 2, log);
+        close(values(w), values(cpuBackend.softmax(on(a, cpuBackend), 2, log)), 1e-4, 1e-6);
+        const yv = a.softmax(-1);
+        const gw = wasmBackend.softmaxBackward?.(
+          on(yv, wasmBackend),
+          on(grad, wasmBackend),
+          2,
+          log,
+        ) as object;
+        const gc = cpuBackend.softmaxBackward?.(on(yv, cpuBackend), on(grad, cpuBackend), 2, log) as object;
+        close(values(gw), values(gc), 1e-4, 1e-6);
+      }
+      for (const approx of ['none', 'tanh'] as const) {
+        const gw = wasmBackend.geluBackward?.(on(a, wasmBackend), on(grad, wasmBackend), approx) as object;
+        const gc = cpuBackend.geluBackward?.(on(a, cpuBackend), on(grad, cpuBackend), approx) as object;
+        close(values(gw), values(gc), 1e-5, 1e-6);
+      }
+    });
+
+    it(`causal softmax (${name}, Tq = Tk and Tq < Tk)`, () => {
+      for (const t of [
+        lay(randn([3, 5, 8, 8], { generator: g })),
+        lay(randn([3, 5, 4, 9], { generator: g })),
+      ]) {
+        const got = wasmBackend.causalSoftmax?.(on(t, wasmBackend), 0.5) as object;
+        const want = cpuBackend.causalSoftmax?.(on(t, cpuBackend), 0.5) as object;
+        close(values(got), values(want), 1e-4, 1e-6);
+      }
+    });
+
+    it(`layer norm forward and backward (${name}), with and without weight and bias`, () => {
+      const a = lay(x);
+      const grad = lay(y);
+      const w = randn([37], { generator: g });
+      const b = randn([37], { generator: g });
+      for (const [wt, bs] of [
+        [w, b],
+        [w, null],
+        [null, null],
+      ] as const) {
+        const fw = wasmBackend.layerNorm?.(
+          on(a, wasmBackend),
+          wt && on(wt, wasmBackend),
+          bs && on(bs, wasmBackend),
+          1e-5,
+        ) as object;
+        const fc = cpuBackend.layerNorm?.(
+          on(a, cpuBackend),
+          wt && on(wt, cpuBackend),
+          bs && on(bs, cpuBackend),
+          1e-5,
+        ) as object;
+        close(values(fw), values(fc), 1e-4, 1e-6);
+        const bw =
+          wasmBackend.layerNormBackward?.(
+            on(a, wasmBackend),
+            wt && on(wt, wasmBackend),
+            on(grad, wasmBackend),
+            1e-5,
+            bs !== null,
+          ) ?? [];
+        const bc =
+          cpuBackend.layerNormBackward?.(
+            on(a, cpuBackend),
+            wt && on(wt, cpuBackend),
+            on(grad, cpuBackend),
+            1e-5,
+            bs !== null,
+          ) ?? [];
+        bw.forEach((h, i) => {
+          expect(h === null).toBe(bc[i] === null);
+          if (h && bc[i]) close(values(h), values(bc[i] as object), 1e-4, 1e-5);
+        });
+      }
+    });
+  }
+
+  it('the Adam and AdamW steps bit for bit (and amsgrad through the CPU kernel)', () => {
+    const [p, grad, m] = [
+      randn([300], { generator: g }),
+      randn([300], { generator: g }),
+      randn([300], { generator: g }),
+    ];
+    const v = randn([300], { generator: g }).abs();
+    for (const decoupled of [true, false]) {
+      for (const [amsgrad, maximize] of [
+        [false, false],
+        [false, true],
+        [true, false],
+      ]) {
+        const o = {
+          lr: 1e-3,
+          beta1: 0.9,
+          beta2: 0.99,
+          eps: 1e-8,
+          weightDecay: 0.1,
+          decoupled,
+          step: 7,
+          amsgrad,
+          maximize,
+        };
+        const args = (b: Backend) =>
+          [on(p, b), on(grad, b), on(m, b), on(v, b), amsgrad ? on(v, b) : null, o] as const;
+        const got = wasmBackend.adamUpdate?.(...args(wasmBackend)) ?? [];
+        const want = cpuBackend.adamUpdate?.(...args(cpuBackend)) ?? [];
+        got.forEach((h, i) => expect(h && values(h)).toEqual(want[i] && values(want[i] as object)));
+      }
+    }
+  });
+});

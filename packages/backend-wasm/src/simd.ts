@@ -1,0 +1,254 @@
+import {
+  type AdamUpdateOptions,
+  type Backend,
+  type BinaryOp,
+  contiguousStrides,
+  type Handle,
+  sizeOf,
+  type UnaryOp,
+  type View,
+} from '@dendrite/tensor';
+import { type KernelExports, kernels } from './runtime.js';
+import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
+
+/**
+ * The element-wise and fused SIMD kernels (assembly/elementwise.ts … layernorm.ts) behind the
+ * Backend members they speed up. Each takes its fast path when the float32 operands are laid out
+ * the way the kernel reads them (contiguous, in linear memory) and otherwise hands the call to
+ * the CPU reference kernel, so every layout the core can produce still works.
+ */
+
+/** Byte address of a contiguous float32 view in linear memory, or −1. */
+function at(v: View): number {
+  if (v.dtype !== 'float32') return -1;
+  const base = addressOf(v.handle);
+  if (base < 0) return -1;
+  const cs = contiguousStrides(v.shape);
+  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] !== 1 && v.strides[i] !== cs[i]) return -1;
+  return base + v.offset * 4;
+}
+
+/** Whether every dim of `v` but the last is broadcast (stride 0) and the last is contiguous. */
+function isRow(v: View): boolean {
+  const r = v.shape.length;
+  for (let i = 0; i < r - 1; i++) if (v.shape[i] !== 1 && v.strides[i] !== 0) return false;
+  return r > 0 && (v.shape[r - 1] === 1 || v.strides[r - 1] === 1);
+}
+
+/** Whether `v` is one value broadcast everywhere. */
+function isScalar(v: View): boolean {
+  return v.shape.every((d, i) => d === 1 || v.strides[i] === 0);
+}
+
+/** The exports, when the kernels run here. */
+function simd(): KernelExports | null {
+  return kernels()?.exports ?? null;
+}
+
+/** A float32 result block for a kernel that writes every element. */
+function result(size: number): WasmHandle | null {
+  const h = allocate('float32', size, false);
+  return h.at >= 0 ? h : null;
+}
+
+/** Returns a result block that will not be used (another output could not be allocated). */
+function drop(h: WasmHandle | null): void {
+  if (h) release(h);
+}
+
+const UNARY: Partial<Record<UnaryOp, 'expF32' | 'geluF32' | 'geluTanhF32'>> = {
+  exp: 'expF32',
+  gelu: 'geluF32',
+  gelu_tanh: 'geluTanhF32',
+};
+
+/** Overrides of `cpu`'s members that use the SIMD kernels where they apply. */
+export function simdKernels(cpu: Backend): Partial<Backend> {
+  return {
+    unary(op: UnaryOp, x: View): Handle {
+      const k = simd();
+      const name = UNARY[op];
+      const src = at(x);
+      const n = sizeOf(x.shape);
+      const out = k && name && src >= 0 ? result(n) : null;
+      if (!k || !name || !out) return cpu.unary(op, x);
+      k[name](src, out.at, n);
+      return out;
+    },
+
+    binary(op: BinaryOp, a: View, b: View, shape: readonly number[]): Handle {
+      const k = simd();
+      const n = sizeOf(shape);
+      if (!k || a.dtype !== 'float32' || n === 0 || !['add', 'sub', 'mul', 'div'].includes(op)) {
+        return cpu.binary(op, a, b, shape);
+      }
+      // The core has broadcast both operands to `shape`: `at` finds the ones not broadcast.
+      const pa = at(a);
+      const pb = at(b);
+      if (pa >= 0 && pb >= 0) {
+        const out = result(n);
+        if (!out) return cpu.binary(op, a, b, shape);
+        const f = { add: k.addF32, sub: k.subF32, mul: k.mulF32, div: k.divF32 }[op as 'add'];
+        f(pa, pb, out.at, n);
+        return out;
+      }
+      // x ± s and x · s: a float32 scalar (x − s is exactly x + (−s)); s ± x and s · x for + and ·.
+      const commutes = op === 'add' || op === 'mul';
+      const [full, scalar] =
+        pa >= 0 && isScalar(b) ? [a, b] : commutes && isScalar(a) ? [b, a] : [null, null];
+      const pf = full ? at(full) : -1;
+      if (full && scalar && pf >= 0 && op !== 'div') {
+        const s = (scalar.handle as WasmHandle).data[scalar.offset];
+        const out = result(n);
+        if (!out) return cpu.binary(op, a, b, shape);
+        if (op === 'mul') k.mulScalarF32(pf, s, out.at, n);
+        else k.addScalarF32(pf, op === 'sub' ? -s : s, out.at, n);
+        return out;
+      }
+      // x + bias, x · gain: a [C] row broadcast over a contiguous [..., C].
+      const cols = shape[shape.length - 1];
+      const rowAt = addressOf(b.handle);
+      if (commutes && pa >= 0 && rowAt >= 0 && isRow(b) && cols > 0) {
+        const out = result(n);
+        if (!out) return cpu.binary(op, a, b, shape);
+        (op === 'add' ? k.addRowF32 : k.mulRowF32)(pa, rowAt + b.offset * 4, out.at, n / cols, cols);
+        return out;
+      }
+      return cpu.binary(op, a, b, shape);
+    },
+
+    softmax(x: View, axis: number, log: boolean): Handle {
+      const k = simd();
+      const src = at(x);
+      const n = x.shape[axis];
+      const size = sizeOf(x.shape);
+      const out = k && src >= 0 && axis === x.shape.length - 1 && n > 0 ? result(size) : null;
+      if (!k || !out) return cpu.softmax(x, axis, log);
+      k.softmaxRowsF32(src, out.at, size / n, n, 1, 0, log ? 1 : 0);
+      return out;
+    },
+
+    causalSoftmax(x: View, scale: number): Handle {
+      const k = simd();
+      const r = x.shape.length;
+      const src = at(x);
+      const size = sizeOf(x.shape);
+      const n = x.shape[r - 1];
+      const out = k && src >= 0 && n > 0 ? result(size) : null;
+      if (!k || !out) return (cpu.causalSoftmax as NonNullable<Backend['causalSoftmax']>)(x, scale);
+      k.softmaxRowsF32(src, out.at, size / n, n, scale, x.shape[r - 2], 0);
+      return out;
+    },
+
+    softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle {
+      const k = simd();
+      const py = at(y);
+      const pg = at(grad);
+      const n = y.shape[axis];
+      const size = sizeOf(y.shape);
+      const out = k && py >= 0 && pg >= 0 && axis === y.shape.length - 1 && n > 0 ? result(size) : null;
+      const fallback = cpu.softmaxBackward as NonNullable<Backend['softmaxBackward']>;
+      if (!k || !out) return fallback(y, grad, axis, log);
+      k.softmaxBackwardRowsF32(py, pg, out.at, size / n, n, log ? 1 : 0);
+      return out;
+    },
+
+    geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'): Handle {
+      const k = simd();
+      const px = at(x);
+      const pg = at(grad);
+      const n = sizeOf(x.shape);
+      const out = k && px >= 0 && pg >= 0 ? result(n) : null;
+      const fallback = cpu.geluBackward as NonNullable<Backend['geluBackward']>;
+      if (!k || !out) return fallback(x, grad, approximate);
+      (approximate === 'tanh' ? k.geluTanhBackwardF32 : k.geluBackwardF32)(px, pg, out.at, n);
+      return out;
+    },
+
+    adamUpdate(
+      param: View,
+      grad: View,
+      expAvg: View,
+      expAvgSq: View,
+      maxExpAvgSq: View | null,
+      o: AdamUpdateOptions,
+    ): [Handle, Handle, Handle, Handle | null] {
+      const k = simd();
+      const ptrs = [param, grad, expAvg, expAvgSq].map(at);
+      const n = sizeOf(param.shape);
+      const fallback = cpu.adamUpdate as NonNullable<Backend['adamUpdate']>;
+      if (!k || o.amsgrad || maxExpAvgSq || ptrs.some((p) => p < 0) || n === 0) {
+        return fallback(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
+      }
+      const outs = [result(n), result(n), result(n)];
+      if (outs.some((h) => h === null)) {
+        outs.forEach(drop);
+        return fallback(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
+      }
+      const [p, m, v] = outs as WasmHandle[];
+      const [pp, pg, pm, pv] = ptrs;
+      k.adamF32(
+        pp,
+        pg,
+        pm,
+        pv,
+        p.at,
+        m.at,
+        v.at,
+        n,
+        o.lr,
+        o.beta1,
+        o.beta2,
+        o.eps,
+        o.weightDecay,
+        o.step,
+        o.decoupled ? 1 : 0,
+        o.maximize ? 1 : 0,
+      );
+      return [p, m, v, null];
+    },
+
+    layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle {
+      const k = simd();
+      const C = x.shape[x.shape.length - 1];
+      const size = sizeOf(x.shape);
+      const px = at(x);
+      const pw = weight ? at(weight) : 0;
+      const pb = bias ? at(bias) : 0;
+      const out = k && px >= 0 && pw >= 0 && pb >= 0 && C > 0 ? result(size) : null;
+      const fallback = cpu.layerNorm as NonNullable<Backend['layerNorm']>;
+      if (!k || !out) return fallback(x, weight, bias, eps);
+      k.layerNormF32(px, pw, pb, out.at, size / C, C, eps);
+      return out;
+    },
+
+    layerNormBackward(
+      x: View,
+      weight: View | null,
+      grad: View,
+      eps: number,
+      withBias: boolean,
+    ): [Handle, Handle | null, Handle | null] {
+      const k = simd();
+      const C = x.shape[x.shape.length - 1];
+      const size = sizeOf(x.shape);
+      const px = at(x);
+      const pg = at(grad);
+      const pw = weight ? at(weight) : 0;
+      const fallback = cpu.layerNormBackward as NonNullable<Backend['layerNormBackward']>;
+      if (!k || px < 0 || pg < 0 || pw < 0 || C === 0) return fallback(x, weight, grad, eps, withBias);
+      const dx = result(size);
+      const dw = weight ? result(C) : null;
+      const db = withBias ? result(C) : null;
+      const sums = weight || withBias ? scratch(16 * C) : 0;
+      if (!dx || (weight && !dw) || (withBias && !db) || sums < 0) {
+        [dx, dw, db].forEach(drop);
+        freeScratch(sums, 16 * C);
+        return fallback(x, weight, grad, eps, withBias);
+      }
+      k.layerNormBackwardF32(px, pw, pg, dx.at, dw?.at ?? 0, db?.at ?? 0, size / C, C, eps, sums);
+      if (sums > 0) freeScratch(sums, 16 * C);
+      return [dx, dw, db];
+    },
+  };
+}

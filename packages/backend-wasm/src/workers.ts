@@ -1,0 +1,134 @@
+/**
+ * Kernel workers on both platforms: Node's `worker_threads` and the browser's Web Workers, each
+ * running the same plain-JavaScript loop (no imports, so it can be eval'd or loaded from a Blob):
+ * instantiate the kernel module on the shared linear memory, report ready, then wait on the
+ * control block for jobs (see threads.ts for its layout).
+ */
+
+/** What a worker is started with. */
+export interface WorkerInit {
+  bytes: Uint8Array<ArrayBuffer>;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  id: number;
+  /** Int32 index of the first job slot, and the slot size. */
+  slots: number;
+  slot: number;
+}
+
+/** A started worker. */
+export interface KernelWorker {
+  /** Settles once the worker instantiated the module (rejects if it failed to). */
+  readonly ready: Promise<void>;
+  /** Calls `onDead(reason)` if the worker fails or exits later. */
+  watch(onDead: (reason: string) => void): void;
+  /** Lets the process exit while the worker waits (Node; a no-op in browsers). */
+  unref(): void;
+  terminate(): Promise<unknown>;
+}
+
+/** The worker's loop, given `init` (a WorkerInit) and `ready()`. */
+const LOOP = `
+function serve(init, ready) {
+  const { bytes, memory, control, id, slots, slot } = init;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { memory, abort() { throw new Error('backend-wasm worker: a kernel aborted'); } },
+  });
+  const { gemmPacked, gemmBatch } = instance.exports;
+  const c = new Int32Array(control);
+  ready();
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(c, 0, seen);
+    seen = Atomics.load(c, 0);
+    if (Atomics.load(c, 1) === 1) break;
+    const j = slots + id * slot;
+    if (c[j] === 1) gemmPacked(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7]);
+    else if (c[j] === 2) gemmBatch(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
+    Atomics.add(c, 2, 1);
+    Atomics.notify(c, 2);
+  }
+}
+`;
+
+const NODE_SOURCE = `${LOOP}
+const { workerData, parentPort } = require('node:worker_threads');
+serve(workerData, () => parentPort.postMessage('ready'));
+`;
+
+const BROWSER_SOURCE = `${LOOP}
+self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));
+`;
+
+/** Whether this is Node (worker_threads) rather than a browser. */
+export function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/**
+ * Whether this thread may block on `Atomics.wait` (every Node thread, a browser's workers; not a
+ * browser's main thread) — the product waits for its workers that way, so ops stay synchronous.
+ */
+export function canBlock(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The number of logical cores (Node: `availableParallelism`; browsers: `hardwareConcurrency`). */
+export async function coreCount(): Promise<number> {
+  if (isNode()) {
+    const os = await import('node:os');
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  }
+  return typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+}
+
+/** Starts `count` kernel workers (Node worker threads or Web Workers). */
+export async function spawnWorkers(count: number, init: Omit<WorkerInit, 'id'>): Promise<KernelWorker[]> {
+  if (isNode()) {
+    const { Worker } = await import('node:worker_threads');
+    return Array.from({ length: count }, (_, id) => {
+      const w = new Worker(NODE_SOURCE, { eval: true, workerData: { ...init, id } });
+      const ready = new Promise<void>((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+      });
+      return {
+        ready,
+        watch(onDead) {
+          w.on('error', (err: Error) => onDead(err.message));
+          w.on('exit', () => onDead('a worker exited'));
+        },
+        unref: () => w.unref(),
+        terminate: () => w.terminate(),
+      };
+    });
+  }
+  const url = URL.createObjectURL(new Blob([BROWSER_SOURCE], { type: 'text/javascript' }));
+  try {
+    return Array.from({ length: count }, (_, id) => {
+      const w = new Worker(url);
+      const ready = new Promise<void>((resolve, reject) => {
+        w.onmessage = () => resolve();
+        w.onerror = (e) => reject(new Error(e.message || 'a worker failed to start'));
+      });
+      w.postMessage({ ...init, id });
+      return {
+        ready,
+        watch(onDead) {
+          w.onerror = (e) => onDead(e.message || 'a worker failed');
+        },
+        unref() {},
+        terminate: async () => w.terminate(),
+      };
+    });
+  } finally {
+    // The workers have fetched the script by the time they answer; revoke after they start.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}
