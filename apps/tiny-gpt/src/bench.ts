@@ -114,10 +114,11 @@ export interface StepProfile {
 
 const CATEGORY: Record<string, string> = {
   matmul: 'matmul',
-  softmax: 'attention (softmax, mask)',
-  logSoftmax: 'loss (log-softmax, gather)',
-  gather: 'loss (log-softmax, gather)',
-  where: 'attention (softmax, mask)',
+  softmax: 'attention (causal softmax)',
+  causalSoftmax: 'attention (causal softmax)',
+  softmaxCrossEntropy: 'loss (softmax cross-entropy)',
+  logSoftmax: 'loss (softmax cross-entropy)',
+  gather: 'loss (softmax cross-entropy)',
   layerNorm: 'layer norm',
   gelu: 'GELU',
   gelu_tanh: 'GELU',

@@ -8,8 +8,9 @@ import {
   type UnaryOp,
   type View,
 } from '@dendrite/tensor';
-import { type KernelExports, kernels } from './runtime.js';
+import { type KernelExports, type Kernels, kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
+import { elementwiseParallel, type ParallelKernel } from './threads.js';
 
 /**
  * The element-wise and fused SIMD kernels (assembly/elementwise.ts … layernorm.ts) behind the
@@ -51,6 +52,13 @@ function result(size: number): WasmHandle | null {
   return h.at >= 0 ? h : null;
 }
 
+/** Runs an element-wise kernel over the worker threads when they are on, else here. */
+function elementwise(name: ParallelKernel, pointers: readonly number[], n: number): void {
+  const k = kernels() as Kernels;
+  if (!elementwiseParallel(k, name, pointers, n))
+    (k.exports[name] as (...args: number[]) => void)(...pointers, n);
+}
+
 /** Returns a result block that will not be used (another output could not be allocated). */
 function drop(h: WasmHandle | null): void {
   if (h) release(h);
@@ -72,7 +80,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const n = sizeOf(x.shape);
       const out = k && name && src >= 0 ? result(n) : null;
       if (!k || !name || !out) return cpu.unary(op, x);
-      k[name](src, out.at, n);
+      elementwise(name, [src, out.at], n);
       return out;
     },
 
@@ -161,7 +169,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const out = k && px >= 0 && pg >= 0 ? result(n) : null;
       const fallback = cpu.geluBackward as NonNullable<Backend['geluBackward']>;
       if (!k || !out) return fallback(x, grad, approximate);
-      (approximate === 'tanh' ? k.geluTanhBackwardF32 : k.geluBackwardF32)(px, pg, out.at, n);
+      elementwise(approximate === 'tanh' ? 'geluTanhBackwardF32' : 'geluBackwardF32', [px, pg, out.at], n);
       return out;
     },
 

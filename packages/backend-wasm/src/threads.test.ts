@@ -66,6 +66,30 @@ describe('worker threads for the matrix product', () => {
     }
   });
 
+  it('splits element-wise kernels (GELU and its gradient, exp) over the threads, bit for bit', async () => {
+    const g = new Generator(6);
+    const x = randn([40_001], { generator: g, backend: wasmBackend }); // not a multiple of 4
+    const dy = randn([40_001], { generator: g, backend: wasmBackend });
+    const geluGrad = wasmBackend.geluBackward as NonNullable<typeof wasmBackend.geluBackward>;
+    const view = (t: typeof x) => t.backendView('test');
+    const run = () => [
+      x.gelu().dataSync(),
+      x.gelu({ approximate: 'tanh' }).dataSync(),
+      x.exp().dataSync(),
+      (geluGrad(view(x), view(dy), 'none') as { data: Float32Array }).data.slice(),
+      (geluGrad(view(x), view(dy), 'tanh') as { data: Float32Array }).data.slice(),
+    ];
+    await enableThreads(2);
+    const threaded = run();
+    await disableThreads();
+    const single = run();
+    const cpu = x.to(cpuBackend).gelu().dataSync();
+    for (let i = 0; i < single.length; i++) expect(Array.from(threaded[i])).toEqual(Array.from(single[i]));
+    let worst = 0;
+    for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(cpu[i] - threaded[0][i]));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
   it('stops them again; products keep working on one thread', async () => {
     await disableThreads();
     expect(threadCount()).toBe(0);

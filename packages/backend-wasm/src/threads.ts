@@ -10,11 +10,25 @@ import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './
  * (Atomics.wait) until the workers report done, so ops stay synchronous.
  *
  * Control block (Int32): [0] generation, [1] shutdown, [2] workers done, [SLOTS + SLOT·id …] the
- * job of worker id: kind (0 idle, 1 rows of one product, 2 a range of a batch), then the kernel's
- * arguments (byte offsets and sizes).
+ * job of worker id: kind (0 idle, 1 rows of one product, 2 a range of a batch, 3 a chunk of an
+ * element-wise kernel from {@link PARALLEL_KERNELS}), then the kernel's arguments (byte offsets
+ * and sizes).
  */
 const SLOTS = 8;
 const SLOT = 16;
+
+/** Element-wise kernels that split over the threads: f(inputs…, out, n), all pointers. */
+export const PARALLEL_KERNELS = [
+  'geluF32',
+  'geluTanhF32',
+  'geluBackwardF32',
+  'geluTanhBackwardF32',
+  'expF32',
+] as const;
+export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
+
+/** Element-wise kernels on fewer elements than this stay on one thread. */
+export const PARALLEL_MIN_ELEMENTS = 1 << 15;
 
 interface Pool {
   workers: KernelWorker[];
@@ -54,6 +68,7 @@ export async function enableThreads(count?: number): Promise<number> {
     control: control.buffer as SharedArrayBuffer,
     slots: SLOTS,
     slot: SLOT,
+    table: PARALLEL_KERNELS,
   });
   const next: Pool = { workers, control, dead: null };
   try {
@@ -189,5 +204,37 @@ export function gemmBatchParallel(
   }
   const [ars, acs, brs, bcs] = strides;
   run(pl, () => k.exports.gemmBatch(table, 0, Math.min(per, count), ars, acs, brs, bcs, M, N, K, scratch[0]));
+  return true;
+}
+
+/**
+ * Runs the element-wise kernel `name` over `n` float32 elements — `pointers` are its arrays,
+ * inputs first, output last — split into one chunk per thread (multiples of 4 elements). Returns
+ * false (nothing done) without workers or below {@link PARALLEL_MIN_ELEMENTS}.
+ */
+export function elementwiseParallel(
+  k: Kernels,
+  name: ParallelKernel,
+  pointers: readonly number[],
+  n: number,
+): boolean {
+  const pl = pool;
+  if (!pl || pl.dead || !k.shared || n < PARALLEL_MIN_ELEMENTS) return false;
+  const parts = pl.workers.length + 1;
+  const per = Math.ceil(n / parts / 4) * 4;
+  const ctrl = pl.control;
+  const f = PARALLEL_KERNELS.indexOf(name);
+  Atomics.store(ctrl, 2, 0);
+  for (let id = 0; id < pl.workers.length; id++) {
+    const from = Math.min(n, per * (id + 1));
+    const to = Math.min(n, from + per);
+    const j = SLOTS + id * SLOT;
+    ctrl[j] = to > from ? 3 : 0;
+    ctrl[j + 1] = f;
+    ctrl[j + 2] = pointers.length + 1;
+    ctrl.set([...pointers.map((p) => p + from * 4), to - from], j + 3);
+  }
+  const run0 = k.exports[name] as (...args: number[]) => void;
+  run(pl, () => run0(...pointers, Math.min(per, n)));
   return true;
 }

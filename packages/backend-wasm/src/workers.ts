@@ -14,6 +14,8 @@ export interface WorkerInit {
   /** Int32 index of the first job slot, and the slot size. */
   slots: number;
   slot: number;
+  /** Exports a job of kind 3 may name by index (pointer and count arguments only). */
+  table: readonly string[];
 }
 
 /** A started worker. */
@@ -30,11 +32,12 @@ export interface KernelWorker {
 /** The worker's loop, given `init` (a WorkerInit) and `ready()`. */
 const LOOP = `
 function serve(init, ready) {
-  const { bytes, memory, control, id, slots, slot } = init;
+  const { bytes, memory, control, id, slots, slot, table } = init;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory, abort() { throw new Error('backend-wasm worker: a kernel aborted'); } },
   });
   const { gemmPacked, gemmBatch } = instance.exports;
+  const fns = table.map((name) => instance.exports[name]);
   const c = new Int32Array(control);
   ready();
   let seen = 0;
@@ -45,6 +48,7 @@ function serve(init, ready) {
     const j = slots + id * slot;
     if (c[j] === 1) gemmPacked(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7]);
     else if (c[j] === 2) gemmBatch(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
+    else if (c[j] === 3) fns[c[j + 1]](...c.subarray(j + 3, j + 3 + c[j + 2]));
     Atomics.add(c, 2, 1);
     Atomics.notify(c, 2);
   }

@@ -242,6 +242,15 @@ describe('indexSelect and indexAdd', () => {
     ]);
   });
 
+  it('indexAdd of consecutive indices (a slice gradient) matches the general path', () => {
+    const src = arange(0, 18).reshape(2, 3, 3);
+    const range = indexAddZeros([2, 5, 3], 1, int([1, 2, 3]), src); // the copy fast path
+    const permuted = indexAddZeros([2, 5, 3], 1, int([3, 2, 1]), indexSelect(src, 1, int([2, 1, 0]))); // the summing path
+    expect(Array.from(range.dataSync())).toEqual(Array.from(permuted.dataSync()));
+    expect(Array.from(range.slice(1, 0, 1).dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(range.slice(1, 1, 2).dataSync())).toEqual([0, 1, 2, 9, 10, 11]);
+  });
+
   it('indexAdd rejects a src of the wrong shape and out-of-range indices', () => {
     expect(() => indexAddZeros([3, 2], 0, int([0, 1, 2]), zeros([2, 2]))).toThrow(ShapeError);
     expect(() => indexAddZeros([3, 2], 0, int([0, 1, 2]), zeros([2, 2]))).toThrow(

@@ -109,6 +109,12 @@ export function indexSelect(x: View, axis: number, index: View): Handle {
   return handle(out);
 }
 
+/** Whether idx[j] = idx[0] + j for every j (distinct, consecutive indices). */
+function isRange(idx: ArrayLike<number>): boolean {
+  for (let j = 1; j < idx.length; j++) if (idx[j] !== idx[0] + j) return false;
+  return true;
+}
+
 export function indexAdd(
   shape: readonly number[],
   dtype: DType,
@@ -125,6 +131,15 @@ export function indexAdd(
     if (v < 0 || v >= n) throw outOfRange('indexAdd', v, n, axis, `[${j}]`);
   }
   const out = outArray(dtype, sizeOf(shape));
+  if (m > 0 && isRange(idx)) {
+    // A slice's gradient (index = start, start+1, …): each outer block is one copy, no sums.
+    const block = m * inner;
+    for (let o = 0; o < outer; o++) {
+      const from = o * block;
+      out.set(data.subarray(from, from + block), (o * n + idx[0]) * inner);
+    }
+    return handle(out);
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const to = (o * n + idx[j]) * inner;
