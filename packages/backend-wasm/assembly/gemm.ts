@@ -50,10 +50,10 @@ export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i3
         const x1 = f32x4.splat(load<f32>(a1 + off));
         const x2 = f32x4.splat(load<f32>(a2 + off));
         const x3 = f32x4.splat(load<f32>(a3 + off));
-        c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+        c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+        c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+        c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
       }
       const j0 = jb << 3;
       const cp = c + <usize>(i * N + j0) * 4;
@@ -77,8 +77,8 @@ export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i3
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
       for (let k = 0; k < K; k++) {
         const x0 = f32x4.splat(load<f32>(a0 + <usize>k * 4));
-        c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bp)));
-        c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bp + 16)));
+        c00 = madd(x0, v128.load(bp), c00);
+        c01 = madd(x0, v128.load(bp + 16), c01);
         bp += 32;
       }
       const j0 = jb << 3;
@@ -124,4 +124,11 @@ export function gemmBatch(
       gemmPacked(staged, K, scratch, c, M, N, K);
     }
   }
+}
+
+// c + a·b per lane: one fused multiply-add where the engine runs relaxed SIMD (the build's
+// relaxed variant; rounding once instead of twice), else a multiply and an add.
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
 }

@@ -1,5 +1,10 @@
 import { LinearHeap } from './heap.js';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import {
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_SHARED_RELAXED_WASM_BASE64,
+  KERNELS_SHARED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from './kernels.generated.js';
 import type { SimdKernelExports } from './simd-exports.js';
 
 /** The exported functions of the compiled kernels (see assembly/). */
@@ -33,6 +38,8 @@ export interface Kernels {
    * detaching the typed arrays that view it (a plain memory cannot, so it never grows).
    */
   readonly shared: boolean;
+  /** Whether this is the relaxed-SIMD build (fused multiply-add in the matrix product). */
+  readonly relaxed: boolean;
   /** The module's bytes (workers instantiate the same module on the same memory). */
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly heap: LinearHeap;
@@ -51,8 +58,19 @@ export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/**
+ * The module to run: the relaxed-SIMD build where the engine validates it (Chrome 114+, Node 22+),
+ * else the baseline SIMD build. Both compute the same products; the relaxed one rounds each
+ * multiply-add once (results agree to float32 rounding, well inside the conformance tolerances).
+ */
+function moduleBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
+  const relaxed = decodeBase64(shared ? KERNELS_SHARED_RELAXED_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64);
+  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, relaxed: true };
+  return { bytes: decodeBase64(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64), relaxed: false };
+}
+
 function instantiate(shared: boolean): Kernels {
-  const bytes = decodeBase64(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64);
+  const { bytes, relaxed } = moduleBytes(shared);
   const memory = shared
     ? new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: PLAIN_PAGES, maximum: PLAIN_PAGES });
@@ -85,7 +103,7 @@ function instantiate(shared: boolean): Kernels {
       }
     },
   );
-  return { exports, memory, shared, bytes, heap };
+  return { exports, memory, shared, relaxed, bytes, heap };
 }
 
 let cached: Kernels | null | undefined;
@@ -121,4 +139,14 @@ export function kernels(): Kernels | null {
 export function wasmSupport(): { supported: boolean; reason: string | null } {
   const k = kernels();
   return { supported: k !== null, reason: k ? null : failure };
+}
+
+/**
+ * What the kernels run with here: a shared linear memory (growable without detaching views, and
+ * what worker threads need) and relaxed SIMD (fused multiply-add in the matrix product). Both
+ * false where WebAssembly SIMD is unavailable.
+ */
+export function wasmFeatures(): { sharedMemory: boolean; relaxedSimd: boolean } {
+  const k = kernels();
+  return { sharedMemory: k?.shared ?? false, relaxedSimd: k?.relaxed ?? false };
 }

@@ -97,7 +97,13 @@ export async function spawnWorkers(count: number, init: Omit<WorkerInit, 'id'>):
   if (isNode()) {
     const { Worker } = await import('node:worker_threads');
     return Array.from({ length: count }, (_, id) => {
-      const w = new Worker(NODE_SOURCE, { eval: true, workerData: { ...init, id } });
+      const w = new Worker(NODE_SOURCE, {
+        eval: true,
+        // No Node flags: an inherited `--input-type=module` would make this source an ES module
+        // (no `require`). V8 flags — WebAssembly features among them — are process-wide anyway.
+        execArgv: [],
+        workerData: { ...init, id },
+      });
       const ready = new Promise<void>((resolve, reject) => {
         w.once('message', () => resolve());
         w.once('error', reject);
