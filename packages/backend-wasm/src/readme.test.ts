@@ -1,10 +1,11 @@
 import { matmul, randn, setBackend } from '@dendrite/tensor';
 import { expect, it } from 'vitest';
-import { disableThreads, enableThreads, wasmBackend, wasmSupport } from './index.js';
+import { disableThreads, enableThreads, wasmBackend, wasmFeatures, wasmSupport } from './index.js';
 
 // The example from README.md.
 it('the README example runs', async () => {
   expect(wasmSupport()).toEqual({ supported: true, reason: null });
+  expect(wasmFeatures().sharedMemory).toBe(true); // Node always has SharedArrayBuffer
   setBackend(wasmBackend);
   expect(await enableThreads()).toBeGreaterThanOrEqual(0);
   try {
