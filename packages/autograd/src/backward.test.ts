@@ -1,5 +1,5 @@
 import './index.js';
-import { ones, scalar, type Tensor, tensor, tidy } from '@dendrite/tensor';
+import { Generator, ones, randn, scalar, type Tensor, tensor, tidy } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { AutogradError } from './errors.js';
 import { enableGrad, isGradEnabled, noGrad } from './mode.js';
@@ -202,5 +202,39 @@ describe('gradients of gradients through fused kernels', () => {
     (fusedH as number[][])
       .flat()
       .forEach((a, i) => expect(a).toBeCloseTo((compH as number[][]).flat()[i], 10));
+  });
+});
+
+describe('weight gradients of matrix products', () => {
+  it('come out contiguous for a weight used transposed (x·Wᵀ), batched or not, and equal Σ xᵀ·g', () => {
+    const g = new Generator(4);
+    for (const xShape of [
+      [6, 5],
+      [3, 4, 5],
+      [2, 2, 3, 5],
+    ]) {
+      const x = randn(xShape, { generator: g, dtype: 'float64' });
+      const w = randn([7, 5], { generator: g, dtype: 'float64' }).requiresGrad_();
+      const v = randn([5, 7], { generator: g, dtype: 'float64' }).requiresGrad_();
+      const up = randn([...xShape.slice(0, -1), 7], { generator: g, dtype: 'float64' });
+      x.matmul(w.mT).mul(up).sum().backward();
+      x.matmul(v).mul(up).sum().backward();
+      const grad = w.grad as Tensor;
+      expect(grad.isContiguous).toBe(true);
+      expect((v.grad as Tensor).isContiguous).toBe(true);
+      // Σ over every row r of the batch: dW[o][i] = Σ_r up[r][o]·x[r][i], and dV = dWᵀ
+      const xs = x.reshape(-1, 5).toArraySync() as number[][];
+      const us = up.reshape(-1, 7).toArraySync() as number[][];
+      const want = Array.from({ length: 7 }, (_, o) =>
+        Array.from({ length: 5 }, (_, i) => xs.reduce((s, row, r) => s + us[r][o] * row[i], 0)),
+      );
+      const got = grad.toArraySync() as number[][];
+      const gotV = (v.grad as Tensor).toArraySync() as number[][];
+      for (let o = 0; o < 7; o++)
+        for (let i = 0; i < 5; i++) {
+          expect(got[o][i]).toBeCloseTo(want[o][i], 12);
+          expect(gotV[i][o]).toBeCloseTo(want[o][i], 12);
+        }
+    }
   });
 });

@@ -10,10 +10,26 @@ defineGrad('matmul', {
     const [a, b] = ctx.saved as [Tensor, Tensor];
     return [
       ctx.needs[0] ? sumToShape(matmul(g, b.mT), a.shape) : null,
-      ctx.needs[1] ? sumToShape(matmul(a.mT, g), b.shape) : null,
+      ctx.needs[1] ? gradOfSecond(a, b, g) : null,
     ];
   },
 });
+
+/**
+ * dL/dB = Aᵀ·G. For a 2-D B (a weight every batch row shares) it is one [K, rows]·[rows, N]
+ * product over the flattened batch, not a product per batch entry and a sum. It comes out in B's
+ * layout: for a transposed view (x·Wᵀ) it is the transpose of a contiguous Gᵀ·A, so the weight's
+ * own gradient — after the transpose's backward — is contiguous, as PyTorch keeps it, and what
+ * reads it next (clipping, the optimizer) sees plain row-major memory.
+ */
+function gradOfSecond(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  if (b.rank !== 2 || a.rank < 2) return sumToShape(matmul(a.mT, g), b.shape);
+  const [K, N] = b.shape;
+  const a2 = a.rank === 2 ? a : a.reshape(-1, K);
+  const g2 = g.rank === 2 ? g : g.reshape(-1, N);
+  const transposed = K > 1 && N > 1 && b.strides[0] === 1 && b.strides[1] === K;
+  return transposed ? matmul(g2.mT, a2).mT : matmul(a2.mT, g2);
+}
 
 // y = softmax(x):  dL/dx = y ⊙ (dL/dy − Σⱼ dL/dyⱼ·yⱼ)
 defineGrad('softmax', {
