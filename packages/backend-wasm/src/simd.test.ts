@@ -136,6 +136,25 @@ describe('SIMD dispatch of the wasm backend', () => {
     });
   }
 
+  it('copies strided views (permutes, slices, broadcasts) bit for bit', () => {
+    const t = randn([3, 5, 4, 6], { generator: g });
+    const ints = t.mul(100).int();
+    const views = [
+      t.permute(0, 2, 1, 3),
+      t.permute(3, 1, 0, 2),
+      t.slice(3, 1, 5, 2).transpose(0, 2),
+      t.slice(1, 2, 3).expand(3, 4, 4, 6),
+      t.reshape(360).slice(0, 7, 300, 3),
+      ints.permute(2, 0, 3, 1),
+      t.slice(0, 1, 2).reshape(5, 4, 6).sum(0).expand(2, 4, 6),
+    ];
+    for (const v of views) {
+      expect(values(wasmBackend.copy(on(v, wasmBackend)))).toEqual(
+        values(cpuBackend.copy(on(v, cpuBackend))),
+      );
+    }
+  });
+
   it('the Adam and AdamW steps bit for bit (and amsgrad through the CPU kernel)', () => {
     const [p, grad, m] = [
       randn([300], { generator: g }),

@@ -2,6 +2,7 @@ import {
   type AdamUpdateOptions,
   type Backend,
   type BinaryOp,
+  collapseDims,
   contiguousStrides,
   type Handle,
   sizeOf,
@@ -73,6 +74,37 @@ const UNARY: Partial<Record<UnaryOp, 'expF32' | 'geluF32' | 'geluTanhF32'>> = {
 /** Overrides of `cpu`'s members that use the SIMD kernels where they apply. */
 export function simdKernels(cpu: Backend): Partial<Backend> {
   return {
+    copy(x: View): Handle {
+      // A strided view (a transpose, a head split) made row-major by the module, two dims at a time.
+      const k = simd();
+      const base = addressOf(x.handle);
+      const n = sizeOf(x.shape);
+      if (!k || base < 0 || n === 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return cpu.copy(x);
+      const { shape, strides } = collapseDims(x.shape, [x.strides]);
+      const st = strides[0];
+      const r = shape.length;
+      const out = allocate(x.dtype, n, false);
+      if (out.at < 0) return cpu.copy(x);
+      const rows = r >= 2 ? shape[r - 2] : 1;
+      const cols = r >= 1 ? shape[r - 1] : 1;
+      const rs = r >= 2 ? st[r - 2] : 0;
+      const cs = r >= 1 ? st[r - 1] : 0;
+      const outer = n / (rows * cols);
+      const idx = new Array<number>(Math.max(0, r - 2)).fill(0);
+      let from = x.offset;
+      for (let o = 0; o < outer; o++) {
+        k.copyStrided(base + from * 4, rs, cs, rows, cols, out.at + o * rows * cols * 4);
+        for (let d = r - 3; d >= 0; d--) {
+          idx[d]++;
+          from += st[d];
+          if (idx[d] < shape[d]) break;
+          from -= st[d] * shape[d];
+          idx[d] = 0;
+        }
+      }
+      return out;
+    },
+
     unary(op: UnaryOp, x: View): Handle {
       const k = simd();
       const name = UNARY[op];
