@@ -30,6 +30,7 @@ export const GUIDES: DefaultTheme.SidebarItem[] = [
   { text: 'Saving and loading', link: '/guide/saving-and-loading' },
   { text: 'Tokenizers', link: '/guide/tokenizers' },
   { text: 'Backends and gpu.js', link: '/guide/gpu-backend' },
+  { text: 'The fast CPU backend (WebAssembly)', link: '/guide/fast-cpu-backend' },
   { text: 'The tiny-gpt CLI', link: '/guide/tiny-gpt-cli' },
 ];
 

@@ -12,3 +12,6 @@ npm i @dendrite/tensor @dendrite/autograd @dendrite/nn @dendrite/optim
 
 # Text in, tokens out, and sampling from logits
 npm i @dendrite/tensor @dendrite/tokenizer
+
+# The fast CPU backend (WebAssembly SIMD, worker threads): add to any of the above
+npm i @dendrite/tensor @dendrite/backend-wasm

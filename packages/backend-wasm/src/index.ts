@@ -8,5 +8,5 @@
  * setBackend(wasmBackend);
  */
 export { wasmBackend } from './backend.js';
-export { wasmFeatures, wasmSupport } from './runtime.js';
+export { wasmFeatures, wasmMemory, wasmSupport } from './runtime.js';
 export { disableThreads, enableThreads, PARALLEL_MIN_MACS, threadCount, threadSupport } from './threads.js';

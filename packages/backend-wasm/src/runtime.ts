@@ -150,3 +150,17 @@ export function wasmFeatures(): { sharedMemory: boolean; relaxedSimd: boolean } 
   const k = kernels();
   return { sharedMemory: k?.shared ?? false, relaxedSimd: k?.relaxed ?? false };
 }
+
+/**
+ * The backend's linear memory now (like `tf.memory()`): bytes held by live tensors and scratch,
+ * the allocator's high-water mark, and the memory's size. All 0 where the kernels do not run.
+ */
+export function wasmMemory(): { bytesInUse: number; highWater: number; memoryBytes: number } {
+  const k = kernels();
+  if (!k) return { bytesInUse: 0, highWater: 0, memoryBytes: 0 };
+  return {
+    bytesInUse: k.heap.bytesInUse,
+    highWater: k.heap.highWater,
+    memoryBytes: k.memory.buffer.byteLength,
+  };
+}

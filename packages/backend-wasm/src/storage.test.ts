@@ -1,7 +1,7 @@
 import { cpuBackend, Generator, matmul, randn, tensor, tidy } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { wasmBackend } from './backend.js';
-import { kernels } from './runtime.js';
+import { kernels, wasmMemory } from './runtime.js';
 import { addressOf } from './storage.js';
 
 const k = kernels();
@@ -50,6 +50,11 @@ describe('storage in linear memory', () => {
     for (let i = 0; i < 200; i++) step();
     expect(heap.bytesInUse).toBe(inUse);
     expect(heap.highWater).toBe(high);
+    expect(wasmMemory()).toEqual({
+      bytesInUse: inUse,
+      highWater: high,
+      memoryBytes: k.memory.buffer.byteLength,
+    });
     const t = randn([1000], { generator: g, backend: wasmBackend });
     expect(heap.bytesInUse).toBeGreaterThanOrEqual(inUse + 4000);
     t.dispose();
