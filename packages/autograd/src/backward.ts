@@ -83,26 +83,49 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
   const prevMode = setGradEnabled(options.createGraph ?? false);
   try {
     tidy(() => {
-      const seed = gradient ?? onesLike(root);
+      // A fresh tensor either way (an alias shares the caller's storage): every tensor this
+      // backward creates has a larger id than the seed, which is how it tells its own from yours.
+      const seed = gradient ? gradient.alias() : onesLike(root);
       if (!meta.gradFn) {
         accumulateGrad(root, seed);
         return;
       }
-      runGraph(meta.gradFn, seed, retain);
+      runGraph(meta.gradFn, seed, retain, !(options.createGraph ?? false));
     });
   } finally {
     setGradEnabled(prevMode);
   }
 }
 
-function runGraph(rootNode: Node, seed: Tensor, retain: boolean): void {
+/**
+ * Runs the rules in reverse topological order. With `eager` (the backward is not recorded), memory
+ * is returned as soon as it is dead instead of when backward ends: each rule runs in its own
+ * `tidy` (its temporaries go at once), and a gradient this backward created is disposed when the
+ * last node or sum that needs it has used it — so the peak is the forward's tensors plus the
+ * gradients in flight, not every gradient of the pass (what a backend with its own memory, like
+ * WebAssembly or a GPU, has to hold). Tensors the rules return from elsewhere (inputs, saved
+ * tensors, the caller's gradient) are never disposed: only ids newer than the seed are.
+ */
+function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean): void {
   const deps = dependencies(rootNode);
   const grads = new Map<Node, Tensor>([[rootNode, seed]]);
+  /** How many entries of `grads` hold each gradient (one tensor can reach several nodes). */
+  const pending = new Map<Tensor, number>();
+  const hold = (t: Tensor) => pending.set(t, (pending.get(t) ?? 0) + 1);
+  const unhold = (t: Tensor) => {
+    const n = (pending.get(t) ?? 0) - 1;
+    if (n > 0) pending.set(t, n);
+    else pending.delete(t);
+  };
+  const freeIfDead = (t: Tensor) => {
+    if (eager && t.id > seed.id && !pending.has(t) && !t.isDisposed) t.dispose();
+  };
   const ready: Node[] = [rootNode];
   while (ready.length > 0) {
     const node = ready.pop() as Node;
     const g = grads.get(node);
     grads.delete(node);
+    if (g !== undefined) unhold(g);
     if (node.isReleased) {
       throw new AutogradError(
         `backward: trying to backward through the graph a second time (op '${node.op}'): its saved tensors were freed by the first backward(); pass { retainGraph: true } to the first call`,
@@ -111,13 +134,14 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean): void {
     if (g !== undefined) {
       const retained = node.retained?.deref();
       if (retained && !retained.isDisposed) accumulateGrad(retained, g);
-      const inputGrads = node.rule.backward(g, {
+      const context = {
         attrs: node.attrs,
         inputs: node.inputs,
         output: node.output,
         saved: node.saved ?? [],
         needs: node.edges.map((e) => e !== null),
-      });
+      };
+      const inputGrads = eager ? tidy(() => node.rule.backward(g, context)) : node.rule.backward(g, context);
       if (inputGrads.length !== node.edges.length) {
         throw new AutogradError(
           `autograd: the rule for '${node.op}' returned ${inputGrads.length} gradients for ${node.edges.length} inputs`,
@@ -134,9 +158,17 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean): void {
         if (edge.kind === 'leaf') accumulateGrad(edge.tensor, gi);
         else {
           const prev = grads.get(edge.node);
-          grads.set(edge.node, prev === undefined ? gi : prev.add(gi));
+          const next = prev === undefined ? gi : prev.add(gi);
+          grads.set(edge.node, next);
+          hold(next);
+          if (prev !== undefined) {
+            unhold(prev);
+            freeIfDead(prev);
+          }
         }
       });
+      for (const gi of inputGrads) if (gi) freeIfDead(gi);
+      freeIfDead(g);
     }
     for (const edge of node.edges) {
       if (edge?.kind !== 'node') continue;
