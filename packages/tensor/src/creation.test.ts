@@ -297,3 +297,26 @@ describe('creation options', () => {
     );
   });
 });
+
+describe('inference and range edge cases', () => {
+  it('infers bool only when every element is a boolean', () => {
+    expect(tensor([true, false]).dtype).toBe('bool');
+    expect(tensor([[true], [false]]).dtype).toBe('bool');
+    const mixed = tensor([true, 2, false]);
+    expect(mixed.dtype).toBe('float32');
+    expect(mixed.toArraySync()).toEqual([1, 2, 0]);
+    expect(tensor([[false, 1.5]]).toArraySync()).toEqual([[0, 1.5]]);
+  });
+
+  it('randint refuses int32 ranges it cannot store instead of wrapping around', () => {
+    expect(() => randint(2 ** 31 - 10, 2 ** 31 + 100, [3])).toThrow(ValueError);
+    expect(() => randint(0, 2 ** 32, [3])).toThrow(/randint: \[0, 4294967296\) does not fit int32/);
+    expect(() => randint(-(2 ** 31) - 1, 0, [3])).toThrow(ValueError);
+    const edge = randint(2 ** 31 - 3, 2 ** 31, [50], {
+      generator: new Generator(2),
+    }).toArraySync() as number[];
+    expect(edge.every((v) => v >= 2 ** 31 - 3 && v < 2 ** 31)).toBe(true);
+    const wide = randint(0, 2 ** 32, [4], { dtype: 'float32', generator: new Generator(2) });
+    expect((wide.toArraySync() as number[]).every((v) => v >= 0 && v <= 2 ** 32)).toBe(true);
+  });
+});

@@ -54,6 +54,12 @@ function checkValue(v: number, dtype: DType, op: string, where: string): number 
   return v;
 }
 
+/** Whether every leaf of a nested array is a boolean. */
+function allBooleans(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(allBooleans);
+  return typeof value === 'boolean';
+}
+
 /**
  * Makes a tensor from a number, nested arrays, or a typed array (with `shape`, default 1-D).
  * Ragged nesting, non-numeric entries and values a dtype cannot hold are rejected.
@@ -89,7 +95,8 @@ export function tensor(data: TensorLike, options: CreateOptions & { shape?: Shap
     inferredShape.push(probe.length);
     probe = probe[0];
   }
-  if (typeof probe === 'boolean') sawBool = true;
+  // bool only when every element is a boolean; booleans among numbers count as 0/1 (float32).
+  if (typeof probe === 'boolean') sawBool = allBooleans(data);
   const dtype = dtypeFor(options, backend, 'tensor', sawBool ? 'bool' : 'float32');
   const flat = allocArray(dtype, sizeOf(inferredShape));
   let k = 0;
@@ -273,6 +280,11 @@ export function randint(low: number, high: number, shape: Shape, options: Random
   const s = checkShape(shape, 'randint');
   const backend = backendFor(options, 'randint');
   const dtype = dtypeFor(options, backend, 'randint', 'int32');
+  if (dtype === 'int32' && (low < -(2 ** 31) || high > 2 ** 31)) {
+    throw new ValueError(
+      `randint: [${low}, ${high}) does not fit int32 [-2^31, 2^31); pick a smaller range or a float dtype`,
+    );
+  }
   const g = options.generator ?? getDefaultGenerator();
   const values = allocArray(dtype, sizeOf(s));
   for (let i = 0; i < values.length; i++) values[i] = castScalar(g.nextInt(low, high), dtype);

@@ -470,3 +470,34 @@ describe('broadcasting (property tests)', () => {
     );
   });
 });
+
+describe('PyTorch edge cases of dtypes', () => {
+  const cond = tensor([true, false, true]);
+
+  it('where with two numbers: int32 for integers that fit, float32 otherwise', () => {
+    const ints = where(cond, 2, 3);
+    expect(ints.dtype).toBe('int32');
+    expect(ints.toArraySync()).toEqual([2, 3, 2]);
+    const floats = where(cond, 2.5, -1);
+    expect(floats.dtype).toBe('float32');
+    expect(floats.toArraySync()).toEqual([2.5, -1, 2.5]);
+    expect(where(cond, 2 ** 40, 0).dtype).toBe('float32');
+  });
+
+  it('maximum and minimum of bools stay bool (logical or, and)', () => {
+    const a = tensor([true, true, false, false]);
+    const b = tensor([true, false, true, false]);
+    expect(maximum(a, b).dtype).toBe('bool');
+    expect(maximum(a, b).toArraySync()).toEqual([1, 1, 1, 0]);
+    expect(minimum(a, b).toArraySync()).toEqual([1, 0, 0, 0]);
+    expect(add(a, b).dtype).toBe('int32'); // arithmetic still counts in int32
+  });
+
+  it('an int32 tensor to a negative integer power is an error, not a silent 0', () => {
+    const x = tensor([2, 3], { dtype: 'int32' });
+    expect(() => pow(x, -1)).toThrow(ValueError);
+    expect(() => pow(x, -1)).toThrow(/pow: an int32 tensor to a negative power \(-1\)/);
+    expect(pow(x, 2).toArraySync()).toEqual([4, 9]);
+    expect(pow(x, -0.5).dtype).toBe('float32'); // a fractional power promotes, as before
+  });
+});

@@ -109,10 +109,16 @@ for (const [name, math] of Object.entries(BINARY_MATH)) {
 
 function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   let [x, y] = coerceOperands(op, [a, b]);
-  // Arithmetic on bools counts in int32; division always yields a float.
-  if (!COMPARISON_OPS.has(op) && x.dtype === 'bool') {
+  // Arithmetic on bools counts in int32 (max and min of bools stay bool: or, and, as in PyTorch);
+  // division always yields a float.
+  if (!COMPARISON_OPS.has(op) && op !== 'maximum' && op !== 'minimum' && x.dtype === 'bool') {
     x = cast(x, 'int32');
     y = cast(y, 'int32');
+  }
+  if (op === 'pow' && x.dtype === 'int32' && typeof b === 'number' && b < 0) {
+    throw new ValueError(
+      `pow: an int32 tensor to a negative power (${b}) is not an integer; raise a float tensor (x.float().pow(${b}))`,
+    );
   }
   if (op === 'div') {
     const f: DType = toFloat(x.dtype);
@@ -172,7 +178,16 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
       `where: condition must be bool, got ${condition.dtype} (compare with a value first, e.g. x.gt(0))`,
     );
   }
-  const [x, y] = coerceOperands('where', [a, b]);
+  // Two numbers (torch.where(c, 1, 0)): int32 when both are integers that fit, else float32.
+  const bothNumbers = typeof a === 'number' && typeof b === 'number';
+  const pair = bothNumbers
+    ? (() => {
+        const fits = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+        const dtype: DType = fits(a) && fits(b) ? 'int32' : 'float32';
+        return [scalarTensor(a, dtype, condition.backend), scalarTensor(b, dtype, condition.backend)];
+      })()
+    : coerceOperands('where', [a, b]);
+  const [x, y] = pair;
   const shape = broadcastShapes('where', condition.shape, x.shape, y.shape);
   const backend = x.backend;
   commonBackend('where', [condition, x, y]);

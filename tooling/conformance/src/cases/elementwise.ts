@@ -286,6 +286,23 @@ const GOLDEN: ConformanceCase[] = [
     ],
   }),
   goldenCase('golden: elementwise', {
+    name: 'bool max and min stay bool (or, and); where of two numbers',
+    ops: ['maximum', 'minimum', 'where'],
+    family: 'exact',
+    dtypes: ['bool', 'int32', 'float32'],
+    compute: (b) => {
+      const p = tensor([true, true, false, false], on(b));
+      const q = tensor([true, false, true, false], on(b));
+      return [p.maximum(q), p.minimum(q), where(p, 7, -1), where(q, 0.5, 2)];
+    },
+    expected: [
+      { shape: [4], dtype: 'bool', values: [1, 1, 1, 0] },
+      { shape: [4], dtype: 'bool', values: [1, 0, 0, 0] },
+      { shape: [4], dtype: 'int32', values: [7, 7, -1, -1] },
+      { shape: [4], dtype: 'float32', values: [0.5, 2, 0.5, 2] },
+    ],
+  }),
+  goldenCase('golden: elementwise', {
     name: 'neg, abs, sign, relu and where, with NaN kept',
     ops: ['neg', 'abs', 'sign', 'relu', 'where'],
     family: 'elementwise',
