@@ -1,4 +1,4 @@
-import type { DType, Handle, TypedArray } from '@dendrite/tensor';
+import { allocArray, type DType, type Handle, type TypedArray } from '@dendrite/tensor';
 import { type Kernels, kernels } from './runtime.js';
 
 /**
@@ -29,19 +29,6 @@ function view(k: Kernels, dtype: DType, at: number, size: number): TypedArray {
   }
 }
 
-function heapArray(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
-}
-
 /**
  * A new handle of `size` elements in linear memory (on the heap when it is full or the kernels
  * are unavailable). `zero` false leaves the bytes as they are, for kernels that write them all.
@@ -50,7 +37,7 @@ export function allocate(dtype: DType, size: number, zero = true): WasmHandle {
   const k = kernels();
   const bytes = size * BYTES[dtype];
   const at = k && size > 0 ? k.heap.alloc(bytes) : -1;
-  if (!k || at < 0) return { data: heapArray(dtype, size), at: -1, bytes };
+  if (!k || at < 0) return { data: allocArray(dtype, size), at: -1, bytes };
   const data = view(k, dtype, at, size);
   if (zero) data.fill(0);
   return { data, at, bytes };

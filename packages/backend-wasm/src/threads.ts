@@ -132,25 +132,38 @@ export function gemmParallel(
 ): boolean {
   const pl = pool;
   if (!pl || pl.dead || !k.shared || M * N * K < PARALLEL_MIN_MACS || M < 8) return false;
-  const parts = pl.workers.length + 1;
-  const per = Math.ceil(M / parts / 4) * 4;
+  share(
+    pl,
+    M,
+    4,
+    (r0, r1) => [1, a + r0 * lda * 4, lda, p, c + r0 * N * 4, r1 - r0, N, K],
+    (r0, r1) => k.exports.gemmPacked(a, lda, p, c, r1 - r0, N, K),
+  );
+  return true;
+}
+
+/**
+ * Splits [0, total) into one range per thread (multiples of `align`; the calling thread takes the
+ * first), posts `job(from, to, id)` — the job's kind, then its arguments — to each worker, runs
+ * `mine(from, to)` here, and waits for the workers.
+ */
+function share(
+  pl: Pool,
+  total: number,
+  align: number,
+  job: (from: number, to: number, id: number) => number[],
+  mine: (from: number, to: number) => void,
+): void {
+  const per = Math.ceil(total / (pl.workers.length + 1) / align) * align;
   const ctrl = pl.control;
   Atomics.store(ctrl, 2, 0);
   for (let id = 0; id < pl.workers.length; id++) {
-    const r0 = Math.min(M, per * (id + 1));
-    const r1 = Math.min(M, r0 + per);
-    const j = SLOTS + id * SLOT;
-    ctrl[j] = r1 > r0 ? 1 : 0;
-    ctrl[j + 1] = a + r0 * lda * 4;
-    ctrl[j + 2] = lda;
-    ctrl[j + 3] = p;
-    ctrl[j + 4] = c + r0 * N * 4;
-    ctrl[j + 5] = r1 - r0;
-    ctrl[j + 6] = N;
-    ctrl[j + 7] = K;
+    const from = Math.min(total, per * (id + 1));
+    const to = Math.min(total, from + per);
+    if (to > from) ctrl.set(job(from, to, id), SLOTS + id * SLOT);
+    else ctrl[SLOTS + id * SLOT] = 0;
   }
-  run(pl, () => k.exports.gemmPacked(a, lda, p, c, Math.min(per, M), N, K));
-  return true;
+  run(pl, () => mine(0, Math.min(per, total)));
 }
 
 /** Starts the posted jobs, runs the main thread's share, and waits for every worker. */
@@ -190,20 +203,15 @@ export function gemmBatchParallel(
 ): boolean {
   const pl = pool;
   if (!pl || pl.dead || !k.shared || count < 2 || count * M * N * K < PARALLEL_MIN_MACS) return false;
-  const parts = Math.min(pl.workers.length + 1, count, scratch.length);
-  if (parts < 2) return false;
-  const per = Math.ceil(count / parts);
-  const ctrl = pl.control;
-  Atomics.store(ctrl, 2, 0);
-  for (let id = 0; id < pl.workers.length; id++) {
-    const from = Math.min(count, per * (id + 1));
-    const to = Math.min(count, from + per);
-    const j = SLOTS + id * SLOT;
-    ctrl[j] = to > from ? 2 : 0;
-    ctrl.set([table, from, to, ...strides, M, N, K, scratch[id + 1] ?? 0], j + 1);
-  }
+  if (scratch.length < pl.workers.length + 1) return false;
   const [ars, acs, brs, bcs] = strides;
-  run(pl, () => k.exports.gemmBatch(table, 0, Math.min(per, count), ars, acs, brs, bcs, M, N, K, scratch[0]));
+  share(
+    pl,
+    count,
+    1,
+    (from, to, id) => [2, table, from, to, ars, acs, brs, bcs, M, N, K, scratch[id + 1]],
+    (from, to) => k.exports.gemmBatch(table, from, to, ars, acs, brs, bcs, M, N, K, scratch[0]),
+  );
   return true;
 }
 
@@ -220,21 +228,14 @@ export function elementwiseParallel(
 ): boolean {
   const pl = pool;
   if (!pl || pl.dead || !k.shared || n < PARALLEL_MIN_ELEMENTS) return false;
-  const parts = pl.workers.length + 1;
-  const per = Math.ceil(n / parts / 4) * 4;
-  const ctrl = pl.control;
   const f = PARALLEL_KERNELS.indexOf(name);
-  Atomics.store(ctrl, 2, 0);
-  for (let id = 0; id < pl.workers.length; id++) {
-    const from = Math.min(n, per * (id + 1));
-    const to = Math.min(n, from + per);
-    const j = SLOTS + id * SLOT;
-    ctrl[j] = to > from ? 3 : 0;
-    ctrl[j + 1] = f;
-    ctrl[j + 2] = pointers.length + 1;
-    ctrl.set([...pointers.map((p) => p + from * 4), to - from], j + 3);
-  }
-  const run0 = k.exports[name] as (...args: number[]) => void;
-  run(pl, () => run0(...pointers, Math.min(per, n)));
+  const kernel = k.exports[name] as (...args: number[]) => void;
+  share(
+    pl,
+    n,
+    4,
+    (from, to) => [3, f, pointers.length + 1, ...pointers.map((p) => p + from * 4), to - from],
+    (from, to) => kernel(...pointers.map((p) => p + from * 4), to - from),
+  );
   return true;
 }

@@ -35,7 +35,7 @@ export function assertDType(value: unknown, where: string): DType {
   return value;
 }
 
-/** Allocates a zeroed typed array for `dtype`. */
+/** Allocates a zeroed typed array for `dtype` on the JavaScript heap (the default `ArrayAllocator` of the CPU kernels). */
 export function allocArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':

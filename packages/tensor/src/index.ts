@@ -48,7 +48,7 @@ export {
   type OpKind,
   setOpHook,
 } from './dispatch.js';
-export { DTYPES, type DType, isFloat, promoteTypes, type TypedArray } from './dtype.js';
+export { allocArray, DTYPES, type DType, isFloat, promoteTypes, type TypedArray } from './dtype.js';
 export {
   BackendError,
   DendriteError,
