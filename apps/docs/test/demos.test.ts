@@ -1,5 +1,7 @@
 // The logic behind every live demo, checked in Node against the numbers the course gives: what the
 // pages show is computed by these functions (the browser tests check the pages themselves).
+import { wasmBackend, wasmMemory, wasmSupport } from '@dendrite/backend-wasm';
+import { cpuBackend, getBackend, liveStorageCount } from '@dendrite/tensor';
 import { builtInCorpus } from 'tiny-gpt';
 import { describe, expect, it } from 'vitest';
 import { curve, linearCollapse, softmaxOf } from '../src/activations.js';
@@ -227,5 +229,41 @@ describe('the capstone trainer', () => {
     const text = await trainer.sample('The ', 20);
     expect(text.startsWith('The ')).toBe(true);
     expect(text.length).toBeGreaterThan(4);
+  });
+  it('trains on the wasm backend without changing the current one; its linear memory stays flat and is freed', async () => {
+    expect(wasmSupport()).toEqual({ supported: true, reason: null }); // Node 20+ runs WebAssembly SIMD
+    const before = { storages: liveStorageCount(), bytes: wasmMemory().bytesInUse };
+    const trainer = new TinyTrainer(courseCorpus(), { backend: wasmBackend });
+    expect(trainer.backendName).toBe('wasm');
+    expect(trainer.model.parameters().every((p) => p.backend === wasmBackend)).toBe(true);
+    expect(getBackend()).toBe(cpuBackend); // other demos on the page keep the reference backend
+    await trainer.step(); // the first step makes the gradients and AdamW's state
+    const held = { storages: liveStorageCount(), bytes: wasmMemory().bytesInUse };
+    for (let i = 1; i < 30; i++) await trainer.step();
+    expect(liveStorageCount()).toBe(held.storages);
+    expect(wasmMemory().bytesInUse).toBe(held.bytes);
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(trainer.losses[0]).toBeGreaterThan(Math.log(trainer.config.vocabSize) - 0.5);
+    expect(mean(trainer.losses.slice(-5))).toBeLessThan(mean(trainer.losses.slice(0, 5)) - 0.5);
+    const text = await trainer.sample('The ', 40); // generate's token tensors are on cpu: copied over
+    expect(text.startsWith('The ')).toBe(true);
+    expect(text.length).toBeGreaterThan(4);
+    expect(liveStorageCount()).toBe(held.storages);
+    expect(getBackend()).toBe(cpuBackend);
+    trainer.dispose();
+    expect(liveStorageCount()).toBe(before.storages);
+    expect(wasmMemory().bytesInUse).toBe(before.bytes);
+  });
+  it('the same seed trains to the same losses on both backends (float32 rounding apart)', async () => {
+    const [cpu, wasm] = [cpuBackend, wasmBackend].map(
+      (backend) =>
+        new TinyTrainer(courseCorpus(), { backend, nLayer: 1, nEmbd: 16, blockSize: 16, batch: 4 }),
+    );
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = [await cpu.step(), await wasm.step()];
+      expect(Math.abs(a - b)).toBeLessThan(1e-3);
+    }
+    cpu.dispose();
+    wasm.dispose();
   });
 });
