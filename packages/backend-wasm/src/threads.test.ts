@@ -1,7 +1,8 @@
 import { cpuBackend, Generator, matmul, randn } from '@dendrite/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wasmBackend } from './backend.js';
-import { disableThreads, enableThreads, threadCount } from './threads.js';
+import { type Kernels, kernels } from './runtime.js';
+import { disableThreads, elementwiseParallel, enableThreads, threadCount } from './threads.js';
 
 describe('worker threads for the matrix product', () => {
   afterAll(() => disableThreads());
@@ -88,6 +89,21 @@ describe('worker threads for the matrix product', () => {
     let worst = 0;
     for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(cpu[i] - threaded[0][i]));
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('reports a kernel that fails in a worker, turns threads off, and starts again cleanly', async () => {
+    await enableThreads(2);
+    const k = kernels() as Kernels;
+    const beyond = k.memory.buffer.byteLength + (1 << 20); // every thread's chunk is out of bounds
+    expect(() => elementwiseParallel(k, 'expF32', [beyond, beyond], 1 << 16)).toThrow(
+      /a kernel failed in a worker thread/,
+    );
+    expect(threadCount()).toBe(0);
+    expect(await enableThreads(2)).toBe(2);
+    const x = randn([300, 300], { backend: wasmBackend, generator: new Generator(3) });
+    const y = matmul(x, x).dataSync();
+    const ref = matmul(x.to(cpuBackend), x.to(cpuBackend)).dataSync();
+    expect(Math.max(...y.map((v, i) => Math.abs(v - ref[i]) / (1 + Math.abs(ref[i]))))).toBeLessThan(1e-4); // the suite's matmul tolerance
   });
 
   it('stops them again; products keep working on one thread', async () => {

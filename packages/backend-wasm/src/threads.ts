@@ -9,7 +9,8 @@ import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './
  * batch of small products by whole products), the calling thread computes its share, then blocks
  * (Atomics.wait) until the workers report done, so ops stay synchronous.
  *
- * Control block (Int32): [0] generation, [1] shutdown, [2] workers done, [SLOTS + SLOT·id …] the
+ * Control block (Int32): [0] generation, [1] shutdown, [2] workers done, [3] a worker's kernel
+ * threw (the blocked caller cannot receive an error event), [SLOTS + SLOT·id …] the
  * job of worker id: kind (0 idle, 1 rows of one product, 2 a range of a batch, 3 a chunk of an
  * element-wise kernel from {@link PARALLEL_KERNELS}), then the kernel's arguments (byte offsets
  * and sizes).
@@ -55,6 +56,7 @@ export function threadCount(): number {
  */
 export async function enableThreads(count?: number): Promise<number> {
   if (pool && !pool.dead) return pool.workers.length;
+  if (pool) await disableThreads(); // a failed pool: stop its workers before starting new ones
   if (count !== undefined && (!Number.isInteger(count) || count < 0))
     throw new BackendError(`enableThreads: count must be an integer ≥ 0, got ${count}`);
   if (threadSupport().reason !== null) return 0;
@@ -171,7 +173,14 @@ function run(pl: Pool, mine: () => void): void {
   const ctrl = pl.control;
   Atomics.add(ctrl, 0, 1);
   Atomics.notify(ctrl, 0);
-  mine();
+  // The workers run on whatever happens here: wait for them before reporting a failure, or a
+  // late worker would count toward the next job.
+  let failure: unknown = null;
+  try {
+    mine();
+  } catch (err) {
+    failure = err;
+  }
   for (;;) {
     const done = Atomics.load(ctrl, 2);
     if (done >= pl.workers.length) break;
@@ -179,6 +188,13 @@ function run(pl: Pool, mine: () => void): void {
       throw new BackendError(`backend-wasm: a worker thread failed (${pl.dead}); call disableThreads()`);
     }
   }
+  if (Atomics.exchange(ctrl, 3, 0) !== 0) {
+    pl.dead = 'a kernel failed in a worker thread';
+    throw new BackendError(
+      'backend-wasm: a kernel failed in a worker thread; threads are off until enableThreads() is called again',
+    );
+  }
+  if (failure !== null) throw failure;
 }
 
 /** The scratch bytes one thread needs for {@link gemmBatchParallel}: B's panels and a staged A. */
