@@ -2,8 +2,8 @@ import {
   type AdamUpdateOptions,
   type Backend,
   type BinaryOp,
-  collapseDims,
   contiguousStrides,
+  forEachRow,
   type Handle,
   sizeOf,
   type UnaryOp,
@@ -25,8 +25,12 @@ function at(v: View): number {
   if (v.dtype !== 'float32') return -1;
   const base = addressOf(v.handle);
   if (base < 0) return -1;
-  const cs = contiguousStrides(v.shape);
-  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] !== 1 && v.strides[i] !== cs[i]) return -1;
+  // Row-major strides, checked from the last dim (size-1 dims may have any stride).
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.strides[i] !== expected) return -1;
+    expected *= v.shape[i];
+  }
   return base + v.offset * 4;
 }
 
@@ -80,28 +84,17 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const base = addressOf(x.handle);
       const n = sizeOf(x.shape);
       if (!k || base < 0 || n === 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return cpu.copy(x);
-      const { shape, strides } = collapseDims(x.shape, [x.strides]);
-      const st = strides[0];
-      const r = shape.length;
+      const r = x.shape.length;
       const out = allocate(x.dtype, n, false);
-      if (out.at < 0) return cpu.copy(x);
-      const rows = r >= 2 ? shape[r - 2] : 1;
-      const cols = r >= 1 ? shape[r - 1] : 1;
-      const rs = r >= 2 ? st[r - 2] : 0;
-      const cs = r >= 1 ? st[r - 1] : 0;
-      const outer = n / (rows * cols);
-      const idx = new Array<number>(Math.max(0, r - 2)).fill(0);
-      let from = x.offset;
-      for (let o = 0; o < outer; o++) {
-        k.copyStrided(base + from * 4, rs, cs, rows, cols, out.at + o * rows * cols * 4);
-        for (let d = r - 3; d >= 0; d--) {
-          idx[d]++;
-          from += st[d];
-          if (idx[d] < shape[d]) break;
-          from -= st[d] * shape[d];
-          idx[d] = 0;
-        }
-      }
+      if (r === 0 || out.at < 0) return cpu.copy(x);
+      // The tensor core's strided walk over every dim but the last hands out runs of rows; the
+      // module copies each run (rows × the last dim) through its strides.
+      const cols = x.shape[r - 1];
+      const cs = x.strides[r - 1];
+      const outer = contiguousStrides(x.shape).slice(0, -1);
+      forEachRow(x.shape.slice(0, -1), [x.strides.slice(0, -1), outer], [x.offset, 0], (off, rows, inner) =>
+        k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4),
+      );
       return out;
     },
 

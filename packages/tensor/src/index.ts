@@ -17,6 +17,7 @@ export {
 export { type ArrayAllocator, withArrayAllocator } from './cpu/alloc.js';
 export { cpuBackend } from './cpu/index.js';
 export { type MatmulPlan, planMatmul } from './cpu/matmul-plan.js';
+export { forEachRow } from './cpu/storage.js';
 export {
   arange,
   type CreateOptions,
