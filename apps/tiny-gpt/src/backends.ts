@@ -43,7 +43,6 @@ export async function resolveBackend(name: string): Promise<Backend> {
       throw new UserError(`--backend '${name}' is not available: ${(err as Error).message}`);
     }
   }
-  throw new UserError(
-    `--backend '${name}' is not available (have: ${listBackends().join(', ')}, gpujs, gpujs:<mode>)`,
-  );
+  const names = ['auto', 'wasm', ...listBackends().filter((b) => b !== 'wasm'), 'gpujs', 'gpujs:<mode>'];
+  throw new UserError(`--backend '${name}' is not available (have: ${[...new Set(names)].join(', ')})`);
 }

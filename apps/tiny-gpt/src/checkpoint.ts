@@ -1,31 +1,54 @@
+/**
+ * Checkpoints of a run folder (see run-folder.ts for the folder itself):
+ *
+ * - `config.json` — the model's GPTConfig; `tokenizer.json` — the tokenizer (Dendrite's JSON).
+ *   Written once, at a run's first checkpoint; they never change during a run.
+ * - `training-state.safetensors` — everything `--resume` needs in ONE file: weights, AdamW
+ *   moments, and (in the header) the iteration, RNG states, settings and the text's fingerprint.
+ *   It is the commit point of a checkpoint: written first, atomically.
+ * - `model.safetensors` — the weights with nanoGPT's names (what PyTorch reads), written second.
+ *
+ * Both safetensors files carry the run's identity in their header: the config and the SHA-256 of
+ * the tokenizer. Every reader checks it against `config.json` and `tokenizer.json`, so weights
+ * can never be paired with the wrong config or vocabulary. A kill between the two writes leaves
+ * the state one checkpoint ahead of the weights; `sample` and `eval` then read the weights from
+ * the state (the newest of the two wins), and the next `--resume` rewrites `model.safetensors`.
+ *
+ * Non-finite numbers are never saved: {@link prepareCheckpoint} scans the weights and moments
+ * before anything is written and throws a {@link NonFiniteError} instead.
+ */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GPT, type GPTConfig, validateConfig } from '@dendrite/gpt';
 import { loadSafetensors, serializeStateDict, toTensors, writeFileAtomic } from '@dendrite/nn/node';
 import type { Optimizer, OptimizerStateDict } from '@dendrite/optim';
 import type { GeneratorState, Tensor } from '@dendrite/tensor';
 import { loadTokenizer, saveTokenizer, type Tokenizer } from '@dendrite/tokenizer';
-import { UserError } from './errors.js';
+import type { TextSource } from './data.js';
+import { DivergedError, errnoCode, fsError, UserError, withFsErrors } from './errors.js';
+import { FILES } from './run-folder.js';
 
-/**
- * A run folder (`--out`):
- *
- * - `config.json` — the model's GPTConfig; `tokenizer.json` — the tokenizer (Dendrite's JSON)
- * - `model.safetensors` — weights with nanoGPT's names (what `sample` and `eval` load; PyTorch reads it)
- * - `training-state.safetensors` — everything `--resume` needs in ONE file: weights, AdamW moments,
- *   and (in the header metadata) the iteration, RNG states and training options. One file written
- *   atomically is one consistent checkpoint: a kill at any moment leaves the previous one whole.
- * - `metrics.jsonl` — one JSON line per logged iteration; `loss.svg` — the loss curves.
- */
-export const FILES = {
-  config: 'config.json',
-  tokenizer: 'tokenizer.json',
-  model: 'model.safetensors',
-  state: 'training-state.safetensors',
-  metrics: 'metrics.jsonl',
-  plot: 'loss.svg',
-} as const;
+export { FILES };
+
+/** The settings a run trains with (flags resolved to values; see resume.ts for what may change). */
+export interface RunSettings {
+  tokenizer: string;
+  /** The `--config` the run started with (a preset name or a file path; for messages). */
+  config: string;
+  iters: number;
+  batch: number;
+  lr: number;
+  minLr: number;
+  warmup: number;
+  weightDecay: number;
+  gradClip: number;
+  evalInterval: number;
+  evalIters: number;
+  logInterval: number;
+  seed: number;
+}
 
 /** What the trainer keeps besides tensors to continue bit-identically. */
 export interface TrainerState {
@@ -39,24 +62,104 @@ export interface TrainerState {
   bestValLoss: number | null;
   /** Seconds of training so far (across resumes). */
   elapsed: number;
-  /** The options the run was started with (resuming keeps them). */
-  options: Record<string, unknown>;
+  /** The settings in force (updated when a resume changes one). */
+  settings: RunSettings;
+  /** Settings the user chose (the others follow their defaults, e.g. min-lr = lr/10). */
+  chosen: (keyof RunSettings)[];
+  /** The training text's source and fingerprint. */
+  data: TextSource;
 }
 
-const STATE_FORMAT = 'tiny-gpt-training-state/1';
+const STATE_FORMAT = 'tiny-gpt-training-state/2';
+const MODEL_FORMAT = 'dendrite-gpt';
 
-export async function writeRunFiles(dir: string, config: GPTConfig, tokenizer: Tokenizer): Promise<void> {
-  await writeFileAtomic(join(dir, FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-  await writeFileAtomic(join(dir, FILES.tokenizer), saveTokenizer(tokenizer));
+/** A run's identity: its config and tokenizer, as written in `config.json` and `tokenizer.json`. */
+export interface RunIdentity {
+  config: GPTConfig;
+  tokenizer: Tokenizer;
 }
 
-/** Writes the resume state first, then the user-facing weights; each file atomically. */
-export async function saveCheckpoint(
-  dir: string,
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The header fields that tie a weights file to its config and tokenizer. */
+function identityMetadata(id: RunIdentity): Record<string, string> {
+  return { config: JSON.stringify(id.config), tokenizer_sha256: sha256(saveTokenizer(id.tokenizer)) };
+}
+
+/** Throws when a weights file's header says it belongs to another config or tokenizer. */
+function checkIdentity(metadata: Record<string, string>, id: RunIdentity, path: string, dir: string): void {
+  const expected = identityMetadata(id);
+  // Files without the fields (written by other tools) are checked by their tensors' shapes only.
+  if (metadata.config !== undefined && metadata.config !== expected.config) {
+    throw new UserError(
+      `${path} was saved for another model than ${join(dir, FILES.config)} describes (${metadata.config}); the folder was edited by hand? Restore config.json or train a new run`,
+    );
+  }
+  if (metadata.tokenizer_sha256 !== undefined && metadata.tokenizer_sha256 !== expected.tokenizer_sha256) {
+    throw new UserError(
+      `${path} was saved with another tokenizer than ${join(dir, FILES.tokenizer)}; the folder was edited by hand? Restore tokenizer.json or train a new run`,
+    );
+  }
+}
+
+/** Writes `config.json` and `tokenizer.json` (each atomically). */
+export async function writeRunFiles(dir: string, id: RunIdentity): Promise<void> {
+  await writeAtomic(join(dir, FILES.config), `${JSON.stringify(id.config, null, 2)}\n`);
+  await writeAtomic(join(dir, FILES.tokenizer), saveTokenizer(id.tokenizer));
+}
+
+/** `writeFileAtomic` with file-system errors as one-line {@link UserError}s naming the file. */
+export function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  return withFsErrors('write', path, () => writeFileAtomic(path, data), 'the previous file is intact');
+}
+
+/** Weights or optimizer moments that are not finite numbers: never written to a checkpoint. */
+export class NonFiniteError extends DivergedError {
+  constructor(
+    /** The tensor holding the first non-finite value. */
+    readonly tensor: string,
+    /** That value (NaN, Infinity or -Infinity). */
+    readonly value: number,
+  ) {
+    super(`${tensor} holds ${value}`);
+    this.name = 'NonFiniteError';
+  }
+}
+
+/** The first tensor holding a NaN or an infinity, with that value; null when all are finite. */
+export async function findNonFinite(
+  tensors: Record<string, Tensor>,
+): Promise<{ name: string; value: number } | null> {
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
+    const data = (await t.data()) as Float32Array | Float64Array;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { name, value: data[i] };
+  }
+  return null;
+}
+
+/** A checkpoint serialized and checked, ready to write. */
+export interface PreparedCheckpoint {
+  iter: number;
+  /** `training-state.safetensors`. */
+  state: Uint8Array;
+  /** `model.safetensors`. */
+  model: Uint8Array;
+}
+
+/**
+ * Serializes a checkpoint without writing anything: throws a {@link NonFiniteError} when a weight
+ * or optimizer moment is not finite, so a broken checkpoint never reaches the disk (and nothing
+ * of the previous one is touched).
+ */
+export async function prepareCheckpoint(
   model: GPT,
   optimizer: Optimizer,
   state: TrainerState,
-): Promise<void> {
+  id: RunIdentity,
+): Promise<PreparedCheckpoint> {
   const tensors: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(model.stateDict())) tensors[`model.${name}`] = t;
   const opt = optimizer.stateDict() as OptimizerStateDict;
@@ -68,30 +171,59 @@ export async function saveCheckpoint(
       } else tensors[`optimizer.${index}.${key}`] = value;
     }
   }
-  const metadata = {
-    format: STATE_FORMAT,
-    trainer: JSON.stringify(state),
-    optimizerScalars: JSON.stringify(scalars),
-    optimizerGroups: JSON.stringify(opt.paramGroups),
-  };
   try {
-    await writeFileAtomic(join(dir, FILES.state), await serializeStateDict(tensors, metadata));
-    const weights = await serializeStateDict(model.stateDict(), {
-      format: 'dendrite-gpt',
-      iter: String(state.iter),
+    const bad = await findNonFinite(tensors);
+    if (bad) throw new NonFiniteError(bad.name.replace(/^model\./, ''), bad.value);
+    const identity = identityMetadata(id);
+    const stateBytes = await serializeStateDict(tensors, {
+      format: STATE_FORMAT,
+      trainer: JSON.stringify(state),
+      optimizerScalars: JSON.stringify(scalars),
+      optimizerGroups: JSON.stringify(opt.paramGroups),
+      ...identity,
     });
-    await writeFileAtomic(join(dir, FILES.model), weights);
+    const modelBytes = await serializeStateDict(model.stateDict(), {
+      format: MODEL_FORMAT,
+      iter: String(state.iter),
+      ...identity,
+    });
+    return { iter: state.iter, state: stateBytes, model: modelBytes };
   } finally {
     for (const [key, t] of Object.entries(tensors)) if (key.startsWith('optimizer.')) t.dispose();
   }
+}
+
+/**
+ * Writes a prepared checkpoint: the resume state first (the commit point), then the user-facing
+ * weights, each file atomically; `between` runs after the first.
+ */
+export async function writeCheckpoint(
+  dir: string,
+  prepared: PreparedCheckpoint,
+  between?: () => Promise<void>,
+): Promise<void> {
+  await writeAtomic(join(dir, FILES.state), prepared.state);
+  await between?.();
+  await writeAtomic(join(dir, FILES.model), prepared.model);
+}
+
+/** Writes `model.safetensors`: the weights with nanoGPT's names and the run's identity. */
+export async function exportWeights(dir: string, model: GPT, iter: number, id: RunIdentity): Promise<void> {
+  const weights = await serializeStateDict(model.stateDict(), {
+    format: MODEL_FORMAT,
+    iter: String(iter),
+    ...identityMetadata(id),
+  });
+  await writeAtomic(join(dir, FILES.model), weights);
 }
 
 async function readJSON(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    throw new UserError(`${what} not found: ${path}`);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new UserError(`${what} not found: ${path}`);
+    throw fsError(err, 'read', path);
   }
   try {
     return JSON.parse(text);
@@ -100,9 +232,17 @@ async function readJSON(path: string, what: string): Promise<unknown> {
   }
 }
 
-/** The config and tokenizer of a run folder, checked. */
-export async function loadRunFiles(dir: string): Promise<{ config: GPTConfig; tokenizer: Tokenizer }> {
+/** No checkpoint in `dir` yet: the message `sample`, `eval` and `--resume` share. */
+export function noCheckpoint(dir: string): UserError {
+  return new UserError(
+    `no checkpoint in ${dir} yet: a run writes its first one at its first evaluation (--eval-interval) or when it stops; train first`,
+  );
+}
+
+/** The config and tokenizer of a run folder, checked against each other. */
+export async function loadRunFiles(dir: string): Promise<RunIdentity> {
   if (!existsSync(dir)) throw new UserError(`checkpoint folder not found: ${dir}`);
+  if (!existsSync(join(dir, FILES.state)) && !existsSync(join(dir, FILES.model))) throw noCheckpoint(dir);
   const config = validateConfig(
     await readJSON(join(dir, FILES.config), 'config.json'),
     join(dir, FILES.config),
@@ -122,12 +262,67 @@ export async function loadRunFiles(dir: string): Promise<{ config: GPTConfig; to
   return { config, tokenizer };
 }
 
-/** Loads `model.safetensors` into a model built from the folder's config. */
-export async function loadWeights(dir: string, model: GPT): Promise<void> {
-  const path = join(dir, FILES.model);
-  if (!existsSync(path)) throw new UserError(`no weights in ${dir} (missing ${FILES.model})`);
-  const { tensors } = await loadSafetensors(path);
-  loadInto(model, toTensors({ tensors }), path);
+/**
+ * The metadata of a safetensors file, from its header only (the tensors are not read): used to
+ * choose between the two checkpoint files before loading one. Undefined when the file is absent.
+ */
+export async function readMetadata(path: string): Promise<Record<string, string> | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw fsError(err, 'read', path);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new UserError(`${path} is not a file (a folder?)`);
+    const size = info.size;
+    const prefix = new Uint8Array(8);
+    if (size < 8 || (await handle.read(prefix, 0, 8, 0)).bytesRead < 8)
+      throw new UserError(`${path} is not a safetensors file (${size} bytes)`);
+    const length = Number(new DataView(prefix.buffer).getBigUint64(0, true));
+    if (length > size - 8 || length > 100_000_000)
+      throw new UserError(`${path} is not a safetensors file (a header of ${length} bytes in ${size})`);
+    const header = new Uint8Array(length);
+    await handle.read(header, 0, length, 8);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(header));
+    } catch {
+      throw new UserError(`${path} is not a safetensors file (its header is not JSON)`);
+    }
+    const metadata = (parsed as { __metadata__?: unknown }).__metadata__;
+    return typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, string>) : {};
+  } catch (err) {
+    throw fsError(err, 'read', path);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The iteration a checkpoint file was written at, from its header (−1 when it does not say). */
+function iterOf(metadata: Record<string, string>): number {
+  if (metadata.format === STATE_FORMAT) {
+    try {
+      return (JSON.parse(metadata.trainer) as TrainerState).iter;
+    } catch {
+      return -1;
+    }
+  }
+  const n = Number(metadata.iter);
+  return Number.isInteger(n) ? n : -1;
+}
+
+async function loadTensors(path: string): Promise<Record<string, Tensor>> {
+  try {
+    const { tensors } = await loadSafetensors(path);
+    return toTensors({ tensors });
+  } catch (err) {
+    if (errnoCode(err) !== undefined) throw fsError((err as Error).cause ?? err, 'read', path);
+    if (err instanceof Error && err.name === 'SafetensorsError') throw new UserError(err.message);
+    throw err;
+  }
 }
 
 function loadInto(model: GPT, weights: Record<string, Tensor>, path: string): void {
@@ -142,18 +337,83 @@ function loadInto(model: GPT, weights: Record<string, Tensor>, path: string): vo
   }
 }
 
-/** Restores weights, optimizer state and the trainer state from `training-state.safetensors`. */
-export async function loadTrainingState(
+/** Refuses weights holding NaN or infinities: they would only ever produce NaN. */
+async function checkFinite(weights: Record<string, Tensor>, path: string): Promise<void> {
+  const bad = await findNonFinite(weights);
+  if (bad) {
+    for (const t of Object.values(weights)) t.dispose();
+    throw new UserError(
+      `${path} holds a non-finite weight (${bad.value} in '${bad.name}'): the run had diverged when it was saved; train again with a smaller --lr`,
+    );
+  }
+}
+
+/**
+ * Loads the newest usable weights of a run folder into `model`: `model.safetensors`, or the
+ * weights inside `training-state.safetensors` when that is newer (a kill between the two writes)
+ * or alone (a kill during the first checkpoint). Returns the file and iteration used.
+ */
+export async function loadWeights(
   dir: string,
   model: GPT,
-  optimizer: Optimizer,
-): Promise<TrainerState> {
+  id: RunIdentity,
+): Promise<{ path: string; iter: number }> {
+  const modelPath = join(dir, FILES.model);
+  const statePath = join(dir, FILES.state);
+  const modelMeta = await readMetadata(modelPath);
+  const stateMeta = await readMetadata(statePath);
+  if (!modelMeta && !stateMeta) throw noCheckpoint(dir);
+  const useState =
+    stateMeta !== undefined &&
+    stateMeta.format === STATE_FORMAT &&
+    (modelMeta === undefined || iterOf(stateMeta) > iterOf(modelMeta));
+  const path = useState ? statePath : modelPath;
+  const metadata = (useState ? stateMeta : modelMeta) as Record<string, string>;
+  checkIdentity(metadata, id, path, dir);
+  const all = await loadTensors(path);
+  let weights = all;
+  if (useState) {
+    weights = {};
+    for (const [key, t] of Object.entries(all)) {
+      if (key.startsWith('model.')) weights[key.slice('model.'.length)] = t;
+      else t.dispose();
+    }
+  }
+  await checkFinite(weights, path);
+  loadInto(model, weights, path);
+  return { path, iter: iterOf(metadata) };
+}
+
+/**
+ * The trainer state of a run folder, from the header of `training-state.safetensors` (no tensor
+ * is read), checked against the folder's config and tokenizer.
+ */
+export async function readTrainerState(dir: string, id: RunIdentity): Promise<TrainerState> {
   const path = join(dir, FILES.state);
-  if (!existsSync(path)) throw new UserError(`cannot resume: no ${FILES.state} in ${dir}`);
-  const { tensors, metadata } = await loadSafetensors(path);
-  if (metadata.format !== STATE_FORMAT)
-    throw new UserError(`${path}: not a tiny-gpt training state (format '${metadata.format}')`);
-  const all = toTensors({ tensors });
+  const metadata = await readMetadata(path);
+  if (!metadata) {
+    throw new UserError(
+      `cannot resume: ${dir} has weights (${FILES.model}) but no ${FILES.state}, which --resume needs; sample and eval can use it, or start a new run with --overwrite`,
+    );
+  }
+  if (metadata.format !== STATE_FORMAT) {
+    throw new UserError(
+      `cannot resume: ${path} is not a training state this tiny-gpt reads (format '${metadata.format ?? 'none'}', expected '${STATE_FORMAT}'); start a new run with --overwrite`,
+    );
+  }
+  checkIdentity(metadata, id, path, dir);
+  try {
+    return JSON.parse(metadata.trainer) as TrainerState;
+  } catch {
+    throw new UserError(`cannot resume: the trainer state in ${path} is not valid JSON`);
+  }
+}
+
+/** Restores weights and optimizer state from `training-state.safetensors`. */
+export async function loadTrainingState(dir: string, model: GPT, optimizer: Optimizer): Promise<void> {
+  const path = join(dir, FILES.state);
+  const metadata = (await readMetadata(path)) ?? {};
+  const all = await loadTensors(path);
   const weights: Record<string, Tensor> = {};
   const opt: OptimizerStateDict = {
     state: {},
@@ -166,8 +426,9 @@ export async function loadTrainingState(
     else if (key.startsWith('optimizer.')) {
       const [, index, name] = key.split('.');
       opt.state[Number(index)] = { ...opt.state[Number(index)], [name]: t };
-    }
+    } else t.dispose();
   }
+  await checkFinite(weights, path);
   loadInto(model, weights, path);
   try {
     optimizer.loadStateDict(opt);
@@ -178,5 +439,10 @@ export async function loadTrainingState(
       for (const v of Object.values(entries)) if (typeof v !== 'number') v.dispose();
     }
   }
-  return JSON.parse(metadata.trainer) as TrainerState;
+}
+
+/** The iteration of `model.safetensors` per its header (−1 when absent or unknown). */
+export async function weightsIter(dir: string): Promise<number> {
+  const metadata = await readMetadata(join(dir, FILES.model));
+  return metadata ? iterOf(metadata) : -1;
 }

@@ -4,11 +4,14 @@ import { keep, tensor, tidy } from '@dendrite/tensor';
 import { loadRunFiles, loadWeights } from './checkpoint.js';
 import { type Batch, loadText } from './data.js';
 import { UserError } from './errors.js';
+import { checkFits, estimateMemory } from './memory.js';
 
 export interface EvalOptions {
   ckpt: string;
   /** Text file or URL to score. */
   data: string;
+  /** Encoding of `data`: `utf-8` (default, strict) or `latin1`. */
+  encoding?: string;
   /** Windows per forward pass (default 8). */
   batch?: number;
 }
@@ -27,11 +30,14 @@ export interface EvalResult {
  * non-overlapping windows of the model's block size, and its perplexity.
  */
 export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalResult> {
-  const { config, tokenizer } = await loadRunFiles(options.ckpt);
+  const batch = options.batch ?? 8;
+  const id = await loadRunFiles(options.ckpt);
+  const { config, tokenizer } = id;
+  checkFits(estimateMemory(config, batch, { training: false }), `the checkpoint's config (${options.ckpt})`);
+  const { text, name } = await loadText(options.data, { encoding: options.encoding });
   const model = new GPT(config);
-  await loadWeights(options.ckpt, model);
+  const weights = await loadWeights(options.ckpt, model, id);
   model.eval();
-  const { text, name } = await loadText(options.data);
   let ids: number[];
   try {
     ids = tokenizer.encodeOrdinary(text);
@@ -46,7 +52,6 @@ export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalResu
   }
   const windows: number[] = [];
   for (let s = 0; s + T + 1 <= ids.length; s += T) windows.push(s);
-  const batch = options.batch ?? 8;
   let total = 0;
   for (let i = 0; i < windows.length; i += batch) {
     const group = windows.slice(i, i + batch);
@@ -69,6 +74,10 @@ export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalResu
     loss.dispose();
   }
   const loss = total / windows.length;
+  if (!Number.isFinite(loss))
+    throw new UserError(
+      `the loss of ${weights.path} on ${name} is ${loss}: the weights overflow on this text`,
+    );
   return { loss, perplexity: Math.exp(loss), tokens: windows.length * T };
 }
 

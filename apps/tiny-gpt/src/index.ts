@@ -3,12 +3,20 @@
  */
 
 export { type BenchOptions, benchTraining, findShakespeare } from './bench.js';
-export { FILES, type TrainerState } from './checkpoint.js';
-export { buildCli, main } from './cli.js';
+export { FILES, type RunSettings, type TrainerState } from './checkpoint.js';
+export { main, VERSION } from './cli.js';
 export { builtInCorpus } from './corpus.js';
 export { loadText, TokenDataset } from './data.js';
-export { DivergedError, UserError } from './errors.js';
+export { DivergedError, EXIT, UserError } from './errors.js';
 export { type EvalOptions, type EvalResult, evaluateCheckpoint } from './evaluate.js';
+export {
+  COMMANDS,
+  type CommandName,
+  type CommandSpec,
+  type FlagSpec,
+  helpText,
+  parseCommandLine,
+} from './flags.js';
 export { type LossPoint, type LossSeries, lossCurveSVG } from './plot.js';
 export { type PrepareOptions, prepare, SHAKESPEARE_URL } from './prepare.js';
 export {

@@ -2,6 +2,7 @@ import { GPT } from '@dendrite/gpt';
 import { generate } from '@dendrite/tokenizer';
 import { loadRunFiles, loadWeights } from './checkpoint.js';
 import { UserError } from './errors.js';
+import { checkFits, estimateMemory } from './memory.js';
 
 export interface SampleOptions {
   /** Run folder with config.json, tokenizer.json and model.safetensors. */
@@ -18,9 +19,11 @@ export interface SampleOptions {
 
 /** Streams text continued from `prompt` by the model in `ckpt`, a chunk per whole character decoded. */
 export async function* sampleText(options: SampleOptions): AsyncGenerator<string, void, undefined> {
-  const { config, tokenizer } = await loadRunFiles(options.ckpt);
+  const id = await loadRunFiles(options.ckpt);
+  const { config, tokenizer } = id;
+  checkFits(estimateMemory(config, 1, { training: false }), `the checkpoint's config (${options.ckpt})`);
   const model = new GPT(config);
-  await loadWeights(options.ckpt, model);
+  await loadWeights(options.ckpt, model, id);
   model.eval();
   yield* continueText(model, tokenizer, options);
 }

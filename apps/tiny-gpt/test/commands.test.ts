@@ -99,7 +99,7 @@ describe('train → sample → eval', () => {
   it('rejects bad sampling options and prompts outside the vocabulary', async () => {
     const r = await runCli('sample', '--ckpt', run, '--top-p', '1.5');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/topP/);
+    expect(r.stderr).toMatch(/--top-p must be a number > 0 and ≤ 1, got 1\.5/);
     const q = await runCli('sample', '--ckpt', run, '--prompt', '漢字');
     expect(q.code).toBe(2);
     expect(q.stderr).toMatch(/--prompt cannot be encoded/);
