@@ -14,7 +14,7 @@ import {
 } from '@dendrite/tensor';
 import { CharTokenizer } from '@dendrite/tokenizer';
 import { builtInCorpus } from './corpus.js';
-import { TokenDataset } from './data.js';
+import { loadText, TokenDataset } from './data.js';
 import { meanLoss } from './evaluate.js';
 
 export interface BenchOptions {
@@ -50,9 +50,8 @@ export async function benchTraining(
 ): Promise<{ msPerIter: number; tokensPerSec: number; valLoss: number }> {
   const log = options.log ?? console.log;
   if (options.backend) setBackend(options.backend);
-  const { readFileSync } = await import('node:fs');
   const path = options.data ?? findShakespeare();
-  const text = path ? readFileSync(path, 'utf8') : builtInCorpus();
+  const text = path ? (await loadText(path)).text : builtInCorpus();
   const iters = options.iters ?? 300;
   const evalEvery = options.evalEvery ?? 100;
   const B = options.batch ?? 12;

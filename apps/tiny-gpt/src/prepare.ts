@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '@dendrite/nn/node';
-import { UserError } from './errors.js';
+import { UserError, withFsErrors } from './errors.js';
 
 /** Where tiny Shakespeare (about 1.1 MB of plays, the classic char-level benchmark) is published. */
 export const SHAKESPEARE_URL =
@@ -36,7 +36,9 @@ export async function prepare(
   if (!res.ok) throw new UserError(`cannot download ${url}: HTTP ${res.status} ${res.statusText}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (bytes.length === 0) throw new UserError(`${url} returned an empty file`);
-  if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
-  await writeFileAtomic(path, bytes);
+  await withFsErrors('write', path, async () => {
+    if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+    await writeFileAtomic(path, bytes);
+  });
   return { path, bytes: bytes.length };
 }
