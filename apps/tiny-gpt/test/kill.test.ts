@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GPT } from '@dendrite/gpt';
 import { decodeSafetensors } from '@dendrite/nn';
 import { Generator } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
-import { FILES } from '../src/checkpoint.js';
+import { FILES, loadRunFiles, loadWeights } from '../src/checkpoint.js';
 import { FAILPOINTS, type Failpoint } from '../src/failpoints.js';
 import { checkFolder, type FolderState } from './folder-check.js';
 import {
@@ -81,6 +82,32 @@ describe('a kill at every step of the first checkpoint', () => {
           );
         }
       }
+    },
+    SLOW,
+  );
+});
+
+describe('a kill between the two files of a later checkpoint', () => {
+  it(
+    'sample and eval use the newer weights inside the training state; --resume rewrites model.safetensors',
+    async () => {
+      const dir = tempDir();
+      const out = join(dir, 'run');
+      const config = smallConfig(dir);
+      expect((await runBuiltCli(trainArgs(out, config, { iters: '2' }))).code).toBe(0);
+      await killAt('state-written', ['train', '--resume', '--out', out, '--iters', '4', '--backend', 'cpu']);
+      expect(stateIter(out)).toBe(4);
+      const weights = () => decodeSafetensors(readFileSync(join(out, FILES.model))).metadata.iter;
+      expect(weights()).toBe('2'); // one checkpoint behind
+      const id = await loadRunFiles(out);
+      expect(await loadWeights(out, new GPT(id.config), id)).toEqual({
+        path: join(out, FILES.state),
+        iter: 4,
+      });
+      expect(await checkFolder(out)).toBe('usable');
+      const r = await runBuiltCli(['train', '--resume', '--out', out, '--iters', '6', '--stop-after', '1']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(weights()).toBe('5');
     },
     SLOW,
   );

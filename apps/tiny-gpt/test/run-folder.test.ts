@@ -203,10 +203,7 @@ describe('paths that are not what they should be', () => {
       const config = smallConfig(dir);
       const file = join(dir, 'a-file');
       writeFileSync(file, 'x');
-      expectUserError(
-        await runBuiltCli(quick(file, config)),
-        /--out .*a-file is a file, not a folder/,
-      );
+      expectUserError(await runBuiltCli(quick(file, config)), /--out .*a-file is a file, not a folder/);
       expectUserError(
         await runBuiltCli(quick(join(file, 'sub'), config)),
         /--out .*a-file\/sub: a file is in the way \(ENOTDIR\)/,
