@@ -10,8 +10,17 @@ if (!existsSync(fileURLToPath(dist))) {
   console.error('bench: dist/ is missing; run `pnpm build` in packages/tokenizer first.');
   process.exit(1);
 }
-const { GPT2_PATTERN, GPT2_SPECIAL_TOKENS, compilePattern, loadTiktoken, pretokenize, trainBPE } =
-  await import(dist.href);
+const {
+  CL100K_PATTERN,
+  GPT2_PATTERN,
+  GPT2_SPECIAL_TOKENS,
+  compilePattern,
+  compileSplitter,
+  forEachPiece,
+  loadTiktoken,
+  pretokenize,
+  trainBPE,
+} = await import(dist.href);
 
 // ---- corpus ---------------------------------------------------------------------------------
 const shakespeare = fileURLToPath(new URL('../../../../shared/data/tinyshakespeare.txt', import.meta.url));
@@ -176,6 +185,61 @@ if (process.env.DENDRITE_GPT2_TIKTOKEN) {
   });
   const g = time(() => gpt2.encodeOrdinary(corpus));
   rows.push(['encode, real GPT-2 ranks, first pass', fmt(MB / (g.ms / 1000), 'MB/s'), '', '']);
+}
+
+// ---- pre-tokenisers for untrusted patterns --------------------------------------------------
+// A pattern outside the native allow-list runs on the linear-time matcher: its speed beside the
+// native engine on the same pattern (the Llama 3 pattern with `\s+$` added, so not allow-listed).
+const split = (fn) => {
+  let n = 0;
+  fn((p) => {
+    n += p.length;
+  });
+  return n;
+};
+const OTHER = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s+$|\s*[\r\n]+|\s+(?!\S)|\s+`;
+const linearSplit = compileSplitter(OTHER);
+const nativeSplit = compilePattern(OTHER);
+const bestOf3 = (fn) => ({ ms: Math.min(...[0, 1, 2].map(() => time(fn).ms)) });
+split((fn) => linearSplit.forEachPiece(corpus, fn)); // warm up both
+split((fn) => forEachPiece(corpus, nativeSplit, fn));
+const lin = bestOf3(() => split((fn) => linearSplit.forEachPiece(corpus, fn)));
+const nat = bestOf3(() => split((fn) => forEachPiece(corpus, nativeSplit, fn)));
+rows.push([
+  'pre-tokenise, linear-time matcher',
+  fmt(MB / (lin.ms / 1000), 'MB/s'),
+  `${fmt(MB / (nat.ms / 1000), 'MB/s')} native RegExp, same pattern`,
+  `${(nat.ms / lin.ms).toFixed(2)}×`,
+]);
+
+// Scaling: splitting a run 4× longer must take about 4× the time (quadratic would be 16×). The
+// worst ratio over runs of spaces, newlines, letters, capitals, digits, Thai and punctuation.
+const O200K = String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+const runs = [' ', '\n', ' \n', 'a', 'A', '1', 'ก', '!'];
+for (const [name, pattern] of [
+  ['GPT-2 (native)', GPT2_PATTERN],
+  ['cl100k_base (native)', CL100K_PATTERN],
+  ['o200k_base (native)', O200K],
+  ['(a+)+b (linear matcher)', '(a+)+b'],
+  ['\\s+$|\\s (linear matcher)', String.raw`\s+$|\s`],
+]) {
+  const splitter = compileSplitter(pattern);
+  let worst = 0;
+  let worstRun = '';
+  for (const r of runs) {
+    const short = `${r.repeat(100_000 / r.length)}x`;
+    const long = `${r.repeat(400_000 / r.length)}x`;
+    split((fn) => splitter.forEachPiece(short, fn));
+    const a = bestOf3(() => split((fn) => splitter.forEachPiece(short, fn))).ms;
+    const b = bestOf3(() => split((fn) => splitter.forEachPiece(long, fn))).ms;
+    if (b / a > worst) [worst, worstRun] = [b / a, JSON.stringify(r)];
+  }
+  rows.push([
+    `pre-tokenise 4× longer runs, ${name}`,
+    `${worst.toFixed(1)}× time (worst: ${worstRun})`,
+    '4× is linear',
+    '',
+  ]);
 }
 
 // ---- table ----------------------------------------------------------------------------------

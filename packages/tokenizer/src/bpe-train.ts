@@ -14,7 +14,8 @@
 import { ValueError } from '@dendrite/tensor';
 import { BPETokenizer } from './bpe.js';
 import { PAIR_BASE } from './bpe-encode.js';
-import { compilePattern, forEachPiece, GPT4_PATTERN } from './pretokenize.js';
+import { MAX_VOCAB_SIZE } from './limits.js';
+import { compileSplitter, GPT4_PATTERN } from './pretokenize.js';
 import { bytesKey, toWellFormed, utf8Bytes } from './utf8.js';
 
 /** Options of {@link trainBPE}. */
@@ -103,7 +104,8 @@ export function trainBPE(corpus: string | readonly string[], options: TrainBPEOp
       `trainBPE: vocabSize must be an integer ≥ 256 + ${specials.length} special token(s), got ${vocabSize}`,
     );
   }
-  if (vocabSize > PAIR_BASE) throw new ValueError(`trainBPE: vocabSize must be at most ${PAIR_BASE}`);
+  if (vocabSize > MAX_VOCAB_SIZE)
+    throw new ValueError(`trainBPE: vocabSize must be at most ${MAX_VOCAB_SIZE}`);
   const minFrequency = options.minFrequency ?? 2;
   if (!Number.isInteger(minFrequency) || minFrequency < 1) {
     throw new ValueError(`trainBPE: minFrequency must be an integer ≥ 1, got ${minFrequency}`);
@@ -115,12 +117,12 @@ export function trainBPE(corpus: string | readonly string[], options: TrainBPEOp
     throw new ValueError('trainBPE: corpus must be a string or an array of strings');
   }
   const pattern = options.pattern ?? GPT4_PATTERN;
-  const regex = compilePattern(pattern);
+  const splitter = compileSplitter(pattern);
 
   // 1. Distinct pre-tokens and how often each occurs.
   const wordCounts = new Map<string, number>();
   for (const doc of docs) {
-    forEachPiece(toWellFormed(doc), regex, (piece) => {
+    splitter.forEachPiece(toWellFormed(doc), (piece) => {
       wordCounts.set(piece, (wordCounts.get(piece) ?? 0) + 1);
     });
   }

@@ -9,10 +9,12 @@ import { encodeBase64 } from './base64.js';
 import { BytePairEncoder, PAIR_BASE } from './bpe-encode.js';
 import { bytesToUnicode, unicodeToBytes } from './bytes.js';
 import { TokenizerError } from './errors.js';
-import { compilePattern, forEachPiece, GPT2_PATTERN } from './pretokenize.js';
+import { idLimit, idRule, MAX_VOCAB_SIZE } from './limits.js';
+import { compileSplitter, GPT2_PATTERN, type PieceSplitter } from './pretokenize.js';
 import type { BPETokenizerJSON } from './serialize.js';
 import { checkId, SpecialTokens } from './special.js';
 import { type StreamDecoder, Utf8StreamDecoder } from './streaming.js';
+import { tokenSplits } from './token-splits.js';
 import type { EncodeOptions, Tokenizer } from './tokenizer.js';
 import { bytesKey, concatBytes, decodeUtf8, decodeUtf8Strict, encodeUtf8, toWellFormed } from './utf8.js';
 
@@ -20,6 +22,9 @@ import { bytesKey, concatBytes, decodeUtf8, decodeUtf8Strict, encodeUtf8, toWell
 export type NormalizationForm = 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
 
 const FORMS: readonly NormalizationForm[] = ['NFC', 'NFD', 'NFKC', 'NFKD'];
+
+/** Merges whose result is longer than this (bytes) are checked against the split table. */
+const LONG_MERGE = 128;
 
 /** Everything that defines a byte-level BPE tokenizer (what its saved JSON holds). */
 export interface BPETokenizerSpec {
@@ -78,15 +83,20 @@ export class BPETokenizer implements Tokenizer {
   private readonly idByKey: Map<string, number>;
   private readonly encoder: BytePairEncoder;
   private readonly special: SpecialTokens;
-  private readonly regex: RegExp;
+  private readonly splitter: PieceSplitter;
 
-  /** Builds the tokenizer from a spec; inconsistent specs are a `TokenizerError`. */
+  /**
+   * Builds the tokenizer from a spec; inconsistent specs are a `TokenizerError`, and so are
+   * vocabularies over {@link MAX_VOCAB_SIZE} ids or with more unused ids than used ones (+1024).
+   * The pattern is compiled with `compileSplitter`, so encoding is linear in the text whatever
+   * the pattern (a `ValueError` for a pattern it refuses).
+   */
   constructor(spec: BPETokenizerSpec) {
     if (spec == null || typeof spec !== 'object' || !Array.isArray(spec.tokens)) {
       throw new TokenizerError('BPETokenizer: spec.tokens must be an array of byte arrays');
     }
     this.pattern = spec.pattern ?? GPT2_PATTERN;
-    this.regex = compilePattern(this.pattern);
+    this.splitter = compileSplitter(this.pattern);
     this.wholeTokenFirst = spec.wholeTokenFirst ?? spec.merges === undefined;
     this.addPrefixSpace = spec.addPrefixSpace ?? false;
     if (spec.normalization !== undefined && !FORMS.includes(spec.normalization)) {
@@ -96,7 +106,11 @@ export class BPETokenizer implements Tokenizer {
 
     // Ordinary tokens: id → bytes, bytes → id.
     const tokens = spec.tokens;
-    if (tokens.length > PAIR_BASE) throw new TokenizerError(`BPETokenizer: at most ${PAIR_BASE} tokens`);
+    if (tokens.length > MAX_VOCAB_SIZE) {
+      throw new TokenizerError(
+        `BPETokenizer: ${tokens.length} token ids is more than the ${MAX_VOCAB_SIZE} allowed`,
+      );
+    }
     this.bytesById = new Array(tokens.length);
     this.idByKey = new Map();
     let count = 0;
@@ -122,10 +136,41 @@ export class BPETokenizer implements Tokenizer {
     const byteIds = new Int32Array(256);
     for (let b = 0; b < 256; b++) byteIds[b] = this.idByKey.get(String.fromCharCode(b)) ?? -1;
 
+    // Special and added tokens: their own ids, or (Hugging Face) the id of an existing token.
+    // Checked before anything is sized by them.
+    const specials = this.checkExtra(spec.specialTokens, 'specialTokens');
+    const added = this.checkExtra(spec.addedTokens, 'addedTokens');
+    const extraIds = new Set(
+      [...specials.values(), ...added.values()].filter((id) => this.bytesById[id] === undefined),
+    );
+    const limit = idLimit(count + extraIds.size);
+    for (const [text, id] of [...specials, ...added]) {
+      if (id >= limit) {
+        throw new TokenizerError(
+          `BPETokenizer: special/added token ${JSON.stringify(text)} has id ${id}, out of range: ${idRule(count + extraIds.size)}`,
+        );
+      }
+    }
+    if (tokens.length > limit) {
+      throw new TokenizerError(
+        `BPETokenizer: tokens has ${tokens.length} ids but only ${count} tokens: ${idRule(count + extraIds.size)}`,
+      );
+    }
+
     // The pair table: a·K + b → rank·K + merged id.
     const pairs = new Map<number, number>();
     if (spec.merges !== undefined) {
       if (!Array.isArray(spec.merges)) throw new TokenizerError('BPETokenizer: spec.merges must be an array');
+      if (spec.merges.length > MAX_VOCAB_SIZE) {
+        throw new TokenizerError(
+          `BPETokenizer: ${spec.merges.length} merges is more than the ${MAX_VOCAB_SIZE} allowed`,
+        );
+      }
+      // A merge names its halves by id, so spelling out what they make costs the merged token's
+      // length, and one long token can be the result of as many merges as it has bytes
+      // (quadratic). Results over LONG_MERGE bytes are looked up in the split table of the long
+      // tokens instead, which takes time linear in their bytes (see token-splits.ts).
+      const longSplits = tokenSplits(this.bytesById, this.idByKey, LONG_MERGE + 1);
       this.merges = spec.merges.map((m, i) => {
         if (!Array.isArray(m) || m.length !== 2) {
           throw new TokenizerError(`BPETokenizer: merges[${i}] must be a pair of token ids`);
@@ -138,7 +183,10 @@ export class BPETokenizer implements Tokenizer {
             `BPETokenizer: merges[${i}] = [${a}, ${b}] names an id that is not a token`,
           );
         }
-        const merged = this.idByKey.get(bytesKey(ba) + bytesKey(bb));
+        const merged =
+          ba.length + bb.length > LONG_MERGE
+            ? longSplits.get(a * PAIR_BASE + b)
+            : this.idByKey.get(bytesKey(ba) + bytesKey(bb));
         if (merged === undefined) {
           throw new TokenizerError(
             `BPETokenizer: merges[${i}] = [${a}, ${b}]: their concatenation is not a token`,
@@ -153,17 +201,7 @@ export class BPETokenizer implements Tokenizer {
     } else {
       this.merges = undefined;
       // tiktoken: parts p, s merge when bytes(p)+bytes(s) is a token t; priority is t's rank (= id).
-      for (let t = 0; t < tokens.length; t++) {
-        const bytes = this.bytesById[t];
-        if (bytes === undefined || bytes.length < 2) continue;
-        const key = bytesKey(bytes);
-        for (let k = 1; k < key.length; k++) {
-          const p = this.idByKey.get(key.slice(0, k));
-          if (p === undefined) continue;
-          const s = this.idByKey.get(key.slice(k));
-          if (s !== undefined) pairs.set(p * PAIR_BASE + s, t * PAIR_BASE + t);
-        }
-      }
+      for (const [pair, t] of tokenSplits(this.bytesById, this.idByKey)) pairs.set(pair, t * PAIR_BASE + t);
     }
 
     let wholeTokens: Map<string, number> | undefined;
@@ -178,9 +216,6 @@ export class BPETokenizer implements Tokenizer {
     }
     this.encoder = new BytePairEncoder(byteIds, pairs, wholeTokens);
 
-    // Special and added tokens: their own ids, or (Hugging Face) the id of an existing token.
-    const specials = this.checkExtra(spec.specialTokens, 'specialTokens');
-    const added = this.checkExtra(spec.addedTokens, 'addedTokens');
     this.special = new SpecialTokens(specials, added);
     this.specialTokens = specials;
     this.addedTokens = added;
@@ -202,7 +237,7 @@ export class BPETokenizer implements Tokenizer {
       throw new TokenizerError(`BPETokenizer: ${field} must be an object of text → id`);
     }
     for (const [text, id] of Object.entries(record)) {
-      if (!Number.isSafeInteger(id) || id < 0 || id >= PAIR_BASE) {
+      if (!Number.isSafeInteger(id) || id < 0 || id >= MAX_VOCAB_SIZE) {
         throw new TokenizerError(`BPETokenizer: ${field}[${JSON.stringify(text)}] has invalid id ${id}`);
       }
       const existing = this.bytesById[id];
@@ -243,7 +278,7 @@ export class BPETokenizer implements Tokenizer {
     if (this.normalization) text = text.normalize(this.normalization);
     if (this.addPrefixSpace && !text.startsWith(' ')) text = ` ${text}`;
     const encoder = this.encoder;
-    forEachPiece(text, this.regex, (piece) => encoder.encodePiece(piece, out));
+    this.splitter.forEachPiece(text, (piece) => encoder.encodePiece(piece, out));
   }
 
   /** {@inheritDoc Tokenizer.decode} */

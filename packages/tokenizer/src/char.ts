@@ -5,6 +5,7 @@
  */
 import { IndexError, ValueError } from '@dendrite/tensor';
 import { TokenizerError } from './errors.js';
+import { idLimit, idRule, MAX_VOCAB_SIZE } from './limits.js';
 import type { CharTokenizerJSON } from './serialize.js';
 import { checkId, SpecialTokens } from './special.js';
 import type { StreamDecoder } from './streaming.js';
@@ -40,6 +41,11 @@ export class CharTokenizer implements Tokenizer {
    * @param specialTokens special token text → id (ids must not collide with characters)
    */
   constructor(chars: readonly string[], specialTokens: Readonly<Record<string, number>> = {}) {
+    if (chars.length > MAX_VOCAB_SIZE) {
+      throw new TokenizerError(
+        `CharTokenizer: ${chars.length} characters is more than the ${MAX_VOCAB_SIZE} allowed`,
+      );
+    }
     this.chars = Object.freeze([...chars]);
     this.stoi = new Map();
     chars.forEach((c, i) => {
@@ -54,7 +60,14 @@ export class CharTokenizer implements Tokenizer {
     });
     this.itos = [...chars];
     const specials = new Map<string, number>();
-    for (const [text, id] of Object.entries(specialTokens)) {
+    const entries = Object.entries(specialTokens);
+    const count = chars.length + entries.length;
+    for (const [text, id] of entries) {
+      if (Number.isInteger(id) && id >= idLimit(count)) {
+        throw new TokenizerError(
+          `CharTokenizer: special token ${JSON.stringify(text)} has id ${id}, out of range: ${idRule(count)}`,
+        );
+      }
       if (!Number.isInteger(id) || id < chars.length || this.itos[id] !== undefined) {
         throw new TokenizerError(
           `CharTokenizer: special token ${JSON.stringify(text)} has id ${id}, which is not a free id ≥ ${chars.length}`,

@@ -220,6 +220,63 @@ describe('Hugging Face tokenizer.json: malformed input', () => {
   });
 });
 
+describe('Hugging Face tokenizer.json files are untrusted input', () => {
+  const load = (edit: (j: Json) => void) => () => {
+    const j = fixture();
+    edit(j);
+    return loadHFTokenizer(j);
+  };
+  const withSplit = (regex: string) => (j: Json) => {
+    j.pre_tokenizer = {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: regex }, behavior: 'Isolated', invert: false },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+      ],
+    };
+  };
+
+  it('refuses vocabulary and added-token ids far beyond the file', () => {
+    // 263 vocab entries + 2 added tokens: ids 0..1553 are allowed.
+    expect(load((j) => (j.model.vocab.zz = 4_000_000_000))).toThrow(
+      /model.vocab\["zz"\] has id 4000000000, out of range: a vocabulary of 266 token\(s\) may use ids 0\.\.1555/,
+    );
+    expect(load((j) => (j.model.vocab.zz = 2 ** 33))).toThrow(/has id 8589934592, out of range/); // was dropped silently
+    expect(load((j) => (j.model.vocab.zz = 1_000_000))).toThrow(/has id 1000000, out of range/);
+    expect(load((j) => (j.added_tokens[0].id = 60_000_000))).toThrow(
+      /added_tokens\[0\].id 60000000 is out of range/,
+    );
+    expect(load((j) => (j.model.vocab.zz = 1500))().vocabSize).toBe(1501);
+  });
+
+  it('refuses a Split regex the linear matcher cannot bound, naming the field and the pattern', () => {
+    expect(load(withSplit('(a*)*b'))).toThrow(TokenizerError);
+    expect(load(withSplit('(a*)*b'))).toThrow(
+      /pre_tokenizer.pretokenizers\[0\].pattern.Regex is refused: pre-tokeniser pattern "\(a\*\)\*b": a repeated group that can match the empty string/,
+    );
+    expect(load(withSplit(String.raw`(\w)\1`))).toThrow(/pattern.Regex is refused: .*back-references/);
+    expect(load(withSplit('(?x)a'))).toThrow(/pattern.Regex is refused: compilePattern/);
+  });
+
+  it('runs a catastrophic Split regex like (a+)+b in linear time, with the native engine`s pieces', () => {
+    const tok = load(withSplit('(a+)+b'))();
+    // 28 a's: no match, one gap piece, one id per byte (the native RegExp takes 2^27 steps here).
+    expect(tok.encode('a'.repeat(28))).toEqual(new Array(28).fill(97));
+    const ids = tok.encode(`${'a'.repeat(100_000)}b`); // one match: 99,999 a's, then "ab"
+    expect([ids.length, ids[0], ids[99_999]]).toEqual([100_000, 97, 260]);
+    expect(tok.encode('xab ab')).toEqual([120, 260, 32, 260]); // pieces "x", "ab", " ", "ab"
+  });
+
+  it('keeps the known patterns (Llama 3, o200k) on the native engine with the same ids', () => {
+    const llama3 = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+    const o200k = String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+    const ids = [49, 50, 51, 52, 53, 258, 32, 260, 39, 115]; // "123" "45" " the" " ab" "'s"
+    expect(load(withSplit(llama3))().encode("12345 the ab's")).toEqual(ids);
+    expect(load(withSplit(o200k))().encode("12345 the ab's")).toEqual(ids); // " ab's" is one piece
+    expect(load(withSplit(o200k))().encode('AbcDEF\n\n x')).toEqual([65, 261, 68, 69, 70, 10, 10, 32, 120]); // b c merge
+  });
+});
+
 // Real GPT-2: registered only when DENDRITE_GPT2_TOKENIZER_JSON points at GPT-2's tokenizer.json.
 const GPT2_JSON = process.env.DENDRITE_GPT2_TOKENIZER_JSON;
 if (GPT2_JSON) {

@@ -13,7 +13,8 @@
 import { BPETokenizer, type NormalizationForm } from './bpe.js';
 import { bytesToUnicode, unicodeToBytes } from './bytes.js';
 import { TokenizerError } from './errors.js';
-import { GPT2_PATTERN } from './pretokenize.js';
+import { idLimit, idRule, MAX_VOCAB_SIZE } from './limits.js';
+import { compileSplitter, GPT2_PATTERN } from './pretokenize.js';
 
 type Json = Record<string, unknown>;
 
@@ -63,9 +64,13 @@ function planPreTokenizer(pre: unknown): PreTokenizerPlan {
       if (!isObject(p)) fail(f, 'must be an object');
       if (p.type === 'Split' && split === undefined && i < list.length - 1) {
         const pat = p.pattern;
-        if (isObject(pat) && typeof pat.Regex === 'string') split = pat.Regex;
-        else if (isObject(pat) && typeof pat.String === 'string') split = escapeLiteral(pat.String);
-        else fail(`${f}.pattern`, 'must be {"Regex": "…"} or {"String": "…"}');
+        if (isObject(pat) && typeof pat.Regex === 'string') {
+          split = pat.Regex;
+          checkPattern(split, `${f}.pattern.Regex`);
+        } else if (isObject(pat) && typeof pat.String === 'string') {
+          split = escapeLiteral(pat.String);
+          checkPattern(split, `${f}.pattern.String`);
+        } else fail(`${f}.pattern`, 'must be {"Regex": "…"} or {"String": "…"}');
         if (p.behavior !== 'Isolated')
           fail(`${f}.behavior`, `"${p.behavior}" is not supported (only "Isolated")`);
         if (p.invert === true) fail(`${f}.invert`, 'true is not supported');
@@ -77,6 +82,19 @@ function planPreTokenizer(pre: unknown): PreTokenizerPlan {
     fail(field, 'Sequence must end with a ByteLevel pre-tokenizer');
   }
   return fail(`${field}.type`, `"${String(pre.type)}" is not supported (expected ByteLevel or Sequence)`);
+}
+
+/**
+ * Compiles a pattern from the file the way `BPETokenizer` will (`compileSplitter`: linear time
+ * in the text whatever the pattern), so a pattern it cannot run safely is refused here, naming
+ * the field.
+ */
+function checkPattern(pattern: string, field: string): void {
+  try {
+    compileSplitter(pattern);
+  } catch (e) {
+    fail(field, `is refused: ${(e as Error).message}`);
+  }
 }
 
 function planNormalizer(norm: unknown): NormalizationForm | undefined {
@@ -123,32 +141,43 @@ export function loadHFTokenizer(json: string | object): BPETokenizer {
     fail('model.ignore_merges', 'must be a boolean');
   }
 
+  // Ids are bounded by what the file holds (see limits.ts): a file of n tokens cannot ask for
+  // id 4,000,000,000.
+  const vocab = model.vocab;
+  if (!isObject(vocab)) fail('model.vocab', 'is missing (expected an object of token → id)');
+  const vocabEntries = Object.entries(vocab);
+  const added = root.added_tokens ?? [];
+  if (!Array.isArray(added)) fail('added_tokens', 'must be an array');
+  const count = vocabEntries.length + added.length;
+  if (count > MAX_VOCAB_SIZE) {
+    fail('model.vocab', `has ${count} tokens (with added_tokens), more than the ${MAX_VOCAB_SIZE} allowed`);
+  }
+  const limit = idLimit(count);
+
   // added_tokens: special ones under the policy, the others always matched.
   const specialTokens: Record<string, number> = {};
   const addedTokens: Record<string, number> = {};
   const addedContent = new Set<string>();
-  const added = root.added_tokens ?? [];
-  if (!Array.isArray(added)) fail('added_tokens', 'must be an array');
   added.forEach((t, i) => {
     const f = `added_tokens[${i}]`;
     if (!isObject(t)) fail(f, 'must be an object');
     if (typeof t.content !== 'string' || t.content === '') fail(`${f}.content`, 'must be a non-empty string');
     if (!Number.isSafeInteger(t.id) || (t.id as number) < 0)
       fail(`${f}.id`, `must be a non-negative integer, got ${t.id}`);
+    if ((t.id as number) >= limit) fail(`${f}.id`, `${t.id} is out of range: ${idRule(count)}`);
     if (addedContent.has(t.content)) fail(`${f}.content`, `${JSON.stringify(t.content)} is listed twice`);
     addedContent.add(t.content);
     (t.special === true ? specialTokens : addedTokens)[t.content] = t.id as number;
   });
 
   // model.vocab: GPT-2 token strings → bytes.
-  const vocab = model.vocab;
-  if (!isObject(vocab)) fail('model.vocab', 'is missing (expected an object of token → id)');
   const tokens: Uint8Array[] = [];
   const idOf = new Map<string, number>();
-  for (const [tok, id] of Object.entries(vocab)) {
+  for (const [tok, id] of vocabEntries) {
     const f = `model.vocab[${JSON.stringify(tok)}]`;
     if (!Number.isSafeInteger(id) || (id as number) < 0)
       fail(f, `must be a non-negative integer id, got ${id}`);
+    if ((id as number) >= limit) fail(f, `has id ${id}, out of range: ${idRule(count)}`);
     const bytes = unicodeToBytes(tok);
     if (bytes === undefined || bytes.length === 0) {
       if (addedContent.has(tok)) continue; // an added token stored in the vocab; it keeps its own id

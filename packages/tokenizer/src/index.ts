@@ -20,12 +20,15 @@ export {
   type KVCache,
 } from './generate.js';
 export { loadHFTokenizer, toHFTokenizerJSON } from './hf.js';
+export { MAX_VOCAB_SIZE } from './limits.js';
 export {
   CL100K_PATTERN,
   compilePattern,
+  compileSplitter,
   forEachPiece,
   GPT2_PATTERN,
   GPT4_PATTERN,
+  type PieceSplitter,
   pretokenize,
   translatePattern,
 } from './pretokenize.js';

@@ -2,9 +2,12 @@
  * Pre-tokenisation: before BPE runs, a regex cuts text into pieces ("pre-tokens": words with
  * their leading space, number runs, punctuation runs, whitespace) and merges never cross a
  * piece boundary. The patterns below are tiktoken's, written in Rust/Python regex syntax;
- * {@link compilePattern} translates that syntax to an equivalent JavaScript `RegExp`.
+ * {@link compilePattern} translates that syntax to an equivalent JavaScript `RegExp`, and
+ * {@link compileSplitter} picks the engine a tokenizer encodes with: the native one for the
+ * known patterns, the linear-time matcher of `linear-regex.ts` for any other.
  */
 import { ValueError } from '@dendrite/tensor';
+import { LinearRegex } from './linear-regex.js';
 
 /**
  * GPT-2 / r50k (tiktoken's faster form of the original
@@ -17,6 +20,34 @@ export const CL100K_PATTERN = String.raw`'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]
 
 /** Alias of {@link CL100K_PATTERN}. */
 export const GPT4_PATTERN = CL100K_PATTERN;
+
+/**
+ * Patterns the native `RegExp` runs in linear time, kept on it for speed; any other pattern runs
+ * on {@link LinearRegex}. Why these are linear: each is a flat alternation with no nested
+ * repetition; a branch scans at most a run of one or two character classes from where it starts,
+ * and where a branch can fail after a long scan, a later one takes all of that run but at most
+ * its last character (on a run of spaces `\s+$` and `\s*[\r\n]+` fail, then `\s+(?!\S)` takes
+ * all but the last space), so each character is scanned a bounded number of times.
+ * `linear-regex.test.ts` checks it by counting the steps plain backtracking takes on long runs of
+ * every kind of character.
+ */
+export const NATIVE_LINEAR: ReadonlySet<string> = new Set([
+  GPT2_PATTERN,
+  CL100K_PATTERN,
+  // o200k_base
+  String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  // Llama 3's tokenizer.json (cl100k_base without possessive quantifiers)
+  String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  // Qwen 2's tokenizer.json (single digits)
+  String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  // GPT-2 as Hugging Face's ByteLevel pre-tokenizer writes it
+  String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`,
+  // no split at all (a ByteLevel pre-tokenizer with use_regex false)
+  String.raw`[\s\S]+`,
+]);
+
+/** Longest pattern {@link compileSplitter} accepts; real pre-tokeniser patterns are a few hundred. */
+const MAX_PATTERN_LENGTH = 8192;
 
 // Rust's and Oniguruma's `\s` is Unicode White_Space; JavaScript's `\s` differs (it takes U+FEFF
 // and misses U+0085), so `\s` is spelled out as the property.
@@ -244,10 +275,45 @@ class Translator {
   }
 }
 
+/** A compiled pre-tokeniser: cuts text into pieces (see {@link pretokenize}). */
+export interface PieceSplitter {
+  /** Calls `fn` for each piece of `text`, in order; the pieces concatenate back to `text`. */
+  forEachPiece(text: string, fn: (piece: string) => void): void;
+}
+
+/**
+ * Compiles a pre-tokeniser pattern for encoding, safe for patterns read from untrusted files:
+ * splitting text with it takes time linear in the text's length, whatever the pattern. The
+ * known patterns (GPT-2, cl100k_base, o200k_base, Llama 3, Qwen 2) run on the native `RegExp`;
+ * any other runs on a memoised backtracking matcher that gives the same pieces (a few times
+ * slower). This is what `BPETokenizer` and `trainBPE` use.
+ *
+ * @throws ValueError when the pattern is not valid (as {@link compilePattern}), longer than 8192
+ *   characters, or uses what the linear matcher cannot bound: back-references,
+ *   a repeated group that can match the empty string (`(a*)*`), lookarounds that can match
+ *   unbounded text, more than 4096 instructions once `{m,n}` repetitions are expanded, or more
+ *   than 128 repetitions, alternations and optional parts.
+ */
+export function compileSplitter(pattern: string): PieceSplitter {
+  if (typeof pattern !== 'string') throw new ValueError('compileSplitter: pattern must be a string');
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new ValueError(
+      `pre-tokeniser pattern ${JSON.stringify(`${pattern.slice(0, 60)}…`)}: ${pattern.length} characters is longer than the ${MAX_PATTERN_LENGTH} allowed`,
+    );
+  }
+  const regex = compilePattern(pattern);
+  if (NATIVE_LINEAR.has(pattern)) {
+    return { forEachPiece: (text, fn) => forEachPiece(text, regex, fn) };
+  }
+  return new LinearRegex(translatePattern(pattern), pattern);
+}
+
 /**
  * Splits `text` into pre-tokens: every match of `regex`, and any text between matches as its
  * own piece (Hugging Face's "Isolated" split), so the pieces always concatenate back to `text`.
- * `regex` must be global (as {@link compilePattern} returns).
+ * `regex` must be global (as {@link compilePattern} returns). The native engine backtracks, so
+ * some patterns take time quadratic or exponential in the text (`(a+)+b`, even `\s+$`); for a
+ * pattern that is not your own, use {@link compileSplitter}.
  */
 export function pretokenize(text: string, regex: RegExp): string[] {
   const pieces: string[] = [];

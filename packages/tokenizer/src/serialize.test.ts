@@ -120,3 +120,84 @@ describe('BPETokenizer spec validation', () => {
     expect(() => new BPETokenizer({ tokens: bytes, normalization: 'X' as 'NFC' })).toThrow(/normalization/);
   });
 });
+
+describe("Dendrite's tokenizer JSON is untrusted input", () => {
+  const good = () => JSON.parse(saveTokenizer(trainBPE('abab', { vocabSize: 258 })));
+
+  it('refuses special and added token ids far beyond the file', () => {
+    const j = good();
+    j.specialTokens = { '<|x|>': 60_000_000 };
+    expect(() => loadTokenizer(j)).toThrow(
+      /field "specialTokens.<\|x\|>" has id 60000000, out of range: a vocabulary of 258 token\(s\) may use ids 0\.\.1539/,
+    );
+    j.specialTokens = {};
+    j.addedTokens = { y: 4_000_000_000 };
+    expect(() => loadTokenizer(j)).toThrow(/field "addedTokens.y" has id 4000000000, out of range/);
+    const c = {
+      format: 'dendrite-tokenizer',
+      version: 1,
+      type: 'char',
+      chars: ['a'],
+      specialTokens: { x: 4e9 },
+    };
+    expect(() => loadTokenizer(c as never)).toThrow(
+      /field "specialTokens.x" has id 4000000000, out of range/,
+    );
+  });
+
+  it('refuses a token list that is mostly unused ids', () => {
+    const j = good();
+    j.tokens = [...j.tokens, ...new Array(5000).fill(null)];
+    expect(() => loadTokenizer(j)).toThrow(/field "tokens" has 5257 ids but only 257 tokens/);
+  });
+
+  it('refuses a pattern the linear matcher cannot bound, and runs any other in linear time', () => {
+    const j = good();
+    j.pattern = '(a|aa)*\\1';
+    expect(() => loadTokenizer(j)).toThrow(/field "pattern" is refused: .*back-references/);
+    j.pattern = '(a+)+b';
+    const tok = loadTokenizer(j);
+    expect(tok.encode('a'.repeat(28))).toEqual(tok.encode('a'.repeat(14)).concat(tok.encode('a'.repeat(14))));
+  });
+
+  it('checks id merges that make long tokens against the split table (linear)', () => {
+    const bytes = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+    const tokens = [
+      ...bytes,
+      Uint8Array.of(97, 97),
+      new Uint8Array(100).fill(97),
+      new Uint8Array(200).fill(97),
+    ];
+    const spec = (merges: [number, number][]) => ({ tokens, merges, wholeTokenFirst: true });
+    // 257 + 257 spells 200 a's, token 258 (looked up in the split table: over 128 bytes).
+    const tok = new BPETokenizer(
+      spec([
+        [97, 97],
+        [257, 257],
+      ]),
+    );
+    expect(tok.encode('a'.repeat(200))).toEqual([258]);
+    expect(() => new BPETokenizer(spec([[257, 258]]))).toThrow(
+      /merges\[0\] = \[257, 258\]: their concatenation is not a token/,
+    );
+    expect(() => new BPETokenizer(spec([[257, 97]]))).toThrow(
+      /merges\[0\] = \[257, 97\]: their concatenation is not a token/,
+    );
+  });
+});
+
+describe('BPETokenizer and CharTokenizer bound their ids', () => {
+  const bytes = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+  it('refuses special ids far beyond the vocabulary', () => {
+    expect(() => new BPETokenizer({ tokens: bytes, specialTokens: { '<s>': 50_000_000 } })).toThrow(
+      /specialTokens\["<s>"\] has invalid id 50000000/,
+    );
+    expect(() => new BPETokenizer({ tokens: bytes, specialTokens: { '<s>': 2000 } })).toThrow(
+      /"<s>" has id 2000, out of range: a vocabulary of 257 token\(s\) may use ids 0\.\.1537/,
+    );
+    expect(new BPETokenizer({ tokens: bytes, specialTokens: { '<s>': 1537 } }).vocabSize).toBe(1538);
+    expect(() => new CharTokenizer(['a', 'b'], { '<s>': 4e9 })).toThrow(
+      /"<s>" has id 4000000000, out of range/,
+    );
+  });
+});

@@ -7,6 +7,8 @@ import { decodeBase64 } from './base64.js';
 import { BPETokenizer, type BPETokenizerSpec, type NormalizationForm } from './bpe.js';
 import { CharTokenizer } from './char.js';
 import { TokenizerError } from './errors.js';
+import { idLimit, idRule, MAX_VOCAB_SIZE } from './limits.js';
+import { compileSplitter } from './pretokenize.js';
 import type { Tokenizer } from './tokenizer.js';
 
 /** Saved form of a {@link CharTokenizer}. */
@@ -60,6 +62,15 @@ function idRecord(value: unknown, field: string): Record<string, number> {
   return value as Record<string, number>;
 }
 
+/** Checks the ids of special/added tokens against what the file holds (see limits.ts). */
+function checkIds(records: [string, Record<string, number>][], count: number): void {
+  for (const [field, record] of records) {
+    for (const [k, v] of Object.entries(record)) {
+      if (v >= idLimit(count)) fail(`${field}.${k}`, `has id ${v}, out of range: ${idRule(count)}`);
+    }
+  }
+}
+
 /**
  * Loads a tokenizer saved by {@link saveTokenizer} (a JSON string or the parsed object).
  * Every field is checked; a problem is a `TokenizerError` naming the field.
@@ -84,7 +95,10 @@ export function loadTokenizer(json: string | TokenizerJSON): Tokenizer {
     if (!Array.isArray(o.chars) || o.chars.some((c) => typeof c !== 'string')) {
       fail('chars', 'must be an array of single characters');
     }
-    return new CharTokenizer(o.chars as string[], idRecord(o.specialTokens, 'specialTokens'));
+    if (o.chars.length > MAX_VOCAB_SIZE) fail('chars', `has more than the ${MAX_VOCAB_SIZE} ids allowed`);
+    const specials = idRecord(o.specialTokens, 'specialTokens');
+    checkIds([['specialTokens', specials]], o.chars.length + Object.keys(specials).length);
+    return new CharTokenizer(o.chars as string[], specials);
   }
   if (o.type === 'bpe') return new BPETokenizer(bpeSpecFromJSON(o));
   return fail('type', `must be "char" or "bpe", got ${JSON.stringify(o.type)}`);
@@ -92,7 +106,13 @@ export function loadTokenizer(json: string | TokenizerJSON): Tokenizer {
 
 function bpeSpecFromJSON(o: Record<string, unknown>): BPETokenizerSpec {
   if (typeof o.pattern !== 'string') fail('pattern', 'must be a string');
+  try {
+    compileSplitter(o.pattern);
+  } catch (e) {
+    fail('pattern', `is refused: ${(e as Error).message}`);
+  }
   if (!Array.isArray(o.tokens)) fail('tokens', 'must be an array of base64 strings or null');
+  if (o.tokens.length > MAX_VOCAB_SIZE) fail('tokens', `has more than the ${MAX_VOCAB_SIZE} ids allowed`);
   const tokens = o.tokens.map((t, i) => {
     if (t === null) return null;
     const bytes = typeof t === 'string' ? decodeBase64(t) : undefined;
@@ -106,6 +126,8 @@ function bpeSpecFromJSON(o: Record<string, unknown>): BPETokenizerSpec {
     if (!Array.isArray(flat) || flat.length % 2 !== 0 || flat.some((x) => !Number.isSafeInteger(x))) {
       fail('merges', 'must be a flat array of integer id pairs');
     }
+    if (flat.length / 2 > MAX_VOCAB_SIZE)
+      fail('merges', `has more than the ${MAX_VOCAB_SIZE} merges allowed`);
     merges = [];
     for (let i = 0; i < flat.length; i += 2) merges.push([flat[i], flat[i + 1]]);
   }
@@ -115,6 +137,22 @@ function bpeSpecFromJSON(o: Record<string, unknown>): BPETokenizerSpec {
   if (o.normalization !== undefined && !['NFC', 'NFD', 'NFKC', 'NFKD'].includes(o.normalization as string)) {
     fail('normalization', `must be one of NFC, NFD, NFKC, NFKD, got ${JSON.stringify(o.normalization)}`);
   }
+  const specialTokens = idRecord(o.specialTokens, 'specialTokens');
+  const addedTokens = idRecord(o.addedTokens, 'addedTokens');
+  const count =
+    tokens.filter((t) => t !== null).length +
+    Object.keys(specialTokens).length +
+    Object.keys(addedTokens).length;
+  if (tokens.length > idLimit(count)) {
+    fail('tokens', `has ${tokens.length} ids but only ${count} tokens: ${idRule(count)}`);
+  }
+  checkIds(
+    [
+      ['specialTokens', specialTokens],
+      ['addedTokens', addedTokens],
+    ],
+    count,
+  );
   return {
     tokens,
     merges,
@@ -122,7 +160,7 @@ function bpeSpecFromJSON(o: Record<string, unknown>): BPETokenizerSpec {
     wholeTokenFirst: o.wholeTokenFirst as boolean | undefined,
     addPrefixSpace: o.addPrefixSpace as boolean | undefined,
     normalization: o.normalization as NormalizationForm | undefined,
-    specialTokens: idRecord(o.specialTokens, 'specialTokens'),
-    addedTokens: idRecord(o.addedTokens, 'addedTokens'),
+    specialTokens,
+    addedTokens,
   };
 }

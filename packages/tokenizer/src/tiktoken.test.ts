@@ -124,6 +124,48 @@ describe('tiktoken rank files: malformed input', () => {
   });
 });
 
+describe('tiktoken rank files are untrusted input', () => {
+  const withRank = (rank: string) => [...byteLines, `${b64('he')} ${rank}`].join('\n');
+
+  it('refuses a rank far beyond the file (no vocabulary that large is built)', () => {
+    expect(() => loadTiktoken(withRank('4000000000'))).toThrow(TokenizerError);
+    expect(() => loadTiktoken(withRank('4000000000'))).toThrow(
+      /line 257: rank 4000000000 is out of range: a file of 257 token\(s\) may use ranks 0\.\.1537/,
+    );
+    expect(() => parseTiktokenRanks(withRank('100000000'))).toThrow(
+      /line 257: rank 100000000 is out of range/,
+    );
+    expect(() => parseTiktokenRanks(withRank(String(2 ** 53 - 1)))).toThrow(/out of range/);
+  });
+
+  it('refuses a sparse file (rank 1e6 in a file of 257 tokens)', () => {
+    expect(() => loadTiktoken(withRank('1000000'))).toThrow(/line 257: rank 1000000 is out of range/);
+  });
+
+  it('accepts gaps up to one unused rank per token (+1024), as tiktoken does', () => {
+    expect(loadTiktoken(withRank('1537')).tokenToId('he')).toBe(1537);
+    expect(loadTiktoken(withRank('1537')).vocabSize).toBe(1538);
+    expect(() => loadTiktoken(withRank('1538'))).toThrow(/rank 1538 is out of range/);
+  });
+
+  it('refuses duplicate ranks and duplicate tokens, naming both lines', () => {
+    expect(() => parseTiktokenRanks(withRank('97'))).toThrow(
+      /line 257: duplicate rank 97 \(first on line 98\)/,
+    );
+    expect(() => parseTiktokenRanks([...byteLines, `${b64('a')} 300`].join('\n'))).toThrow(
+      /line 257: duplicate token "a" \(first on line 98\)/,
+    );
+  });
+
+  it('handles a 50,000-byte token (its merge-table entries come from tries, not from hashing every prefix)', () => {
+    const long = 'ab'.repeat(25_000);
+    const lines = [...byteLines, `${b64('ab')} 256`, `${b64(long)} 257`, `${b64(long.slice(0, 100))} 258`];
+    const tok = loadTiktoken(lines.join('\n'));
+    expect(tok.encode(long)).toEqual([257]); // the whole piece is a token
+    expect(tok.encode(long.slice(0, 104))).toEqual(new Array(52).fill(256)); // no pair spells a longer token
+  });
+});
+
 // Real GPT-2 ranks: registered only when DENDRITE_GPT2_TIKTOKEN points at gpt2.tiktoken.
 const GPT2_TIKTOKEN = process.env.DENDRITE_GPT2_TIKTOKEN;
 if (GPT2_TIKTOKEN) {

@@ -8,6 +8,7 @@ import { decodeBase64, encodeBase64 } from './base64.js';
 import { BPETokenizer } from './bpe.js';
 import { bytesToUnicode } from './bytes.js';
 import { TokenizerError } from './errors.js';
+import { idLimit, MAX_VOCAB_SIZE } from './limits.js';
 import { GPT2_PATTERN } from './pretokenize.js';
 import { ENDOFTEXT } from './tokenizer.js';
 import { bytesKey } from './utf8.js';
@@ -35,14 +36,27 @@ export const CL100K_SPECIAL_TOKENS: Readonly<Record<string, number>> = Object.fr
 /**
  * Parses a `.tiktoken` rank file into token bytes by rank. Blank lines are skipped; any other
  * problem (not two fields, bad base64, a rank that is not a non-negative integer, a repeated rank,
- * repeated token bytes) is a `TokenizerError` naming the line.
+ * repeated token bytes, a rank out of range) is a `TokenizerError` naming the line.
+ *
+ * Ranks are ids. Real rank files number their n tokens 0..n-1; gaps are accepted, but a file of
+ * n tokens may use ranks below 2n + 1024 only (and below {@link MAX_VOCAB_SIZE}), so a rank of
+ * 4,000,000,000 on one line is an error, not a 4-billion-id vocabulary. Time and memory are
+ * linear in the file's size.
  */
 export function parseTiktokenRanks(text: string): Uint8Array[] {
   if (typeof text !== 'string') throw new TokenizerError('tiktoken: rank file contents must be a string');
+  const lines = text.split('\n');
+  let count = 0;
+  for (const line of lines) if (line.trim() !== '') count++;
+  if (count > MAX_VOCAB_SIZE) {
+    throw new TokenizerError(
+      `tiktoken rank file: ${count} tokens is more than the ${MAX_VOCAB_SIZE} allowed`,
+    );
+  }
+  const limit = idLimit(count);
   const byRank: Uint8Array[] = [];
   const lineOfRank = new Map<number, number>();
   const lineOfBytes = new Map<string, number>();
-  const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (line.trim() === '') continue;
@@ -57,9 +71,17 @@ export function parseTiktokenRanks(text: string): Uint8Array[] {
       throw new TokenizerError(`${where}: bad base64 ${JSON.stringify(b64.slice(0, 80))}`);
     if (bytes.length === 0) throw new TokenizerError(`${where}: empty token`);
     if (!/^\d+$/.test(rankText) || !Number.isSafeInteger(Number(rankText))) {
-      throw new TokenizerError(`${where}: rank ${JSON.stringify(rankText)} is not a non-negative integer`);
+      throw new TokenizerError(
+        `${where}: rank ${JSON.stringify(rankText.slice(0, 80))} is not a non-negative integer`,
+      );
     }
     const rank = Number(rankText);
+    if (rank >= limit) {
+      throw new TokenizerError(
+        `${where}: rank ${rank} is out of range: a file of ${count} token(s) may use ranks 0..${limit - 1} ` +
+          '(rank files number their tokens 0..n-1; gaps may add at most as many unused ranks as tokens, + 1024)',
+      );
+    }
     const prevRank = lineOfRank.get(rank);
     if (prevRank !== undefined)
       throw new TokenizerError(`${where}: duplicate rank ${rank} (first on line ${prevRank})`);
