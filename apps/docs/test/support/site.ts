@@ -24,6 +24,14 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+/**
+ * The bound on any one wait in the browser tests (a page load to network idle, a demo loading its
+ * library, a click or fill, a `waitForFunction`): each takes about a second alone, so this holds on
+ * a machine many times slower and still fails a hang within a test's 120 s. The waits themselves
+ * are for events (an attribute set, the network going quiet), never a fixed time.
+ */
+export const WAIT_MS = 60_000;
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -74,7 +82,10 @@ export async function launch(): Promise<{ context: BrowserContext; close: () => 
     headless: true,
     args: CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 900 },
+    timeout: WAIT_MS, // Chromium's start
   });
+  context.setDefaultTimeout(WAIT_MS); // every action and wait (playwright's default is 30 s)
+  context.setDefaultNavigationTimeout(WAIT_MS);
   return {
     context,
     close: async () => {
@@ -145,7 +156,7 @@ export async function openPage(
 }
 
 /** Waits until every live demo on the page has loaded its library (or shown an error). */
-export async function demosSettled(page: Page, timeout = 30_000): Promise<void> {
+export async function demosSettled(page: Page, timeout = WAIT_MS): Promise<void> {
   await page.waitForFunction(
     () =>
       Array.from(document.querySelectorAll('.demo')).every(
