@@ -124,8 +124,9 @@ export async function spawnWorkers(count: number, init: Omit<WorkerInit, 'id'>):
     });
   }
   const url = URL.createObjectURL(new Blob([BROWSER_SOURCE], { type: 'text/javascript' }));
+  let workers: KernelWorker[] = [];
   try {
-    return Array.from({ length: count }, (_, id) => {
+    workers = Array.from({ length: count }, (_, id) => {
       const w = new Worker(url);
       const ready = new Promise<void>((resolve, reject) => {
         w.onmessage = () => resolve();
@@ -141,8 +142,10 @@ export async function spawnWorkers(count: number, init: Omit<WorkerInit, 'id'>):
         terminate: async () => w.terminate(),
       };
     });
+    return workers;
   } finally {
-    // The workers have fetched the script by the time they answer; revoke after they start.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    // A worker has fetched the script by the time it answers (or fails): revoke once all have, not
+    // after a fixed delay, which a slow or busy machine can outlast.
+    void Promise.allSettled(workers.map((w) => w.ready)).then(() => URL.revokeObjectURL(url));
   }
 }
