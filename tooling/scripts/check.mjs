@@ -7,14 +7,24 @@
 //   4. the totals line (tooling/scripts/test-summary.mjs): `N passed, N failed`
 // Every step runs even when an earlier one failed, so the totals say what ran; the exit code is
 // non-zero when any step or test failed.
+//
+// Turbo runs at most as many tasks at once as the machine has cores (at least 2), not its default
+// of 10: on a 2-core machine ten builds, typechecks and test runs at once (each vitest run with its
+// own worker, Chromium, lavapipe) only multiply whatever load the machine already has, and every
+// test's wall time with it; the total work is the same either way. DENDRITE_CONCURRENCY overrides
+// the bound (a number, or a percentage of the cores, as turbo reads it). TURBO_FORCE=true in the
+// environment bypasses turbo's cache (turbo reads it itself; `pnpm ci:under-load` sets it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cleanReports, STEPS_FILE, summarize, totalsLine } from './test-summary.mjs';
 import { pnpmCommand, repoRoot } from './workspace.mjs';
 
 const pnpm = pnpmCommand();
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const { DENDRITE_CONCURRENCY, ...inherited } = process.env; // read here, kept out of turbo's task hashes
+const concurrency = DENDRITE_CONCURRENCY || String(Math.max(2, availableParallelism()));
+const env = { ...inherited, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 
 /** Runs one step with inherited output; returns its exit code. */
 function step(title, cmd, args) {
@@ -62,6 +72,7 @@ const turboCode = step('build, lint, typecheck, test', pnpm[0], [
   'typecheck',
   'test',
   '--continue=dependencies-successful',
+  `--concurrency=${concurrency}`,
   '--summarize',
 ]);
 const tasks = turboTasks(started);
