@@ -122,6 +122,7 @@ export {
 export { chunk, concat, split, stack } from './ops/join.js';
 export { hasFusedLayerNorm, layerNorm, layerNormBackward } from './ops/layernorm.js';
 export { matmul } from './ops/matmul.js';
+export { type RandpermOptions, randperm } from './ops/randperm.js';
 export {
   argmax,
   argmin,

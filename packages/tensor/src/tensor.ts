@@ -182,6 +182,27 @@ export class Tensor {
     return this;
   }
 
+  /**
+   * `to(target)` in place: this same object afterwards holds its values on another backend, or in
+   * another dtype (PyTorch's `t.data = t.data.to(target)`). `Module.to` moves parameters this way,
+   * so optimizers holding them keep working. Views made earlier keep the old storage. Returns `this`.
+   */
+  to_(target: DType | Backend | string): this {
+    this.assertLive('to_');
+    if (target === this._dtype) return this;
+    const moved = this.to(target);
+    if (moved === this) return this;
+    const next = moved._storage;
+    next.retain();
+    this._storage.release();
+    this._storage = next;
+    this._strides = moved._strides;
+    this._offset = moved._offset;
+    this._dtype = moved._dtype;
+    moved.dispose();
+    return this;
+  }
+
   /** Values as a flat typed array (row-major copy). Works on every backend. */
   async data(): Promise<TypedArray> {
     this.assertLive('data');
