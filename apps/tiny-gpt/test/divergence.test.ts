@@ -8,7 +8,7 @@ import { decodeSafetensors, encodeSafetensors } from '@dendrite/nn';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../src/checkpoint.js';
 import { checkFolder, evalText } from './folder-check.js';
-import { expectUserError, runBuiltCli, SLOW, smallConfig, tempDir } from './helpers.js';
+import { expectUserError, runBuiltCli, SLOW, smallConfig, tempDir, trainArgs } from './helpers.js';
 
 function allFinite(path: string): boolean {
   const { tensors } = decodeSafetensors(readFileSync(path));
@@ -21,27 +21,15 @@ describe('a diverging run', () => {
     async () => {
       const dir = tempDir();
       const out = join(dir, 'run');
-      const r = await runBuiltCli([
-        'train',
-        '--config',
-        smallConfig(dir),
-        '--lr',
-        '1e6',
-        '--warmup',
-        '0',
-        '--iters',
-        '20',
-        '--eval-interval',
-        '1',
-        '--eval-iters',
-        '1',
-        '--batch',
-        '2',
-        '--out',
-        out,
-        '--backend',
-        'cpu',
-      ]);
+      const r = await runBuiltCli(
+        trainArgs(out, smallConfig(dir), {
+          lr: '1e6',
+          warmup: '0',
+          iters: '20',
+          'eval-interval': '1',
+          'sample-tokens': '300',
+        }),
+      );
       expectUserError(
         r,
         /(the loss|the evaluation loss|the weights) .* training stopped.*; the last good checkpoint \(iteration \d+\) in .* is kept\. Try a smaller --lr\./,
@@ -63,25 +51,9 @@ describe('a diverging run', () => {
     async () => {
       const dir = tempDir();
       const out = join(dir, 'run');
-      const r = await runBuiltCli([
-        'train',
-        '--config',
-        smallConfig(dir),
-        '--lr',
-        '1e38',
-        '--warmup',
-        '0',
-        '--stop-after',
-        '1',
-        '--batch',
-        '2',
-        '--eval-iters',
-        '1',
-        '--out',
-        out,
-        '--backend',
-        'cpu',
-      ]);
+      const r = await runBuiltCli(
+        trainArgs(out, smallConfig(dir), { lr: '1e38', warmup: '0', 'stop-after': '1', iters: '2000' }),
+      );
       expectUserError(
         r,
         /at iteration 1 .*: training stopped.*; no checkpoint was written\. Try a smaller --lr\./,
@@ -99,23 +71,7 @@ describe('weights holding NaN', () => {
     async () => {
       const dir = tempDir();
       const out = join(dir, 'run');
-      const trained = await runBuiltCli([
-        'train',
-        '--config',
-        smallConfig(dir),
-        '--iters',
-        '2',
-        '--eval-iters',
-        '1',
-        '--batch',
-        '2',
-        '--out',
-        out,
-        '--sample-tokens',
-        '0',
-        '--backend',
-        'cpu',
-      ]);
+      const trained = await runBuiltCli(trainArgs(out, smallConfig(dir), { iters: '2' }));
       expect(trained.code, trained.stderr).toBe(0);
       // a model.safetensors from elsewhere (say, a diverged PyTorch run) with the same identity
       const path = join(out, FILES.model);

@@ -88,9 +88,7 @@ describe('file-system errors are one line naming the file', () => {
   });
 
   it('--overwrite on a disk too full for the new checkpoint keeps the earlier run, byte for byte', async () => {
-    const dir = tempDir();
-    const out = join(dir, 'run');
-    const config = smallConfig(dir);
+    const { out, config } = scratchRun();
     expect((await runCli(...trainArgs(out, config))).code).toBe(0);
     const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f)).toString('base64')]);
     Object.assign(fault, { op: 'statfs', path: 'run' });

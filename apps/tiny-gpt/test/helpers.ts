@@ -115,6 +115,16 @@ export function tempDir(prefix = 'tiny-gpt-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A scratch folder with a small config and the path of a run folder in it (not created). */
+export function scratchRun(overrides: Record<string, unknown> = {}): {
+  dir: string;
+  out: string;
+  config: string;
+} {
+  const dir = tempDir();
+  return { dir, out: join(dir, 'run'), config: smallConfig(dir, overrides) };
+}
+
 /** A small model config file, so tests train in a second. */
 export function smallConfig(dir: string, overrides: Record<string, unknown> = {}): string {
   const path = join(dir, 'small.json');

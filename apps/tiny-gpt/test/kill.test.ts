@@ -16,6 +16,7 @@ import {
   kill,
   runBuiltCli,
   SLOW,
+  scratchRun,
   smallConfig,
   startBuiltCli,
   tempDir,
@@ -91,9 +92,7 @@ describe('a kill between the two files of a later checkpoint', () => {
   it(
     'sample and eval use the newer weights inside the training state; --resume rewrites model.safetensors',
     async () => {
-      const dir = tempDir();
-      const out = join(dir, 'run');
-      const config = smallConfig(dir);
+      const { out, config } = scratchRun();
       expect((await runBuiltCli(trainArgs(out, config, { iters: '2' }))).code).toBe(0);
       await killAt('state-written', ['train', '--resume', '--out', out, '--iters', '4', '--backend', 'cpu']);
       expect(stateIter(out)).toBe(4);

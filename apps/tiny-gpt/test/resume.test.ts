@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { FILES } from '../src/checkpoint.js';
 import { builtInCorpus } from '../src/corpus.js';
 import { train } from '../src/train.js';
-import { expectUserError, runBuiltCli, SLOW, smallConfig, tempDir, trainArgs } from './helpers.js';
+import {
+  expectUserError,
+  runBuiltCli,
+  SLOW,
+  scratchRun,
+  smallConfig,
+  tempDir,
+  trainArgs,
+} from './helpers.js';
 
 function metrics(dir: string): Record<string, number>[] {
   return readFileSync(join(dir, FILES.metrics), 'utf8')
@@ -90,9 +98,7 @@ describe('what a resume may change', () => {
   it(
     'what defines the run is refused with one line; so is an --iters that is not past the current iteration',
     async () => {
-      const dir = tempDir();
-      const out = join(dir, 'run');
-      const config = smallConfig(dir);
+      const { dir, out, config } = scratchRun();
       const r = await runBuiltCli(trainArgs(out, config));
       expect(r.code, r.stderr).toBe(0);
       const other = join(dir, 'other.txt');

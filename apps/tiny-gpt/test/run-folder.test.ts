@@ -15,6 +15,7 @@ import {
   kill,
   runBuiltCli,
   SLOW,
+  scratchRun,
   smallConfig,
   startBuiltCli,
   tempDir,
@@ -46,9 +47,7 @@ describe('a folder that holds a run', () => {
   it(
     'is not touched by a new run without --resume or --overwrite, nor by a failed --overwrite',
     async () => {
-      const dir = tempDir();
-      const out = join(dir, 'run');
-      const config = smallConfig(dir);
+      const { out, config } = scratchRun();
       expect((await runBuiltCli(quick(out, config))).code).toBe(0);
       const before = snapshot(out);
 
@@ -107,9 +106,7 @@ describe('one trainer per folder', () => {
   it(
     'a second trainer is refused while the first runs; after a kill -9 the stale lock is taken over',
     async () => {
-      const dir = tempDir();
-      const out = join(dir, 'run');
-      const config = smallConfig(dir);
+      const { out, config } = scratchRun();
       const first = startBuiltCli(
         quick(out, config, '--iters', '1000000', '--eval-interval', '1', '--log-interval', '1'),
       );
@@ -162,9 +159,7 @@ describe('one trainer per folder', () => {
   it(
     'temp files of killed writes are removed by the next trainer; a cut-off metrics line does not stop --resume',
     async () => {
-      const dir = tempDir();
-      const out = join(dir, 'run');
-      const config = smallConfig(dir);
+      const { out, config } = scratchRun();
       expect((await runBuiltCli(quick(out, config))).code).toBe(0);
       const junk = ['.model.safetensors.4242.a1b2c3.tmp', '.training-state.safetensors.4242.d4e5f6.tmp'];
       for (const f of junk) writeFileSync(join(out, f), Buffer.alloc(1_300_000));
