@@ -1,5 +1,5 @@
 import { Generator, liveStorageCount, type Tensor, tensor, ValueError } from '@dendrite/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CharTokenizer } from './char.js';
 import {
   type CausalLM,
@@ -167,6 +167,76 @@ describe('generate', () => {
     done.abort();
     expect(await collect(generate(m, [0], { signal: done.signal }))).toEqual({ ids: [], reason: 'abort' });
     expect(m.caches.every((c) => c.disposed)).toBe(true);
+  });
+
+  // The abort comes from a macrotask (a timer, a UI event, a message), scheduled once the first
+  // token is out. Counted in tokens, not time: at most one token may follow the abort.
+  const macrotasks: [string, (fn: () => void) => void][] = [
+    ['setTimeout(0)', (fn) => setTimeout(fn, 0)],
+    ['setImmediate', (fn) => setImmediate(fn)],
+    [
+      'a MessageChannel message (a browser event)',
+      (fn) => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => {
+          ch.port1.close();
+          fn();
+        };
+        ch.port2.postMessage(null);
+      },
+    ],
+  ];
+  it.each(macrotasks)('an abort fired from %s stops it within one token', async (_, schedule) => {
+    for (const model of [BigramLM.random(5, 8, 1), uncached(BigramLM.random(5, 8, 1))]) {
+      const ctrl = new AbortController();
+      const it = generate(model, [0], { maxTokens: 1500, seed: 1, signal: ctrl.signal });
+      let produced = 0;
+      let producedAtAbort = -1;
+      let reason: FinishReason | undefined;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) {
+          reason = r.value;
+          break;
+        }
+        produced++;
+        if (produced === 1) {
+          schedule(() => {
+            producedAtAbort = produced;
+            ctrl.abort();
+          });
+        }
+      }
+      expect(reason).toBe('abort');
+      expect(producedAtAbort).toBeGreaterThanOrEqual(1);
+      expect(produced - producedAtAbort).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('without setImmediate (browsers, workers) it yields through a MessageChannel, closed after each token', async () => {
+    vi.stubGlobal('setImmediate', undefined);
+    try {
+      const ctrl = new AbortController();
+      const ids: number[] = [];
+      let idsAtAbort = -1;
+      for await (const id of generate(BigramLM.random(5, 8, 2), [0], {
+        maxTokens: 1500,
+        signal: ctrl.signal,
+      })) {
+        ids.push(id);
+        if (ids.length === 1) {
+          setTimeout(() => {
+            idsAtAbort = ids.length;
+            ctrl.abort();
+          }, 0);
+        }
+      }
+      expect(ids.length).toBeLessThan(1500); // stopped by the abort, not by maxTokens
+      expect(idsAtAbort).toBeGreaterThanOrEqual(1);
+      expect(ids.length - idsAtAbort).toBeLessThanOrEqual(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('leaves no tensors behind', async () => {

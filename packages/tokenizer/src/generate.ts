@@ -59,7 +59,11 @@ export interface GenerateOptions extends SamplingOptions {
   maxTokens?: number;
   /** Stop when one of these is sampled (it is not yielded). */
   stopTokens?: Iterable<number>;
-  /** Stop (without an error) once this signal is aborted. */
+  /**
+   * Stop (without an error) once this signal is aborted. `generate` yields to the event loop (a
+   * macrotask) before each token, so an abort from a timer, a UI event or another message stops
+   * it within one token.
+   */
   signal?: AbortSignal;
   /** Source of randomness (default: a `new Generator(seed)` when `seed` is given, else the default generator). */
   generator?: Generator;
@@ -73,6 +77,34 @@ export interface GenerateOptions extends SamplingOptions {
 export type FinishReason = 'stop' | 'length' | 'abort';
 
 const GENERATE_KEYS = new Set(['maxTokens', 'stopTokens', 'signal', 'generator', 'seed', 'useCache']);
+
+/**
+ * Resolves on a later macrotask, so timers, I/O and UI events (an `AbortSignal` fired by a timer
+ * or a click) get to run. Awaiting promises alone never lets them: reading logits on the CPU
+ * resolves as a microtask. `setImmediate` where it exists (Node, Bun: no 4 ms clamp, no handle
+ * left open); else a `MessageChannel` message (browsers, Web Workers, Deno), one channel per
+ * call, closed once it fires so it never keeps a process alive; else `setTimeout(0)`.
+ */
+function nextMacrotask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') {
+    const setImmediate = g.setImmediate;
+    return new Promise((resolve) => {
+      setImmediate(resolve);
+    });
+  }
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 function lastPositionTensor(logits: Tensor): Tensor {
   // tidy disposes the intermediate slice view that select makes.
@@ -138,6 +170,8 @@ export async function* generate<C extends KVCache>(
 
   try {
     for (let produced = 0; produced < maxTokens; produced++) {
+      // Let timers, I/O and UI events run between tokens: that is where an abort comes from.
+      await nextMacrotask();
       if (signal?.aborted) return 'abort';
       let logits: Tensor;
       if (cached) {
