@@ -1,11 +1,13 @@
 /**
  * @dendrite/nn — PyTorch-shaped layers for Dendrite: Module, Linear, Embedding, LayerNorm,
- * Dropout, activations, MLP, causal self-attention, transformer blocks, losses, initialisation,
- * and safetensors state dicts.
+ * Dropout, activations, MLP and FeedForward, causal self-attention, transformer blocks, losses,
+ * initialisation, safetensors state dicts, and TensorDataset / DataLoader.
  */
 import '@dendrite/autograd';
 
 export { ModuleDict, ModuleList, Sequential, type TensorModule } from './containers.js';
+export { DataLoader, type DataLoaderOptions } from './data/dataloader.js';
+export { type Dataset, TensorDataset } from './data/dataset.js';
 export { StateDictError } from './errors.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
@@ -14,6 +16,7 @@ export { type AttentionOptions, CausalSelfAttention, KVCache } from './layers/at
 export { Block, type BlockOptions } from './layers/block.js';
 export { Dropout, type DropoutOptions, dropout } from './layers/dropout.js';
 export { Embedding } from './layers/embedding.js';
+export { FeedForward, type FeedForwardOptions } from './layers/feed-forward.js';
 export { LayerNorm, type LayerNormOptions, layerNorm } from './layers/layernorm.js';
 export { Linear, type LinearOptions, linear } from './layers/linear.js';
 export { MLP, type MLPOptions } from './layers/mlp.js';
@@ -37,5 +40,7 @@ export {
   type LoadStateDictResult,
   Module,
   parameter,
+  type StateDictEntry,
+  type StateDictInput,
 } from './module.js';
 export * from './safetensors/index.js';

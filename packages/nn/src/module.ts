@@ -1,5 +1,19 @@
 import { noGrad } from '@dendrite/autograd';
-import { type Backend, type DType, fmtShape, Tensor, ValueError } from '@dendrite/tensor';
+import {
+  type Backend,
+  BackendError,
+  type DType,
+  DTypeError,
+  fmtShape,
+  getBackend,
+  listBackends,
+  Tensor,
+  type TypedArray,
+  tensor,
+  tidy,
+  ValueError,
+  withBackend,
+} from '@dendrite/tensor';
 import { StateDictError } from './errors.js';
 
 const PARAMETERS = new WeakSet<Tensor>();
@@ -29,6 +43,100 @@ export interface LoadStateDictOptions {
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
+}
+
+/**
+ * One tensor's values as plain data, as `decodeSafetensors` gives them per name: a typed array in
+ * row-major order, its shape, and optionally its dtype (else the typed array's).
+ */
+export interface StateDictEntry {
+  dtype?: DType;
+  shape: readonly number[];
+  data: TypedArray;
+}
+
+/**
+ * What {@link Module.loadStateDict} accepts: tensors or `{ dtype, shape, data }` entries by dotted
+ * name, or the `{ tensors, metadata }` object `decodeSafetensors` / `loadSafetensors` return.
+ */
+export type StateDictInput =
+  | Readonly<Record<string, Tensor | StateDictEntry>>
+  | {
+      readonly tensors: Readonly<Record<string, StateDictEntry>>;
+      readonly metadata?: Record<string, string>;
+    };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isTypedArray(v: unknown): v is TypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+/** The name → value map of a state-dict input (unwrapping `{ tensors, metadata }`). */
+function stateDictEntries(sd: unknown, where: string): Record<string, unknown> {
+  if (!isPlainObject(sd)) {
+    const what = sd instanceof Map ? 'a Map (use Object.fromEntries(map))' : describeValue(sd);
+    throw new StateDictError(`${where}: expected an object of tensors by name, got ${what}`);
+  }
+  const keys = Object.keys(sd);
+  const decoded =
+    isPlainObject(sd.tensors) &&
+    !('data' in sd.tensors) &&
+    keys.every((k) => k === 'tensors' || k === 'metadata');
+  return decoded ? (sd.tensors as Record<string, unknown>) : sd;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (isTypedArray(v)) return `a ${v.constructor.name} of ${v.length} values without a shape`;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object')
+    return `an object with keys ${Object.keys(v).slice(0, 5).join(', ') || '(none)'}`;
+  return `a ${typeof v}`;
+}
+
+/** `value` as a Tensor or a checked entry; a StateDictError naming the key and the fix otherwise. */
+function checkValue(value: unknown, key: string, where: string): Tensor | StateDictEntry {
+  if (value instanceof Tensor) {
+    value.assertLive(where);
+    return value;
+  }
+  if (isPlainObject(value) && isTypedArray(value.data) && Array.isArray(value.shape)) {
+    const { shape, data } = value as { shape: unknown[]; data: TypedArray };
+    if (shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
+      throw new StateDictError(
+        `${where}: '${key}' has shape [${shape.join(', ')}]; dims must be integers ≥ 0`,
+      );
+    }
+    const size = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (size !== data.length) {
+      throw new StateDictError(
+        `${where}: '${key}' has shape ${fmtShape(shape as number[])} (${size} values) but ${data.length} values`,
+      );
+    }
+    return value as unknown as StateDictEntry;
+  }
+  throw new StateDictError(
+    `${where}: '${key}' is ${describeValue(value)}, not a Tensor or a { dtype, shape, data } entry; pass model.stateDict(), or what decodeSafetensors/loadSafetensors return (or its .tensors) — or load a file in one call with loadWeights(model, path) from '@dendrite/nn/node'`,
+  );
+}
+
+/**
+ * When every unexpected key is a missing key behind one extra prefix (`_orig_mod.` from
+ * `torch.compile`, `module.` from `DataParallel`), says so: the keys, not the weights, are wrong.
+ */
+function prefixHint(missing: readonly string[], unexpected: readonly string[]): string | undefined {
+  if (missing.length === 0 || unexpected.length === 0) return undefined;
+  const dot = unexpected[0].indexOf('.');
+  if (dot < 0) return undefined;
+  const prefix = unexpected[0].slice(0, dot + 1);
+  const want = new Set(missing);
+  if (!unexpected.every((k) => k.startsWith(prefix) && want.has(k.slice(prefix.length)))) return undefined;
+  return `every unexpected key is a missing key with the prefix '${prefix}' (as torch.compile or DataParallel save them): remove the prefix from the names before loading`;
 }
 
 /**
@@ -171,83 +279,118 @@ export abstract class Module {
   }
 
   /**
-   * Copies values from `stateDict` into this module's parameters and buffers (dtype and backend
-   * converted to each parameter's own). Mismatched shapes always fail; with `strict` (default),
-   * missing or unexpected keys fail too, all listed in one {@link StateDictError}. A tied weight
-   * counts as present when any of its names is.
+   * Copies values into this module's parameters and buffers, keeping each tensor's identity (and
+   * converting dtype and backend to each one's own). `stateDict` may be
+   *
+   * - a state dict of tensors (`other.stateDict()`, `toTensors(decoded)`),
+   * - what `decodeSafetensors` / `loadSafetensors` return (`{ tensors, metadata }`), or its
+   *   `.tensors`: plain `{ dtype, shape, data }` entries, uploaded straight to each parameter's
+   *   backend and dtype.
+   *
+   * Mismatched shapes always fail; with `strict` (default), missing or unexpected keys fail too,
+   * all listed in one {@link StateDictError}. A tied weight counts as present when any of its
+   * names is. Nothing changes unless every value can be loaded. (To read a file in one call, use
+   * `loadWeights(model, path)` from `@dendrite/nn/node`.)
    */
-  loadStateDict(stateDict: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(stateDict: StateDictInput, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
+    const where = `loadStateDict into ${this.constructor.name}`;
+    const source = stateDictEntries(stateDict, where);
     const own = this.stateDict();
     const names = new Map<Tensor, string[]>();
     for (const [k, t] of Object.entries(own)) names.set(t, [...(names.get(t) ?? []), k]);
     const missing: string[] = [];
     const mismatched: string[] = [];
-    const plan: [Tensor, Tensor][] = [];
+    const plan: [Tensor, Tensor | StateDictEntry][] = [];
     for (const [target, keys] of names) {
-      const key = keys.find((k) => k in stateDict);
+      const key = keys.find((k) => Object.hasOwn(source, k));
       if (key === undefined) {
         missing.push(...keys);
         continue;
       }
-      const src = stateDict[key];
-      if (!(src instanceof Tensor)) throw new StateDictError(`loadStateDict: '${key}' is not a Tensor`);
+      const src = checkValue(source[key], key, where);
       if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
         mismatched.push(`${key}: expected ${fmtShape(target.shape)}, got ${fmtShape(src.shape)}`);
         continue;
       }
       plan.push([target, src]);
     }
-    const unexpected = Object.keys(stateDict).filter((k) => !(k in own));
+    const unexpected = Object.keys(source).filter((k) => !Object.hasOwn(own, k));
     if (mismatched.length > 0 || (strict && (missing.length > 0 || unexpected.length > 0))) {
       const parts: string[] = [];
       if (missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
       if (unexpected.length) parts.push(`unexpected keys: ${unexpected.join(', ')}`);
       if (mismatched.length) parts.push(`shape mismatches: ${mismatched.join('; ')}`);
-      throw new StateDictError(
-        `loadStateDict into ${this.constructor.name}: ${parts.join('; ')}`,
-        missing,
-        unexpected,
-        mismatched,
-      );
+      const hint = prefixHint(missing, unexpected);
+      if (hint) parts.push(hint);
+      throw new StateDictError(`${where}: ${parts.join('; ')}`, missing, unexpected, mismatched);
     }
-    noGrad(() => {
-      for (const [target, src] of plan) {
-        let value = src.backend === target.backend ? src : src.to(target.backend);
-        if (value.dtype !== target.dtype) value = value.to(target.dtype);
-        target.assign(value.contiguous().clone());
-      }
-    });
+    noGrad(() =>
+      tidy(() => {
+        // Convert everything first, so a failure leaves every parameter as it was.
+        const values = plan.map(([target, src]) => {
+          if (!(src instanceof Tensor)) {
+            return tensor(src.data, { shape: src.shape, dtype: target.dtype, backend: target.backend });
+          }
+          let value = src.backend === target.backend ? src : src.to(target.backend);
+          if (value.dtype !== target.dtype) value = value.to(target.dtype);
+          return value.contiguous().clone();
+        });
+        plan.forEach(([target], i) => {
+          target.assign(values[i]);
+        });
+      }),
+    );
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
 
   /**
-   * Moves every parameter and buffer to another backend, or converts float ones to another float
-   * dtype. Parameters are replaced by new tensors: create optimizers after calling this.
+   * Moves every parameter, its gradient, and every buffer to another backend (instance or
+   * registered name), or converts the floating-point ones to another dtype — in place, as
+   * PyTorch's `module.to()`: each tensor keeps its identity (`Tensor.to_`), so an optimizer
+   * created before keeps updating these very parameters (its state follows them on its next
+   * step), tied weights stay tied, and references you hold stay valid. Returns this.
+   *
+   * Everything is checked before anything moves: a tensor whose backend cannot read
+   * synchronously, or a target without one of the dtypes, is an error that leaves the module as
+   * it was.
    */
   to(target: Backend | DType | string): this {
     const isDType = target === 'float32' || target === 'float64' || target === 'int32' || target === 'bool';
-    noGrad(() => {
-      const moved = new Map<Tensor, Tensor>();
-      for (const m of this.modules()) {
-        const self = m as unknown as Record<string, unknown>;
-        for (const [key, value] of Object.entries(m)) {
-          if (!(value instanceof Tensor)) continue;
-          const isParam = isParameter(value);
-          if (!isParam && !m.bufferNames.has(key)) continue;
-          if (isDType && !value.isFloatingPoint) continue;
-          let next = moved.get(value);
-          if (!next) {
-            next = value.to(target).detach();
-            if (isParam) {
-              parameter(next);
-              if (!value.requiresGrad) next.requiresGrad_(false);
-            }
-            moved.set(value, next);
-          }
-          self[key] = next;
-        }
+    const backend = isDType
+      ? undefined
+      : backendNamed(target as Backend | string, `${this.constructor.name}.to`);
+    const tensors = new Set<Tensor>();
+    for (const m of this.modules()) {
+      for (const [key, value] of Object.entries(m)) {
+        if (!(value instanceof Tensor) || (!isParameter(value) && !m.bufferNames.has(key))) continue;
+        if (isDType && !value.isFloatingPoint) continue; // int32/bool buffers keep their dtype
+        tensors.add(value);
+        const grad = isParameter(value) ? value.grad : null;
+        if (grad !== null) tensors.add(grad);
       }
+    }
+    for (const t of tensors) {
+      t.assertLive(`${this.constructor.name}.to`);
+      if (backend !== undefined && t.backend !== backend) {
+        if (!t.backend.canReadSync) {
+          throw new BackendError(
+            `${this.constructor.name}.to: backend '${t.backend.name}' cannot read synchronously, so its tensors cannot move to '${backend.name}'; save the state dict and load it into a model built there`,
+          );
+        }
+        if (!backend.dtypes.has(t.dtype)) {
+          throw new DTypeError(
+            `${this.constructor.name}.to: backend '${backend.name}' does not support ${t.dtype}; convert first with .to('float32')`,
+          );
+        }
+      } else if (isDType && !t.backend.dtypes.has(target as DType)) {
+        throw new DTypeError(
+          `${this.constructor.name}.to: backend '${t.backend.name}' does not support ${target}`,
+        );
+      }
+    }
+    noGrad(() => {
+      for (const t of tensors) t.to_(backend ?? (target as DType));
     });
     return this;
   }
@@ -272,6 +415,17 @@ export abstract class Module {
     const lines = children.map(([name, child]) => `${pad}(${name}): ${child.render(depth + 1)}`);
     return `${head}\n${lines.join('\n')}\n${'  '.repeat(depth)})${tail}`;
   }
+}
+
+/** A backend instance, or the registered backend of that name. */
+function backendNamed(target: Backend | string, where: string): Backend {
+  if (typeof target !== 'string') return target;
+  if (!listBackends().includes(target)) {
+    throw new ValueError(
+      `${where}: no backend or dtype named '${target}' (backends: ${listBackends().join(', ')})`,
+    );
+  }
+  return withBackend(target, getBackend);
 }
 
 /** Rejects bad constructor numbers with a message naming the layer and the option. */

@@ -160,15 +160,51 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    * whose `.grad` is null are skipped). With a `closure` (which should zero the gradients,
    * compute the loss, call `backward()` and return the loss), it is called first and its loss
    * returned, as in PyTorch.
+   *
+   * Parameters moved in place since the last step (`module.to(backend)`, `Tensor.to_`) take
+   * their state along: it moves to each parameter's backend and dtype first. A parameter that
+   * was disposed, or whose `.grad` lives on another backend, is a `ValueError` naming it, before
+   * anything changes.
    */
   step(closure?: () => Tensor): Tensor | undefined {
     const loss = closure === undefined ? undefined : enableGrad(closure);
+    this.checkParameters();
     noGrad(() =>
       tidy(() => {
         for (const group of this.paramGroups) this.updateGroup(group);
       }),
     );
     return loss;
+  }
+
+  /**
+   * Before a step: every parameter is live and its gradient on its backend, and the state follows
+   * parameters that moved (backend or dtype) since the last step.
+   */
+  private checkParameters(): void {
+    this.paramGroups.forEach((group, g) => {
+      group.params.forEach((p, i) => {
+        const where = `${this.name}.step: parameter ${i} of param group ${g}`;
+        if (p.isDisposed) {
+          throw new ValueError(
+            `${where} ${fmtShape(p.shape)} was disposed; the optimizer holds a stale tensor (rebuild it from model.parameters())`,
+          );
+        }
+        const grad = p.grad;
+        if (grad !== null && (grad.backend !== p.backend || grad.dtype !== p.dtype)) {
+          throw new ValueError(
+            `${where} ${fmtShape(p.shape)} is ${p.dtype} on '${p.backend.name}' but its .grad is ${grad.dtype} on '${grad.backend.name}'; move both (module.to(…) moves gradients too) or zeroGrad() first`,
+          );
+        }
+        const s = this.state.get(p);
+        if (s === undefined) return;
+        for (const v of Object.values(s)) {
+          if (v instanceof Tensor && (v.backend !== p.backend || v.dtype !== p.dtype)) {
+            noGrad(() => v.to_(p.backend).to_(p.dtype));
+          }
+        }
+      });
+    });
   }
 
   /**

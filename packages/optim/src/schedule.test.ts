@@ -1,6 +1,14 @@
 import { ValueError } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
-import { constant, cosine, cosineWithWarmup, linear, sequential, stepDecay, warmup } from './schedule.js';
+import {
+  constant,
+  cosine,
+  cosineWithWarmup,
+  linearSchedule,
+  sequential,
+  stepDecay,
+  warmup,
+} from './schedule.js';
 import { LRScheduler, setLearningRate } from './scheduler.js';
 import { SGD } from './sgd.js';
 import { param } from './test-utils.js';
@@ -32,8 +40,8 @@ describe('schedules are functions of the iteration', () => {
     expect(stepDecay({ lr: 1, stepSize: 1 })(2)).toBeCloseTo(0.01, 15); // default γ 0.1
   });
 
-  it('linear', () => {
-    const s = linear({ from: 0, to: 1, iters: 4 });
+  it('linearSchedule', () => {
+    const s = linearSchedule({ from: 0, to: 1, iters: 4 });
     expect([0, 1, 2, 4, 100].map(s)).toEqual([0, 0.25, 0.5, 1, 1]);
   });
 
@@ -69,7 +77,11 @@ describe('schedules are functions of the iteration', () => {
 
   it('sequential runs schedules one after another, each counting from its start', () => {
     const s = sequential(
-      [linear({ from: 0, to: 1, iters: 4 }), constant(1), stepDecay({ lr: 1, stepSize: 2, gamma: 0.5 })],
+      [
+        linearSchedule({ from: 0, to: 1, iters: 4 }),
+        constant(1),
+        stepDecay({ lr: 1, stepSize: 2, gamma: 0.5 }),
+      ],
       [4, 6],
     );
     expect([0, 2, 4, 5, 6, 7, 8, 10].map(s)).toEqual([0, 0.5, 1, 1, 1, 1, 0.5, 0.25]);
@@ -94,7 +106,7 @@ describe('schedules are functions of the iteration', () => {
 describe('LRScheduler', () => {
   it('sets iteration 0’s rate at construction and advances with step()', () => {
     const opt = new SGD([param([1])], { lr: 123 });
-    const sched = new LRScheduler(opt, linear({ from: 0.1, to: 0.5, iters: 4 }));
+    const sched = new LRScheduler(opt, linearSchedule({ from: 0.1, to: 0.5, iters: 4 }));
     expect(opt.paramGroups[0].lr).toBe(0.1);
     const seen = [sched.getLastLr()[0]];
     for (let i = 0; i < 5; i++) {

@@ -33,8 +33,8 @@ export function stepDecay({ lr, stepSize, gamma = 0.1 }: StepDecayOptions): Sche
   return (it) => lr * gamma ** Math.floor(it / stepSize); // η · γ^⌊t/s⌋
 }
 
-/** Options of {@link linear}. */
-export interface LinearOptions {
+/** Options of {@link linearSchedule}. */
+export interface LinearScheduleOptions {
   /** Learning rate at iteration 0. */
   from: number;
   /** Learning rate from iteration `iters` on. */
@@ -43,11 +43,15 @@ export interface LinearOptions {
   iters: number;
 }
 
-/** Straight line from `from` (iteration 0) to `to` (iteration `iters`), then `to`. */
-export function linear({ from, to, iters }: LinearOptions): Schedule {
-  checkNumber('linear', 'from', from);
-  checkNumber('linear', 'to', to);
-  checkInteger('linear', 'iters', iters, 1);
+/**
+ * A straight line from `from` (iteration 0) to `to` (iteration `iters`), then `to`: a linear
+ * warmup or decay (PyTorch's `LinearLR`, with rates instead of factors). Named so it never
+ * clashes with `linear`, the layer function of `@dendrite/nn`.
+ */
+export function linearSchedule({ from, to, iters }: LinearScheduleOptions): Schedule {
+  checkNumber('linearSchedule', 'from', from);
+  checkNumber('linearSchedule', 'to', to);
+  checkInteger('linearSchedule', 'iters', iters, 1);
   return (it) => from + (to - from) * (Math.min(it, iters) / iters); // η₀ + (η₁ − η₀)·t/T
 }
 

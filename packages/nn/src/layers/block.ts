@@ -1,11 +1,11 @@
 import type { Tensor } from '@dendrite/tensor';
 import { Module } from '../module.js';
 import { type AttentionOptions, CausalSelfAttention, type KVCache } from './attention.js';
+import { FeedForward } from './feed-forward.js';
 import { LayerNorm } from './layernorm.js';
-import { MLP } from './mlp.js';
 
 export interface BlockOptions extends AttentionOptions {
-  /** GELU form in the MLP (default exact). */
+  /** GELU form in the feed-forward block (default exact). */
   approximate?: 'none' | 'tanh';
 }
 
@@ -17,7 +17,8 @@ export class Block extends Module {
   readonly ln_1: LayerNorm;
   readonly attn: CausalSelfAttention;
   readonly ln_2: LayerNorm;
-  readonly mlp: MLP;
+  /** The feed-forward block (named `mlp`, as nanoGPT's state-dict keys have it). */
+  readonly mlp: FeedForward;
 
   constructor(nEmbd: number, options: BlockOptions) {
     super();
@@ -25,7 +26,7 @@ export class Block extends Module {
     this.ln_1 = new LayerNorm(nEmbd, norm);
     this.attn = new CausalSelfAttention(nEmbd, options);
     this.ln_2 = new LayerNorm(nEmbd, norm);
-    this.mlp = new MLP(nEmbd, options);
+    this.mlp = new FeedForward(nEmbd, options);
   }
 
   forward(x: Tensor, cache?: KVCache): Tensor {

@@ -5,6 +5,7 @@ import { ModuleDict, ModuleList, Sequential } from '../containers.js';
 import { GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
+import { FeedForward } from './feed-forward.js';
 import { LayerNorm, layerNorm } from './layernorm.js';
 import { Linear, linear } from './linear.js';
 import { MLP } from './mlp.js';
@@ -182,16 +183,61 @@ describe('activations and containers', () => {
     expect(() => dict.get('b')).toThrow(/no module named 'b'/);
   });
 
-  it('MLP expands 4× with GELU and projects back', () => {
-    const mlp = new MLP(8);
-    expect(mlp.c_fc.weight.shape).toEqual([32, 8]);
-    expect(mlp.c_proj.weight.shape).toEqual([8, 32]);
+  it('FeedForward (the transformer block’s MLP) expands 4× with GELU and projects back', () => {
+    const ff = new FeedForward(8);
+    expect(ff.c_fc.weight.shape).toEqual([32, 8]);
+    expect(ff.c_proj.weight.shape).toEqual([8, 32]);
     const x = randn([2, 5, 8]);
+    const expected = linear(linear(x, ff.c_fc.weight, ff.c_fc.bias).gelu(), ff.c_proj.weight, ff.c_proj.bias);
+    close(ff.forward(x).toArraySync(), (expected.toArraySync() as number[][][]).flat() as number[][]);
+    expect(() => new FeedForward(0)).toThrow(/FeedForward: nEmbd must be a positive integer, got 0/);
+  });
+
+  it('MLP stacks Linear layers with an activation between them, laid out as torchvision’s ops.MLP', () => {
+    const mlp = new MLP(2, [16, 16, 3], { generator: new Generator(0) });
+    expect([...mlp.namedParameters()].map(([n, p]) => `${n} ${p.shape.join('×')}`)).toEqual([
+      '0.weight 16×2',
+      '0.bias 16',
+      '3.weight 16×16',
+      '3.bias 16',
+      '6.weight 3×16',
+      '6.bias 3',
+    ]);
+    expect([...mlp].map((m) => m.constructor.name)).toEqual([
+      'Linear',
+      'ReLU',
+      'Dropout',
+      'Linear',
+      'ReLU',
+      'Dropout',
+      'Linear',
+      'Dropout',
+    ]);
+    const x = randn([4, 2]);
+    const [l0, , , l3, , , l6] = [...mlp] as Linear[];
     const expected = linear(
-      linear(x, mlp.c_fc.weight, mlp.c_fc.bias).gelu(),
-      mlp.c_proj.weight,
-      mlp.c_proj.bias,
+      linear(linear(x, l0.weight, l0.bias).relu(), l3.weight, l3.bias).relu(),
+      l6.weight,
+      l6.bias,
     );
-    close(mlp.forward(x).toArraySync(), (expected.toArraySync() as number[][][]).flat() as number[][]);
+    close(mlp.forward(x).toArraySync(), expected.toArraySync() as number[][]);
+    expect(mlp.toString()).toMatch(/^MLP\(2 → 16 → 16 → 3\n/);
+  });
+
+  it('MLP takes the activation, bias and dropout; a single width is one Linear', () => {
+    const gelu = new MLP(3, [5, 2], { activation: () => new GELU(), bias: false, dropout: 0.1 });
+    expect([...gelu].map((m) => m.constructor.name)).toEqual([
+      'Linear',
+      'GELU',
+      'Dropout',
+      'Linear',
+      'Dropout',
+    ]);
+    expect(gelu.parameters().length).toBe(2);
+    expect((gelu.at(2) as Dropout).p).toBe(0.1);
+    expect(new MLP(3, [1]).forward(randn([2, 3])).shape).toEqual([2, 1]);
+    expect(() => new MLP(3, [])).toThrow(/MLP: hiddenFeatures must be a non-empty array/);
+    expect(() => new MLP(3, [4, 0])).toThrow(/MLP: hiddenFeatures\[1\] must be a positive integer, got 0/);
+    expect(() => new MLP(3, [4], { dropout: 1 })).toThrow(/MLP: dropout must be in \[0, 1\), got 1/);
   });
 });

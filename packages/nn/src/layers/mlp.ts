@@ -1,43 +1,75 @@
-import type { Tensor } from '@dendrite/tensor';
-import { checkPositiveInt, Module } from '../module.js';
+import { ValueError } from '@dendrite/tensor';
+import { Sequential, type TensorModule } from '../containers.js';
+import { checkPositiveInt, checkProbability } from '../module.js';
+import { ReLU } from './activations.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import type { LayerOptions } from './options.js';
 
+/** Options of {@link MLP}. */
 export interface MLPOptions extends LayerOptions {
-  /** Hidden width (default 4 × nEmbd, as in GPT). */
-  hidden?: number;
+  /** Makes the activation after each hidden layer (default `() => new ReLU()`). */
+  activation?: () => TensorModule;
   /** Learn biases (default true). */
   bias?: boolean;
-  /** Dropout after the output projection (default 0). */
+  /** Dropout probability after each layer (default 0). */
   dropout?: number;
-  /** GELU form (default exact; GPT-2 used 'tanh'). */
-  approximate?: 'none' | 'tanh';
 }
 
 /**
- * The transformer feed-forward block: expand, GELU, project back.
- * y = dropout(W₂·gelu(W₁·x + b₁) + b₂), with nanoGPT's names `c_fc` and `c_proj`.
+ * A multi-layer perceptron: Linear layers with an activation between them, laid out as
+ * torchvision's `ops.MLP` (a {@link Sequential}, so its state-dict keys are `0.weight`, `3.weight`, …):
+ * for each width but the last, Linear → activation → Dropout; then Linear → Dropout.
+ * y = W₂·act(W₁·x + b₁) + b₂ for two widths. Dropout at p = 0 passes values through.
+ *
+ * @example
+ * const net = new MLP(2, [16, 16, 3]); // 2 inputs → 16 → 16 → 3 outputs, ReLU between
+ * const logits = net.forward(x);       // x: [batch, 2] → [batch, 3]
  */
-export class MLP extends Module {
-  readonly c_fc: Linear;
-  readonly c_proj: Linear;
-  readonly dropout: Dropout;
-  readonly approximate: 'none' | 'tanh';
+export class MLP extends Sequential {
+  /** Input features, then every layer's width (the last is the output size). */
+  readonly widths: readonly number[];
 
-  constructor(nEmbd: number, options: MLPOptions = {}) {
-    super();
-    checkPositiveInt(nEmbd, 'nEmbd', 'MLP');
-    const hidden = options.hidden ?? 4 * nEmbd;
-    checkPositiveInt(hidden, 'hidden', 'MLP');
-    this.c_fc = new Linear(nEmbd, hidden, options);
-    this.c_proj = new Linear(hidden, nEmbd, options);
-    this.dropout = new Dropout(options.dropout ?? 0, { generator: options.generator });
-    this.approximate = options.approximate ?? 'none';
+  /**
+   * @param inFeatures size of each input row
+   * @param hiddenFeatures the width of every layer, the last being the output size
+   */
+  constructor(inFeatures: number, hiddenFeatures: readonly number[], options: MLPOptions = {}) {
+    super(...mlpLayers(inFeatures, hiddenFeatures, options));
+    this.widths = [inFeatures, ...hiddenFeatures];
   }
 
-  forward(x: Tensor): Tensor {
-    const h = this.c_fc.forward(x).gelu({ approximate: this.approximate });
-    return this.dropout.forward(this.c_proj.forward(h));
+  override extraRepr(): string {
+    return this.widths.join(' → ');
   }
+}
+
+function mlpLayers(
+  inFeatures: number,
+  hiddenFeatures: readonly number[],
+  options: MLPOptions,
+): TensorModule[] {
+  checkPositiveInt(inFeatures, 'inFeatures', 'MLP');
+  if (!Array.isArray(hiddenFeatures) || hiddenFeatures.length === 0) {
+    throw new ValueError(
+      `MLP: hiddenFeatures must be a non-empty array of layer widths (the last is the output size), got ${String(hiddenFeatures)}`,
+    );
+  }
+  hiddenFeatures.forEach((w, i) => {
+    checkPositiveInt(w, `hiddenFeatures[${i}]`, 'MLP');
+  });
+  const { activation = () => new ReLU(), bias = true, dropout = 0, dtype, backend, generator } = options;
+  if (typeof activation !== 'function') {
+    throw new ValueError('MLP: activation must be a function returning a module, e.g. () => new GELU()');
+  }
+  checkProbability(dropout, 'dropout', 'MLP');
+  const layers: TensorModule[] = [];
+  let width = inFeatures;
+  hiddenFeatures.forEach((next, i) => {
+    layers.push(new Linear(width, next, { bias, dtype, backend, generator }));
+    if (i < hiddenFeatures.length - 1) layers.push(activation());
+    layers.push(new Dropout(dropout, { generator }));
+    width = next;
+  });
+  return layers;
 }

@@ -71,9 +71,29 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   } catch (err) {
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
-    throw err;
+    throw await writeError(err, path, dir);
   }
   await syncDirectory(dir);
+}
+
+/**
+ * The error of a failed write, naming the target (not the temp file) and, when the folder is
+ * what is missing, saying so. Keeps the system `code` and the original error as `cause`.
+ */
+async function writeError(err: unknown, path: string, dir: string): Promise<unknown> {
+  const code = errorCode(err);
+  if (code === undefined) return err; // not a file-system error (bad data): unchanged
+  let reason = (err as Error).message.replace(/, \w+ '.*$/s, ''); // drop ", open '<temp>'" / ", rename '<temp>' -> …"
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const folder = await stat(dir).then(
+      (s) => (s.isDirectory() ? 'exists' : 'not a folder'),
+      () => 'missing',
+    );
+    if (folder === 'missing') reason = `folder '${dir}' does not exist; create it first (mkdir -p)`;
+    else if (folder === 'not a folder') reason = `'${dir}' is a file, not a folder`;
+  }
+  const wrapped = new Error(`cannot write '${path}': ${reason}`, { cause: err });
+  return Object.assign(wrapped, { code });
 }
 
 /**
