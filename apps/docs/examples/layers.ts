@@ -3,9 +3,9 @@
 import {
   CausalSelfAttention,
   Embedding,
+  FeedForward,
   LayerNorm,
   Linear,
-  MLP,
 } from '@dendrite/nn';
 import { Generator, tensor } from '@dendrite/tensor';
 
@@ -18,7 +18,7 @@ const embed = new Embedding(vocab, C, { generator });
 const x = embed.forward(ids); // ids → vectors
 const attn = new CausalSelfAttention(C, { nHead: 4, generator });
 const norm = new LayerNorm(C);
-const ffn = new MLP(C, { generator }); // Linear C→4C, GELU, Linear 4C→C
+const ffn = new FeedForward(C, { generator }); // Linear C→4C, GELU, Linear 4C→C
 const head = new Linear(C, vocab, { bias: false, generator }); // the LM head
 
 const show = (name: string, t: { shape: readonly number[] }, params: number) =>

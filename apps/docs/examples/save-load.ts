@@ -4,8 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPT } from '@dendrite/gpt';
-import { decodeSafetensors, serializeStateDict, toTensors } from '@dendrite/nn';
-import { loadSafetensors, saveSafetensors } from '@dendrite/nn/node';
+import { decodeSafetensors, serializeStateDict } from '@dendrite/nn';
+import { loadSafetensors, loadWeights, saveWeights } from '@dendrite/nn/node';
 import { Generator } from '@dendrite/tensor';
 
 const config = {
@@ -25,12 +25,12 @@ const path = join(
   await mkdtemp(join(tmpdir(), 'dendrite-')),
   'model.safetensors',
 );
-await saveSafetensors(path, model.stateDict(), { step: '1200' });
+await saveWeights(model, path, { step: '1200' });
 
-const { tensors, metadata } = await loadSafetensors(path);
-// different initial weights
+// different initial weights, then the file's, in place
 const restored = new GPT(config, { generator: new Generator(2) });
-restored.loadStateDict(toTensors({ tensors }));
+const { metadata } = await loadWeights(restored, path);
+const { tensors } = await loadSafetensors(path); // the file's tensors, decoded
 console.log(Object.keys(tensors).slice(0, 3), metadata.step);
 
 const wte = 'transformer.wte.weight';
@@ -43,6 +43,7 @@ console.log('after loading:', same(model, restored));
 // Browser (no file system): the same bytes, in memory.
 const bytes = await serializeStateDict(model.stateDict());
 const decoded = decodeSafetensors(bytes);
+restored.loadStateDict(decoded); // takes the decoded file as it is
 console.log(
   bytes.length,
   'bytes,',

@@ -1,7 +1,7 @@
 /** The layers page: each layer of a GPT run on a real input, with the shapes in and out. */
 import '@dendrite/autograd'; // adds requiresGrad_(), backward() and .grad to every Tensor
 import { noGrad } from '@dendrite/autograd';
-import { CausalSelfAttention, Embedding, LayerNorm, Linear, MLP, type Module } from '@dendrite/nn';
+import { CausalSelfAttention, Embedding, FeedForward, LayerNorm, Linear, type Module } from '@dendrite/nn';
 import { Generator, randint, type Tensor } from '@dendrite/tensor';
 
 export interface LayerRow {
@@ -34,7 +34,7 @@ export function layerShapes(o: LayerShapeOptions): LayerRow[] {
     const embedding = new Embedding(o.vocabSize, C, { generator });
     const norm = new LayerNorm(C);
     const attention = new CausalSelfAttention(C, { nHead: o.nHead, generator });
-    const ffn = new MLP(C, { generator });
+    const ffn = new FeedForward(C, { generator });
     const head = new Linear(C, o.vocabSize, { bias: false, generator });
     const rows: LayerRow[] = [];
     const run = (name: string, role: string, m: Module & { forward(x: Tensor): Tensor }, x: Tensor) => {
@@ -62,7 +62,7 @@ export function layerShapes(o: LayerShapeOptions): LayerRow[] {
       attention,
       normed,
     );
-    run('Dense / FFN (MLP)', 'widen to 4×, GELU, narrow back: per position', ffn, normed);
+    run('Dense / FFN (FeedForward)', 'widen to 4×, GELU, narrow back: per position', ffn, normed);
     run('Output / LM head', 'one score (logit) per vocabulary entry', head, normed);
     return rows;
   });

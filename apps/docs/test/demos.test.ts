@@ -71,7 +71,7 @@ describe('layers and the forward pass', () => {
       ['Embedding', [8], [8, 16]],
       ['LayerNorm', [8, 16], [8, 16]],
       ['CausalSelfAttention', [8, 16], [8, 16]],
-      ['MLP', [8, 16], [8, 16]],
+      ['FeedForward', [8, 16], [8, 16]],
       ['Linear', [8, 16], [8, 65]],
     ]);
     expect(rows.map((r) => r.parameters)).toEqual([
