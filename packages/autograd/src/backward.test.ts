@@ -194,7 +194,7 @@ describe('gradients of gradients through fused kernels', () => {
       g1.mul(v).sum().backward();
       return [g1.toArraySync(), x.grad!.toArraySync()] as const;
     };
-    const [fusedG, fusedH] = secondOrder((x) => x.layerNorm(w, null, 1e-5));
+    const [fusedG, fusedH] = secondOrder((x) => x.layerNorm(w.shape, w, null, 1e-5));
     const [compG, compH] = secondOrder(composite);
     (fusedG as number[][])
       .flat()
@@ -236,5 +236,48 @@ describe('weight gradients of matrix products', () => {
           expect(gotV[i][o]).toBeCloseTo(want[o][i], 12);
         }
     }
+  });
+});
+
+describe('gradients of max, min, amax and amin at ties (as PyTorch)', () => {
+  const x = () =>
+    tensor(
+      [
+        [1, 5, 5],
+        [7, 0, 7],
+      ],
+      f64,
+    ).requiresGrad_();
+
+  it('max(x, dim).values sends the whole gradient to the position its indices name; indices have none', () => {
+    const a = x();
+    const { values, indices } = a.max(1);
+    expect(indices.requiresGrad).toBe(false);
+    values.sum().backward();
+    expect(a.grad!.toArraySync()).toEqual([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    const b = x();
+    b.min(0, true).values.sum().backward();
+    expect(b.grad!.toArraySync()).toEqual([
+      [1, 0, 1],
+      [0, 1, 0],
+    ]);
+  });
+
+  it('amax, amin and max(x) split the gradient evenly between ties', () => {
+    const a = x();
+    a.amax(1).sum().backward();
+    expect(a.grad!.toArraySync()).toEqual([
+      [0, 0.5, 0.5],
+      [0.5, 0, 0.5],
+    ]);
+    const b = x();
+    b.max().backward();
+    expect(b.grad!.toArraySync()).toEqual([
+      [0, 0, 0],
+      [0.5, 0, 0.5],
+    ]);
   });
 });

@@ -53,7 +53,7 @@ describe('second-order gradients (createGraph)', () => {
     'softmax, logSoftmax': (x) => x.softmax(-1).mul(x).add(x.logSoftmax(0).mul(0.5)),
     'gelu (exact and tanh)': (x) => x.gelu().add(x.gelu({ approximate: 'tanh' })),
     'layerNorm (fused forward, composite backward when recorded)': (x) =>
-      x.layerNorm(tensor([0.5, 1.5, -1, 2], f64), tensor([0.1, 0, 0, -0.2], f64)).square(),
+      x.layerNorm(4, tensor([0.5, 1.5, -1, 2], f64), tensor([0.1, 0, 0, -0.2], f64)).square(),
     matmul: (x) => x.matmul(x.mT).matmul(x),
     'causalSoftmax (fused forward, primitive backward when recorded)': (x) => causalSoftmax(x, 0.8).mul(x),
     'softmaxCrossEntropy with smoothing and an ignored row': (x) =>

@@ -74,8 +74,8 @@ describe('setOpHook', () => {
       [() => x.exp(), 'exp', {}, 1],
       [() => x.gelu({ approximate: 'tanh' }), 'gelu_tanh', {}, 1],
       [() => x.sum(1, true), 'sum', { axes: [1], keepdim: true }, 1],
-      [() => x.max(-2), 'max', { axes: [0], keepdim: false }, 1],
-      [() => x.min(), 'min', { axes: [0, 1], keepdim: false }, 1],
+      [() => x.amax(-2), 'amax', { axes: [0], keepdim: false }, 1],
+      [() => x.min(), 'amin', { axes: [0, 1], keepdim: false }, 1],
       [() => x.argmax(1), 'argmax', { axis: 1, keepdim: false }, 1],
       [() => x.argmin(-1, true), 'argmin', { axis: 1, keepdim: true }, 1],
       [() => x.cumsum(-1), 'cumsum', { axis: 1 }, 1],
@@ -196,8 +196,8 @@ const PRIMITIVES = [
   'concat',
   'matmul',
   'sum',
-  'max',
-  'min',
+  'amax',
+  'amin',
   'argmax',
   'argmin',
   'cumsum',
@@ -290,7 +290,7 @@ describe('listOps and getOpInfo', () => {
       x.cumsum(0);
       x.softmax();
       x.logSoftmax();
-      x.layerNorm();
+      x.layerNorm(x.shape[1]);
       x.causalSoftmax(0.5);
       ops.softmaxCrossEntropy(x, i);
     });

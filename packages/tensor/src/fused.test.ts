@@ -40,7 +40,7 @@ describe('fused kernels of the CPU backend equal the same math written with prim
     const c = x.sub(mean);
     const rstd = c.square().mean(-1, true).add(1e-5).rsqrt();
     const xhat = c.mul(rstd);
-    expect(maxAbsDiff(layerNorm(x, w, b, 1e-5).dataSync(), xhat.mul(w).add(b).dataSync())).toBeLessThan(
+    expect(maxAbsDiff(layerNorm(x, [9], w, b, 1e-5).dataSync(), xhat.mul(w).add(b).dataSync())).toBeLessThan(
       1e-12,
     );
     const gh = gy.mul(w);
@@ -59,13 +59,16 @@ describe('fused kernels of the CPU backend equal the same math written with prim
     const s = Math.sqrt(1.25);
     const y = layerNorm(
       tensor([[1, 2, 3, 4]], { dtype: 'float64' }),
+      4,
       null,
       null,
       0,
     ).toArraySync() as number[][];
     [-1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s].forEach((v, i) => expect(y[0][i]).toBeCloseTo(v, 14));
-    expect(() => layerNorm(tensor([[1, 2]]), tensor([1, 2, 3]))).toThrow(/weight must be \[2\]/);
-    expect(() => layerNorm(tensor([[1, 2]], { dtype: 'int32' }))).toThrow(/float32 or float64/);
+    expect(() => layerNorm(tensor([[1, 2]]), [2], tensor([1, 2, 3]))).toThrow(
+      /weight must have the normalizedShape \[2\], got \[3\]/,
+    );
+    expect(() => layerNorm(tensor([[1, 2]], { dtype: 'int32' }), 2)).toThrow(/float32 or float64/);
   });
 
   it('GELU gradient, exact and tanh forms', () => {

@@ -108,6 +108,7 @@ export {
   hasFusedKernel,
   softmaxBackward,
 } from './ops/fused.js';
+export { type IndexItem, index } from './ops/index-view.js';
 export {
   embedding,
   gather,
@@ -118,20 +119,27 @@ export {
   scatterAdd,
   scatterAddZeros,
   take,
+  takeAlongDim,
 } from './ops/indexing.js';
 export { chunk, concat, split, stack } from './ops/join.js';
 export { hasFusedLayerNorm, layerNorm, layerNormBackward } from './ops/layernorm.js';
 export { matmul } from './ops/matmul.js';
 export { type RandpermOptions, randperm } from './ops/randperm.js';
 export {
+  type Axes,
+  amax,
+  amin,
   argmax,
   argmin,
+  type KeepDim,
   logSumExp,
   max,
   mean,
   min,
+  type ReduceOptions,
   std,
   sum,
+  type ValuesIndices,
   type VarOptions,
   variance,
 } from './ops/reduce.js';

@@ -12,6 +12,7 @@ import {
   scatterAdd,
   scatterAddZeros,
   take,
+  takeAlongDim,
 } from './ops/indexing.js';
 import {
   arbLayout,
@@ -95,6 +96,42 @@ describe('gather', () => {
     expect(() => gather(x, 2, int([[0]]))).toThrow(/gather: axis 2 is out of range for a tensor of rank 2/);
   });
 
+  it('follows torch.gather: a smaller index reads the leading part (no broadcasting), a larger one is an error', () => {
+    // The case: x [2,3,4], index [1,3,2] on the last axis. torch.gather gives the index's
+    // shape [1,3,2] (rows of x[0] only); takeAlongDim broadcasts to [2,3,2].
+    const x = arange(24).reshape(2, 3, 4);
+    const index = int([
+      [
+        [3, 0],
+        [1, 1],
+        [2, 3],
+      ],
+    ]);
+    const got = gather(x, -1, index);
+    expect(got.shape).toEqual([1, 3, 2]);
+    expectTensor(got, [
+      [
+        [3, 0],
+        [5, 5],
+        [10, 11],
+      ],
+    ]);
+    expect(takeAlongDim(x, index, -1).shape).toEqual([2, 3, 2]);
+    expect(() =>
+      gather(
+        x,
+        -1,
+        int([
+          [[0], [0], [0]],
+          [[0], [0], [0]],
+          [[0], [0], [0]],
+        ]),
+      ),
+    ).toThrow(
+      /gather: index \[3,3,1\] is larger than input \[2,3,4\] at dim 0 \(only axis 2 may be larger; gather does not broadcast: takeAlongDim does\)/,
+    );
+  });
+
   it('matches an explicit index loop (property)', () => {
     fc.assert(
       fc.property(
@@ -129,6 +166,118 @@ describe('gather', () => {
             axis,
             tensor(index as number[], { dtype: 'int32' }),
           );
+          expect(got.toArraySync()).toEqual(want);
+        },
+      ),
+      PROPERTY_PARAMS,
+    );
+  });
+});
+
+describe('takeAlongDim', () => {
+  it('broadcasts the input and the indices outside dim (torch.take_along_dim)', () => {
+    const x = arange(24).reshape(2, 3, 4);
+    const index = int([
+      [
+        [3, 0],
+        [1, 1],
+        [2, 3],
+      ],
+    ]);
+    const want = build([2, 3, 2], ([i, j, k]) => i * 12 + j * 4 + at(index.toArraySync(), [0, j, k]));
+    expectTensor(takeAlongDim(x, index, 2), want);
+    expectTensor(x.takeAlongDim(index, -1), want);
+    // Broadcasting the input too: x [1,3] with indices [2,1] along dim 1 → [2,1].
+    const row = tensor([[10, 20, 30]]);
+    expectTensor(takeAlongDim(row, int([[2], [0]]), 1), [[30], [10]]);
+    // The top-k pattern: indices from argmax, keepdim.
+    const scores = tensor([
+      [0.1, 0.7, 0.2],
+      [0.5, 0.1, 0.4],
+    ]);
+    expectTensor(
+      takeAlongDim(scores, scores.argmax(1, true), 1),
+      [[0.7], [0.5]].map((r) => r.map(Math.fround)),
+    );
+  });
+
+  it('without dim picks from the flattened input (a 1-D result)', () => {
+    expectTensor(
+      takeAlongDim(
+        x23(),
+        int([
+          [5, 0],
+          [1, 1],
+        ]),
+      ),
+      [6, 1, 2, 2],
+    );
+  });
+
+  it('equals gather when the shapes already agree, and keeps the dtype', () => {
+    const i = int([
+      [0, 2],
+      [1, 1],
+    ]);
+    expectTensor(takeAlongDim(x23(), i, 1), gather(x23(), 1, i).toArraySync());
+    expectTensor(takeAlongDim(int([[7, 8]]), int([[1], [0]]), 1), [[8], [7]], 'int32');
+  });
+
+  it('refuses other ranks, shapes that do not broadcast, float and out-of-range indices', () => {
+    const x = x23();
+    expect(() => takeAlongDim(x, int([0, 1]), 1)).toThrow(ShapeError);
+    expect(() => takeAlongDim(x, int([0, 1]), 1)).toThrow(
+      /takeAlongDim: indices \[2\] must have the same rank as the input \[2,3\]/,
+    );
+    expect(() => takeAlongDim(x, int([[0], [1], [2]]), 1)).toThrow(
+      /takeAlongDim: input \[2,3\] and indices \[3,1\] cannot be broadcast outside dim 1: dim 0 is 2 vs 3/,
+    );
+    expect(() => takeAlongDim(x, tensor([[0]]), 1)).toThrow(/takeAlongDim: index must be int32, got float32/);
+    expect(() => takeAlongDim(x, int([[3]]), 1)).toThrow(IndexError);
+    expect(() => takeAlongDim(x, int([[0]]), 2)).toThrow(/takeAlongDim: axis 2 is out of range/);
+  });
+
+  it('matches an explicit loop over broadcast shapes (property)', () => {
+    fc.assert(
+      fc.property(
+        arbShape({ minRank: 1, maxRank: 3, maxDim: 3 }).chain((shape) =>
+          fc
+            .tuple(
+              fc.integer({ min: 0, max: shape.length - 1 }),
+              fc.array(fc.integer({ min: 0, max: 2 }), { minLength: shape.length, maxLength: shape.length }),
+              fc.integer({ min: 1, max: 4 }),
+            )
+            .chain(([axis, modes, k]) => {
+              // Per dim: 0 → both full, 1 → input has 1, 2 → indices have 1.
+              const xshape = shape.map((d, i) => (i !== axis && modes[i] === 1 ? 1 : d));
+              const ishape = shape.map((d, i) => (i === axis ? k : modes[i] === 2 ? 1 : d));
+              return fc.tuple(
+                fc.constant(axis),
+                fc.constant(shape),
+                fc.constant(xshape),
+                fc.constant(ishape),
+                arbValues(xshape),
+                arbLayout(xshape),
+                arbValues(ishape, 0, shape[axis] - 1),
+              );
+            }),
+        ),
+        ([axis, shape, xshape, ishape, v, layout, iv]) => {
+          const data = nest(v, xshape);
+          const index = nest(iv, ishape);
+          const oshape = shape.map((d, i) => (i === axis ? ishape[i] : d));
+          const want = build(oshape, (o) => {
+            const src = o.map((c, i) => (xshape[i] === 1 ? 0 : c));
+            const ii = o.map((c, i) => (ishape[i] === 1 ? 0 : c));
+            src[axis] = at(index, ii);
+            return at(data, src);
+          });
+          const got = takeAlongDim(
+            withLayout(data, xshape, layout),
+            tensor(index as number[], { dtype: 'int32' }),
+            axis,
+          );
+          expect(got.shape).toEqual(oshape);
           expect(got.toArraySync()).toEqual(want);
         },
       ),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from './creation.js';
 import { IndexError, ShapeError, ValueError } from './errors.js';
-import { argmax, argmin, logSumExp, max, mean, min, std, sum, variance } from './ops/reduce.js';
+import { amax, amin, argmax, argmin, logSumExp, max, mean, min, std, sum, variance } from './ops/reduce.js';
 import {
   arbLayout,
   arbShape,
@@ -111,26 +111,28 @@ describe('mean, var, std', () => {
   });
 });
 
-describe('max and min', () => {
+describe('amax and amin (values only, any axes)', () => {
   it('over axes with keepdim', () => {
     const x = tensor([
       [1, 9, 3],
       [7, 5, -6],
     ]);
-    expectTensor(max(x), 9);
-    expectTensor(min(x), -6);
-    expectTensor(max(x, 0), [7, 9, 3]);
-    expectTensor(min(x, 1, true), [[1], [-6]]);
-    expectTensor(x.max(-1), [9, 7]);
-    expectTensor(x.min([0, 1], true), [[-6]]);
+    expectTensor(amax(x), 9);
+    expectTensor(amin(x), -6);
+    expectTensor(amax(x, 0), [7, 9, 3]);
+    expectTensor(amin(x, 1, true), [[1], [-6]]);
+    expectTensor(amin(x, 1, { keepdim: true }), [[1], [-6]]);
+    expectTensor(x.amax(-1), [9, 7]);
+    expectTensor(x.amin([0, 1], true), [[-6]]);
+    expectTensor(x.amax(null, true), [[9]]);
   });
 
   it('keep int32 and bool, and propagate NaN', () => {
-    expectTensor(max(tensor([3, -1], { dtype: 'int32' })), 3, 'int32');
-    expectTensor(min(tensor([true, false])), 0, 'bool');
-    expectClose(max(tensor([1, NaN_, 5])), NaN_, 0);
+    expectTensor(amax(tensor([3, -1], { dtype: 'int32' })), 3, 'int32');
+    expectTensor(amin(tensor([true, false])), 0, 'bool');
+    expectClose(amax(tensor([1, NaN_, 5])), NaN_, 0);
     expectClose(
-      min(
+      amin(
         tensor([
           [NaN_, 1],
           [2, 3],
@@ -140,14 +142,108 @@ describe('max and min', () => {
       [NaN_, 2],
       0,
     );
-    expectClose(max(tensor([-INF, -INF])), -INF, 0);
+    expectClose(amax(tensor([-INF, -INF])), -INF, 0);
   });
 
   it('refuse an empty axis', () => {
-    expect(() => max(zeros([2, 0]), 1)).toThrow(ShapeError);
-    expect(() => max(zeros([2, 0]), 1)).toThrow(/max: cannot reduce over axis 1 of size 0 \(shape \[2,0\]\)/);
-    expect(() => min(zeros([0]))).toThrow(/min: cannot reduce over axis 0 of size 0/);
-    expectTensor(max(zeros([0, 2]), 1), []);
+    expect(() => amax(zeros([2, 0]), 1)).toThrow(ShapeError);
+    expect(() => amax(zeros([2, 0]), 1)).toThrow(
+      /amax: cannot reduce over axis 1 of size 0 \(shape \[2,0\]\)/,
+    );
+    expect(() => amin(zeros([0]))).toThrow(/amin: cannot reduce over axis 0 of size 0/);
+    expect(() => max(zeros([0]))).toThrow(/max: cannot reduce over axis 0 of size 0/);
+    expectTensor(amax(zeros([0, 2]), 1), []);
+  });
+});
+
+describe('max and min, PyTorch-shaped', () => {
+  const x = () =>
+    tensor([
+      [1, 9, 3],
+      [7, 5, -6],
+    ]);
+
+  it('max(x) and min(x) are the whole-tensor extremes (0-d tensors)', () => {
+    expectTensor(max(x()), 9);
+    expectTensor(min(x()), -6);
+    expectTensor(x().max(), 9);
+    expectClose(max(tensor([1, NaN_, 5])), NaN_, 0);
+  });
+
+  it('max(x, dim) gives { values, indices } like torch.max(x, dim)', () => {
+    const { values, indices } = max(x(), 1);
+    expectTensor(values, [9, 7]);
+    expectTensor(indices, [1, 0], 'int32');
+    const m = min(x(), 0, true);
+    expectTensor(m.values, [[1, 5, -6]]);
+    expectTensor(m.indices, [[0, 1, 1]], 'int32');
+    const byMethod = x().max(-1, { keepdim: true });
+    expectTensor(byMethod.values, [[9], [7]]);
+    expectTensor(byMethod.indices, [[1], [0]], 'int32');
+    expectTensor(x().min(1).indices, [0, 2], 'int32');
+  });
+
+  it('keeps the dtype, takes the first of ties, and propagates NaN with its index', () => {
+    const ints = max(tensor([[2, 5, 5]], { dtype: 'int32' }), 1);
+    expectTensor(ints.values, [5], 'int32');
+    expectTensor(ints.indices, [1], 'int32');
+    const bools = min(tensor([true, false, false]), 0);
+    expectTensor(bools.values, 0, 'bool');
+    expectTensor(bools.indices, 1, 'int32');
+    const withNaN = max(tensor([1, NaN_, 5]), 0);
+    expectClose(withNaN.values, NaN_, 0);
+    expectTensor(withNaN.indices, 1, 'int32');
+  });
+
+  it('max(x, other) is the element-wise maximum, as torch.max(input, other)', () => {
+    expectTensor(max(tensor([1, 5]), tensor([3, 2])), [3, 5]);
+    expectTensor(tensor([1, 5]).min(tensor([3, 2])), [1, 2]);
+  });
+
+  it('refuses what torch.max refuses, pointing at amax/amin', () => {
+    // Several axes were accepted before and returned values only: now a clear error.
+    expect(() => max(x(), [0, 1] as unknown as number)).toThrow(ValueError);
+    expect(() => max(x(), [0, 1] as unknown as number)).toThrow(
+      /max: dim must be one integer .* got \[0,1\]; for the values over several axes use amax\(x, \[0,1\]\)/,
+    );
+    expect(() => min(x(), null as unknown as number, true)).toThrow(
+      /min: min\(x\) .* use amin\(x, null, true\)/,
+    );
+    expect(() => max(zeros([2, 0]), 1)).toThrow(/max: cannot reduce over axis 1 of size 0/);
+    expect(() => max(x(), 1, 'yes' as unknown as boolean)).toThrow(
+      /max: the argument after the axes is keepdim/,
+    );
+  });
+});
+
+describe('one convention for keepdim: positional where PyTorch has it, else { keepdim }', () => {
+  it('every reduction takes { keepdim } as well as a boolean', () => {
+    const x = x23();
+    expectTensor(sum(x, 1, { keepdim: true }), [[6], [15]]);
+    expectClose(mean(x, 0, { keepdim: true }), [[2.5, 3.5, 4.5]]);
+    expectTensor(argmax(x, 1, { keepdim: true }), [[2], [2]], 'int32');
+    expectTensor(x.argmin(1, true), [[0], [0]], 'int32');
+    expect(logSumExp(x, 1, { keepdim: true }).shape).toEqual([2, 1]);
+    expect(std(x, 1, { keepdim: true }).shape).toEqual([2, 1]);
+  });
+
+  it('unknown options and wrong types are errors, not silently ignored', () => {
+    expect(() => sum(x23(), 1, { keepDim: true } as never)).toThrow(
+      /sum: unknown option 'keepDim' \(options: keepdim\)/,
+    );
+    expect(() => variance(x23(), 1, { unbiased: false } as never)).toThrow(
+      /var: unknown option 'unbiased' \(options: correction, keepdim\)/,
+    );
+    expect(() => mean(x23(), 1, 1 as never)).toThrow(/mean: the argument after the axes is keepdim/);
+  });
+
+  it("var/std refuse a positional boolean: PyTorch's var(x, dim, unbiased) would mean something else", () => {
+    expect(() => variance(x23(), 1, false as never)).toThrow(ValueError);
+    expect(() => variance(x23(), 1, false as never)).toThrow(
+      /var: .* got false; .* write \{ correction: 0 \}/,
+    );
+    expect(() => x23().std(1, true as never)).toThrow(/std: .* got true; .* write \{ correction: 1 \}/);
+    expectClose(variance(x23(), 1, { correction: 0, keepdim: true }), [[2 / 3], [2 / 3]]);
   });
 });
 
@@ -229,6 +325,7 @@ describe('axis validation', () => {
     expect(() => sum(x, 2)).toThrow(IndexError);
     expect(() => sum(x, 2)).toThrow(/sum: axis 2 is out of range for a tensor of rank 2/);
     expect(() => max(x, -3)).toThrow(/max: axis -3 is out of range/);
+    expect(() => amax(x, -3)).toThrow(/amax: axis -3 is out of range/);
     expect(() => mean(x, 0.5)).toThrow(/mean: axis must be an integer, got 0.5/);
     expect(() => sum(x, [0, -2])).toThrow(/sum: repeated axis in \[0,-2\]/);
     expect(() => argmax(x, 5)).toThrow(/argmax: axis 5 is out of range/);
@@ -279,7 +376,7 @@ const arbReduceCase = arbShape({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((sha
 );
 
 describe('reductions (property tests)', () => {
-  it('sum, max, min and mean match explicit loops for any axes, keepdim and layout', () => {
+  it('sum, amax, amin and mean match explicit loops for any axes, keepdim and layout', () => {
     fc.assert(
       fc.property(arbReduceCase, ({ shape, values, layout, axes, negate, keepdim, all }) => {
         const data = nest(values, shape);
@@ -293,8 +390,8 @@ describe('reductions (property tests)', () => {
           (a: number, v: number) => number,
         ][] = [
           ['sum', (k) => sum(x, arg, k), 0, (a, v) => a + v],
-          ['max', (k) => max(x, arg, k), -INF, (a, v) => Math.max(a, v)],
-          ['min', (k) => min(x, arg, k), INF, (a, v) => Math.min(a, v)],
+          ['amax', (k) => amax(x, arg, k), -INF, (a, v) => Math.max(a, v)],
+          ['amin', (k) => amin(x, arg, k), INF, (a, v) => Math.min(a, v)],
         ];
         for (const [name, run, init, f] of cases) {
           const want = refReduce(data, shape, reduced, keepdim, init, f);

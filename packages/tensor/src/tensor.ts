@@ -5,6 +5,8 @@ import { formatTensor } from './format.js';
 import * as cast from './ops/cast.js';
 import * as causal from './ops/causal-softmax.js';
 import * as ew from './ops/elementwise.js';
+import type { IndexItem } from './ops/index-view.js';
+import * as iv from './ops/index-view.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
 import * as ln from './ops/layernorm.js';
@@ -400,31 +402,51 @@ export class Tensor {
   }
 
   // ---- reductions ----------------------------------------------------------------------------
-  sum(axis?: number | readonly number[] | null, keepdim = false): Tensor {
+  // Every reduction takes (axes, options): `keepdim` (and `correction` for var/std) as PyTorch's
+  // keyword arguments; where PyTorch takes keepdim positionally, a bare boolean works too.
+  sum(axis?: red.Axes, keepdim?: red.KeepDim): Tensor {
     return red.sum(this, axis, keepdim);
   }
-  mean(axis?: number | readonly number[] | null, keepdim = false): Tensor {
+  mean(axis?: red.Axes, keepdim?: red.KeepDim): Tensor {
     return red.mean(this, axis, keepdim);
   }
-  max(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.max(this, axis, keepdim);
+  /** `x.max()`: the largest element; `x.max(dim, keepdim?)`: `{ values, indices }` (see {@link red.max}); `x.max(other)`: element-wise. */
+  max(): Tensor;
+  max(dim: number, keepdim?: red.KeepDim): red.ValuesIndices;
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor, keepdim?: red.KeepDim): Tensor | red.ValuesIndices {
+    return red.extremeAlong('max', this, dim, keepdim);
   }
-  min(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.min(this, axis, keepdim);
+  /** `x.min()`: the smallest element; `x.min(dim, keepdim?)`: `{ values, indices }` (see {@link red.min}); `x.min(other)`: element-wise. */
+  min(): Tensor;
+  min(dim: number, keepdim?: red.KeepDim): red.ValuesIndices;
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor, keepdim?: red.KeepDim): Tensor | red.ValuesIndices {
+    return red.extremeAlong('min', this, dim, keepdim);
   }
-  var(axis?: number | readonly number[] | null, options?: red.VarOptions): Tensor {
+  /** Largest values over one, several or all axes (`torch.amax`), values only. */
+  amax(axis?: red.Axes, keepdim?: red.KeepDim): Tensor {
+    return red.amax(this, axis, keepdim);
+  }
+  /** Smallest values over one, several or all axes (`torch.amin`), values only. */
+  amin(axis?: red.Axes, keepdim?: red.KeepDim): Tensor {
+    return red.amin(this, axis, keepdim);
+  }
+  /** Variance, `torch.var(x, dim, *, correction=1, keepdim=False)`: options `{ correction, keepdim }`. */
+  var(axis?: red.Axes, options?: red.VarOptions): Tensor {
     return red.variance(this, axis, options);
   }
-  std(axis?: number | readonly number[] | null, options?: red.VarOptions): Tensor {
+  /** Standard deviation, with the options of {@link Tensor.var}. */
+  std(axis?: red.Axes, options?: red.VarOptions): Tensor {
     return red.std(this, axis, options);
   }
-  logSumExp(axis: number | readonly number[], keepdim = false): Tensor {
+  logSumExp(axis: number | readonly number[], keepdim?: red.KeepDim): Tensor {
     return red.logSumExp(this, axis, keepdim);
   }
-  argmax(axis?: number | null, keepdim = false): Tensor {
+  argmax(axis?: number | null, keepdim?: red.KeepDim): Tensor {
     return red.argmax(this, axis, keepdim);
   }
-  argmin(axis?: number | null, keepdim = false): Tensor {
+  argmin(axis?: number | null, keepdim?: red.KeepDim): Tensor {
     return red.argmin(this, axis, keepdim);
   }
   cumsum(axis: number): Tensor {
@@ -445,14 +467,23 @@ export class Tensor {
   causalSoftmax(scale = 1): Tensor {
     return causal.causalSoftmax(this, scale);
   }
-  /** Layer normalisation over the last dim (see {@link ln.layerNorm}). */
-  layerNorm(weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
-    return ln.layerNorm(this, weight, bias, eps);
+  /** Layer normalisation over the trailing `normalizedShape` dims, as `F.layer_norm` (see {@link ln.layerNorm}). */
+  layerNorm(
+    normalizedShape: number | readonly number[],
+    weight: Tensor | null = null,
+    bias: Tensor | null = null,
+    eps = 1e-5,
+  ): Tensor {
+    return ln.layerNorm(this, normalizedShape, weight, bias, eps);
   }
 
   // ---- indexing ------------------------------------------------------------------------------
   gather(axis: number, index: Tensor): Tensor {
     return idx.gather(this, axis, index);
+  }
+  /** Picks along `dim` by int32 `indices`, broadcasting the other dims (`torch.take_along_dim`). */
+  takeAlongDim(indices: Tensor, dim?: number | null): Tensor {
+    return idx.takeAlongDim(this, indices, dim);
   }
   indexSelect(axis: number, index: Tensor): Tensor {
     return idx.indexSelect(this, axis, index);
@@ -490,6 +521,13 @@ export class Tensor {
   /** Transpose of the last two dims (PyTorch's `mT`). */
   get mT(): Tensor {
     return views.transpose(this, -2, -1);
+  }
+  /**
+   * Python's `x[…]` over several axes, a view: `x.index(':', '-3:')` is `x[:, -3:]`,
+   * `x.index(0, '...', null)` is `x[0, ..., None]` (see {@link IndexItem}).
+   */
+  index(...items: IndexItem[]): Tensor {
+    return iv.index(this, ...items);
   }
   slice(axis: number, start?: number | null, end?: number | null, step = 1): Tensor {
     return views.slice(this, axis, start, end, step);

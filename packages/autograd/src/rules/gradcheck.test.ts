@@ -7,11 +7,14 @@ import {
   gather,
   indexAddZeros,
   indexSelect,
+  layerNorm,
   listOps,
+  min,
   registerBackend,
   scatterAddZeros,
   softmaxCrossEntropy,
   type Tensor,
+  takeAlongDim,
   where,
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
@@ -120,11 +123,15 @@ const CASES: Record<string, Case[]> = {
     { name: 'axes keepdim', inputs: () => [uniform([2, 3, 4])], f: (x) => x.sum([0, 2], true) },
     { name: 'last axis', inputs: () => [uniform([2, 3, 4])], f: (x) => x.sum(-1) },
   ],
-  max: [
-    { name: 'over an axis', inputs: () => [uniform([3, 5])], f: (x) => x.max(1) },
-    { name: 'all', inputs: () => [uniform([2, 3])], f: (x) => x.max() },
+  amax: [
+    { name: 'over an axis', inputs: () => [uniform([3, 5])], f: (x) => x.amax(1) },
+    { name: 'over two axes', inputs: () => [uniform([2, 3, 4])], f: (x) => x.amax([0, 2]) },
+    { name: 'all (max(x))', inputs: () => [uniform([2, 3])], f: (x) => x.max() },
   ],
-  min: [{ name: 'keepdim', inputs: () => [uniform([3, 5])], f: (x) => x.min(0, true) }],
+  amin: [
+    { name: 'keepdim', inputs: () => [uniform([3, 5])], f: (x) => x.amin(0, true) },
+    { name: 'all (min(x))', inputs: () => [uniform([2, 3])], f: (x) => x.min() },
+  ],
   cumsum: [{ name: 'middle axis', inputs: () => [uniform([2, 4, 3])], f: (x) => x.cumsum(1) }],
   reshape: [{ name: 'split dims', inputs: () => [uniform([2, 6])], f: (x) => x.reshape(3, 2, 2).mul(w2) }],
   permute: [
@@ -227,12 +234,17 @@ const CASES: Record<string, Case[]> = {
     {
       name: 'with weight and bias (fused kernel)',
       inputs: () => [uniform([3, 2, 5]), uniform([5], 0.5, 1.5), uniform([5])],
-      f: (x, w, b) => x.layerNorm(w, b, 1e-5),
+      f: (x, w, b) => x.layerNorm([5], w, b, 1e-5),
     },
     {
       name: 'without affine parameters',
       inputs: () => [uniform([4, 6])],
-      f: (x) => x.layerNorm(null, null, 1e-5),
+      f: (x) => layerNorm(x, 6, null, null, 1e-5),
+    },
+    {
+      name: 'over two trailing dims (reshaped onto the fused kernel), weight and bias [3, 4]',
+      inputs: () => [uniform([2, 3, 4]), uniform([3, 4], 0.5, 1.5), uniform([3, 4])],
+      f: (x, w, b) => layerNorm(x, [3, 4], w, b),
     },
   ],
   concat: [
@@ -284,6 +296,36 @@ describe('composite ops differentiate through their primitives', () => {
     { name: 'select', inputs: () => [uniform([3, 4])], f: (x) => x.select(1, 2) },
     { name: 'flatten', inputs: () => [uniform([2, 3, 2])], f: (x) => x.flatten(1).mul(w6) },
     { name: 'take', inputs: () => [uniform([3, 4])], f: (x) => x.take(ints([0, 11, 5, 5], [2, 2])) },
+    {
+      name: 'max(x, dim).values (argmax, gather)',
+      inputs: () => [uniform([3, 5])],
+      f: (x) => x.max(1).values,
+    },
+    {
+      name: 'min(x, dim, keepdim).values (argmin, gather)',
+      inputs: () => [uniform([2, 3, 4])],
+      f: (x) => min(x, 1, true).values,
+    },
+    {
+      name: 'takeAlongDim, broadcasting input and indices (expand, gather)',
+      inputs: () => [uniform([2, 1, 4])],
+      f: (x) => takeAlongDim(x, ints([3, 0, 0, 1, 2, 2], [1, 3, 2]), 2),
+    },
+    {
+      name: 'takeAlongDim, flattened',
+      inputs: () => [uniform([3, 4])],
+      f: (x) => takeAlongDim(x, ints([11, 0, 5, 5])),
+    },
+    {
+      name: 'index x[1:, None, -1, ::2] (slice, reshape)',
+      inputs: () => [uniform([3, 4, 5])],
+      f: (x) => x.index('1:', null, -1, '::2'),
+    },
+    {
+      name: 'index with a tuple slice and ... of a permuted input',
+      inputs: () => [uniform([4, 3, 5])],
+      f: (x) => x.permute(2, 0, 1).index([1, 4], '...', 2),
+    },
     {
       name: 'causalSoftmax without the fused kernel (mul, where, softmax)',
       inputs: () => [uniform([2, 3, 4], -2, 2)],

@@ -15,18 +15,20 @@ defineGrad('sum', {
   backward: (g, ctx) => [expandBack(g, ctx.inputs[0].shape, ctx.attrs.axes as number[])],
 });
 
-// y = max x over axes:  the gradient flows to the positions equal to the max, split evenly among ties
+// y = amax x over axes:  the gradient flows to the positions equal to the max, split evenly among ties
+// (as torch.amax, and torch.max(x) over every element). max(x, dim) is argmax + gather instead, so
+// its values send the whole gradient to the one position its indices name, as torch.max(x, dim).
 function extremum(g: Tensor, x: Tensor, y: Tensor, axes: number[]): Tensor {
   const shape = keepdimShape(x.shape, axes);
   const mask = x.eq(y.reshape(shape)).to(g.dtype);
   const count = mask.sum(axes, true);
   return mask.div(count).mul(g.reshape(shape));
 }
-defineGrad('max', {
+defineGrad('amax', {
   save: (e) => [e.inputs[0], e.output],
   backward: (g, { saved: [x, y], attrs }) => [extremum(g, x, y, attrs.axes as number[])],
 });
-defineGrad('min', {
+defineGrad('amin', {
   save: (e) => [e.inputs[0], e.output],
   backward: (g, { saved: [x, y], attrs }) => [extremum(g, x, y, attrs.axes as number[])],
 });

@@ -1,11 +1,4 @@
-import {
-  layerNorm as coreLayerNorm,
-  ones,
-  ShapeError,
-  type Tensor,
-  ValueError,
-  zeros,
-} from '@dendrite/tensor';
+import { layerNorm, ones, type Tensor, ValueError, zeros } from '@dendrite/tensor';
 import { Module, parameter } from '../module.js';
 import type { LayerOptions } from './options.js';
 
@@ -58,30 +51,9 @@ export class LayerNorm extends Module {
   }
 }
 
-/** y = (x − mean) / √(var + ε) · weight + bias, statistics over the trailing `normalizedShape` dims (biased variance). */
-export function layerNorm(
-  x: Tensor,
-  normalizedShape: readonly number[],
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  eps = 1e-5,
-): Tensor {
-  const k = normalizedShape.length;
-  const tail = x.shape.slice(x.rank - k);
-  if (x.rank < k || tail.some((d, i) => d !== normalizedShape[i])) {
-    throw new ShapeError(
-      `LayerNorm: input [${x.shape.join(',')}] must end in [${normalizedShape.join(',')}]`,
-    );
-  }
-  // Over the last dim only (the transformer case): the tensor core's layerNorm, one fused kernel
-  // forward and backward where the backend has them.
-  if (k === 1) return coreLayerNorm(x, weight, bias, eps);
-  const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
-  const mean = x.mean(axes, true);
-  const centered = x.sub(mean);
-  const variance = centered.square().mean(axes, true);
-  let y = centered.mul(variance.add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
-}
+/**
+ * The functional form, `torch.nn.functional.layer_norm(x, normalizedShape, weight, bias, eps)`: the
+ * tensor core's `layerNorm` (one definition; a fused kernel where the backend has one).
+ * y = (x − mean) / √(var + ε) · weight + bias over the trailing `normalizedShape` dims
+ */
+export { layerNorm };

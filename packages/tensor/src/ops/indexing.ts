@@ -5,7 +5,7 @@ import { fmtShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { checkTensor, commonBackend, wrap } from './util.js';
-import { reshape, slice } from './views.js';
+import { expand, reshape, slice } from './views.js';
 
 const GATHER = registerOp('gather', 'index', 'y[i][j][k] = x[i][idx[i][j][k]][k]   (axis 1)');
 const SCATTER_ADD = registerOp(
@@ -38,13 +38,18 @@ function checkGatherShapes(
   for (let d = 0; d < shape.length; d++) {
     if (d !== axis && index.shape[d] > shape[d]) {
       throw new ShapeError(
-        `${op}: index ${fmtShape(index.shape)} is larger than ${what} ${fmtShape(shape)} at dim ${d} (only the gather axis ${axis} may differ)`,
+        `${op}: index ${fmtShape(index.shape)} is larger than ${what} ${fmtShape(shape)} at dim ${d} (only axis ${axis} may be larger; ${op} does not broadcast${op === 'gather' ? ': takeAlongDim does' : ''})`,
       );
     }
   }
 }
 
-/** Picks values along `axis` by an int32 index of the same rank (`torch.gather`); output has the index's shape. */
+/**
+ * Picks values along `axis` by an int32 index of the same rank, as `torch.gather`: the output has
+ * the index's shape, and every dim other than `axis` of the index must be ≤ the input's (a smaller
+ * index reads the leading part, exactly as PyTorch; nothing broadcasts — {@link takeAlongDim}
+ * broadcasts). y[i][j][k] = x[i][idx[i][j][k]][k] (axis 1)
+ */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   checkTensor(x, 'gather', 'input');
   checkIndex('gather', index);
@@ -59,6 +64,42 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
     x.dtype,
   );
   return emitOp(GATHER, [x, index], out, { axis: ax });
+}
+
+/**
+ * Picks values along `dim` by int32 `indices`, broadcasting every other dim between the input and
+ * the indices (`torch.take_along_dim`): input `[2,3,4]` with indices `[1,3,2]` along the last dim
+ * gives `[2,3,2]`. Both need the same rank. Without `dim`, picks from the flattened input by the
+ * flattened indices (a 1-D result). Made of `expand` and {@link gather}, so its gradient scatters
+ * back and sums over the broadcast dims. y[i][j][k] = x[i][j][idx[i][j][k]] (dim 2, after broadcasting)
+ */
+export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null): Tensor {
+  checkTensor(x, 'takeAlongDim', 'input');
+  checkIndex('takeAlongDim', indices);
+  commonBackend('takeAlongDim', [x, indices]);
+  if (dim === undefined || dim === null) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
+  const ax = normalizeAxis(dim, x.rank, 'takeAlongDim');
+  if (indices.rank !== x.rank) {
+    throw new ShapeError(
+      `takeAlongDim: indices ${fmtShape(indices.shape)} must have the same rank as the input ${fmtShape(x.shape)}`,
+    );
+  }
+  const xTarget = [...x.shape];
+  const iTarget = [...indices.shape];
+  for (let d = 0; d < x.rank; d++) {
+    if (d === ax) continue;
+    const a = x.shape[d];
+    const b = indices.shape[d];
+    if (a !== b && a !== 1 && b !== 1) {
+      throw new ShapeError(
+        `takeAlongDim: input ${fmtShape(x.shape)} and indices ${fmtShape(indices.shape)} cannot be broadcast outside dim ${ax}: dim ${d} is ${a} vs ${b}`,
+      );
+    }
+    const size = a === 1 ? b : a;
+    xTarget[d] = size;
+    iTarget[d] = size;
+  }
+  return gather(expand(x, xTarget), ax, expand(indices, iTarget));
 }
 
 /** zeros(shape) with `src` values summed into the positions `index` names along `axis`. */

@@ -1,8 +1,9 @@
 import { emitOp, registerOp } from '../dispatch.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { fmtShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { fmtShape, shapesEqual, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
 import { checkTensor, commonBackend, wrap } from './util.js';
+import { reshape } from './views.js';
 
 const LAYER_NORM = registerOp('layerNorm', 'normalize', 'y = (x − mean)/√(var + ε)·w + b over the last dim');
 
@@ -30,16 +31,12 @@ function checkInputs(op: string, x: Tensor, weight: Tensor | null, bias: Tensor 
 }
 
 /**
- * Layer normalisation over the last dim: y = (x − mean)/√(var + ε)·weight + bias (biased variance),
- * weight and bias `[C]` or null. One fused kernel where the backend has it, else the same math
- * from primitives.
+ * The kernel of {@link layerNorm}: layer normalisation over the last dim only, with weight and bias
+ * `[C]` or null. One fused kernel (the `layerNorm` op) where the backend has it, else the same math
+ * from primitives. Not exported: callers use {@link layerNorm} with `normalizedShape` `[C]`.
+ * y = (x − mean)/√(var + ε)·weight + bias over the last dim (biased variance)
  */
-export function layerNorm(
-  x: Tensor,
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  eps = 1e-5,
-): Tensor {
+function layerNormLastDim(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   checkInputs('layerNorm', x, weight, bias, eps);
   const b = x.backend;
   if (!b.layerNorm) {
@@ -61,13 +58,76 @@ export function layerNorm(
   return emitOp(LAYER_NORM, inputs, out, { eps, weight: weight !== null, bias: bias !== null });
 }
 
+function readNormalizedShape(x: Tensor, normalizedShape: unknown): number[] {
+  if (normalizedShape instanceof Tensor || normalizedShape === undefined || normalizedShape === null) {
+    const got = normalizedShape instanceof Tensor ? 'a Tensor' : String(normalizedShape);
+    throw new ValueError(
+      `layerNorm: normalizedShape must be a number or an array of dims, got ${got}; the signature is layerNorm(x, normalizedShape, weight, bias, eps) as torch.nn.functional.layer_norm (over the last dim: layerNorm(x, [${x.shape[x.rank - 1] ?? 'C'}], weight, bias))`,
+    );
+  }
+  const dims = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  if (
+    !Array.isArray(dims) ||
+    dims.length === 0 ||
+    dims.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d <= 0)
+  ) {
+    throw new ValueError(
+      `layerNorm: normalizedShape must be one or more positive integers, got ${Array.isArray(dims) ? fmtShape(dims) : String(dims)}`,
+    );
+  }
+  const k = dims.length;
+  if (x.rank < k || x.shape.slice(x.rank - k).some((d, i) => d !== dims[i])) {
+    throw new ShapeError(
+      `layerNorm: input ${fmtShape(x.shape)} must end in ${fmtShape(dims)} (normalizedShape)`,
+    );
+  }
+  return dims;
+}
+
+function checkAffine(dims: readonly number[], p: Tensor | null, what: string): void {
+  if (p === null) return;
+  checkTensor(p, 'layerNorm', what);
+  if (!shapesEqual(p.shape, dims)) {
+    throw new ShapeError(
+      `layerNorm: ${what} must have the normalizedShape ${fmtShape(dims)}, got ${fmtShape(p.shape)}`,
+    );
+  }
+}
+
+/**
+ * Layer normalisation as `torch.nn.functional.layer_norm`: statistics over the trailing dims named
+ * by `normalizedShape` (a number for the last dim), biased variance, then an optional per-element
+ * `weight` and `bias` of shape `normalizedShape`. Over several dims the input is viewed as one
+ * trailing dim of their product, so one fused kernel runs either way where the backend has it.
+ * y = (x − mean)/√(var + ε)·weight + bias
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
+  checkTensor(x, 'layerNorm', 'input');
+  const dims = readNormalizedShape(x, normalizedShape);
+  checkAffine(dims, weight, 'weight');
+  checkAffine(dims, bias, 'bias');
+  if (dims.length === 1) return layerNormLastDim(x, weight, bias, eps);
+  const n = sizeOf(dims);
+  const lead = x.shape.slice(0, x.rank - dims.length);
+  const flat = (t: Tensor | null) => (t === null ? null : reshape(t, [n]));
+  const y = layerNormLastDim(reshape(x, [...lead, n]), flat(weight), flat(bias), eps);
+  return reshape(y, x.shape);
+}
+
 /** Whether `backend` runs layer normalisation (and its gradient) as fused kernels. */
 export function hasFusedLayerNorm(backend: { layerNorm?: unknown; layerNormBackward?: unknown }): boolean {
   return typeof backend.layerNorm === 'function' && typeof backend.layerNormBackward === 'function';
 }
 
 /**
- * The fused gradient kernel of {@link layerNorm} (not an op: it is not recorded). For upstream
+ * The fused gradient kernel of the `layerNorm` op — layer norm over the last dim, weight `[C]` —
+ * (not an op: it is not recorded). For upstream
  * gradient `grad`: dx, and dweight/dbias when those exist. Only for backends with
  * {@link hasFusedLayerNorm}.
  */

@@ -7,6 +7,7 @@ import {
   oneHot,
   scatterAddZeros,
   take,
+  takeAlongDim,
   tensor,
 } from '@dendrite/tensor';
 import { type ConformanceCase, goldenCase, referenceCase } from '../case.js';
@@ -36,6 +37,56 @@ const GATHER: ConformanceCase[] = [
     dtypes: ['int32', 'bool'],
     inputs: (g) => [integers(g, [5, 3], -9, 9), booleans(g, [5, 3]), integers(g, [8, 3], 0, 5)],
     compute: ([x, b, i]) => [gather(x, 0, i), gather(b, 0, i)],
+  }),
+];
+
+const TAKE_ALONG_DIM: ConformanceCase[] = [
+  referenceCase('indexing', {
+    name: 'takeAlongDim: float32 input [4,1,6] and indices [1,5,3] broadcast to [4,5,3] (stride-0 views)',
+    ops: ['gather', 'expand'],
+    family: 'exact',
+    dtypes: ['float32', 'int32'],
+    inputs: (g) => [normal(g, [4, 1, 6]), integers(g, [1, 5, 3], 0, 6)],
+    compute: ([x, i]) => takeAlongDim(x, i, -1),
+  }),
+  referenceCase('indexing', {
+    name: 'takeAlongDim: float64 top-k style along axis 1 of a permuted input, and flattened',
+    ops: ['gather', 'expand'],
+    family: 'exact',
+    dtypes: ['float64', 'int32'],
+    inputs: (g) => [normal(g, [7, 3, 2], 'float64'), integers(g, [3, 4, 1], 0, 7), integers(g, [9], 0, 42)],
+    compute: ([x, i, flat]) => [takeAlongDim(x.permute(1, 0, 2), i, 1), takeAlongDim(x, flat)],
+  }),
+  referenceCase('indexing', {
+    name: 'takeAlongDim: int32 and bool values, 1100 rows of indices against one input row',
+    ops: ['gather', 'expand'],
+    family: 'exact',
+    dtypes: ['int32', 'bool'],
+    inputs: (g) => [integers(g, [1, 8], -9, 9), booleans(g, [1, 8]), integers(g, [1100, 2], 0, 8)],
+    compute: ([x, b, i]) => [takeAlongDim(x, i, 1), takeAlongDim(b, i, 1)],
+  }),
+];
+
+const INDEX_VIEWS: ConformanceCase[] = [
+  referenceCase('indexing', {
+    name: 'index: x[:, -3:], x[1, ..., ::2, None] and x[::2, 1:-1, 0] of rank-4 and permuted inputs',
+    ops: ['slice', 'reshape'],
+    family: 'exact',
+    dtypes: ['float32'],
+    inputs: (g) => [normal(g, [3, 5, 4, 6])],
+    compute: ([x]) => [
+      x.index(':', '-3:'),
+      x.index(1, '...', '::2', null),
+      x.permute(3, 1, 0, 2).index('::2', [1, -1], 0),
+    ],
+  }),
+  referenceCase('indexing', {
+    name: 'index: int32 and bool views with steps, read back through their strides',
+    ops: ['slice', 'reshape'],
+    family: 'exact',
+    dtypes: ['int32', 'bool'],
+    inputs: (g) => [integers(g, [6, 1200], -50, 50), booleans(g, [4, 9])],
+    compute: ([i, b]) => [i.index('1::2', [7, null, 3]), b.index(-1, '::4'), b.mT.index(null, 2)],
   }),
 ];
 
@@ -158,6 +209,34 @@ const GOLDEN: ConformanceCase[] = [
     ],
   }),
   goldenCase('golden: indexing', {
+    name: 'gather reads a smaller index as torch.gather does; takeAlongDim broadcasts it',
+    ops: ['gather', 'expand'],
+    family: 'exact',
+    dtypes: ['float32', 'int32'],
+    compute: (b) => {
+      // x [2,2,3], index [1,2,1] along the last axis: gather → [1,2,1], takeAlongDim → [2,2,1].
+      const x = tensor(
+        [
+          [
+            [0, 1, 2],
+            [3, 4, 5],
+          ],
+          [
+            [6, 7, 8],
+            [9, 10, 11],
+          ],
+        ],
+        on(b),
+      );
+      const i = int([[2], [0]], b).reshape(1, 2, 1);
+      return [gather(x, 2, i), takeAlongDim(x, i, 2)];
+    },
+    expected: [
+      { shape: [1, 2, 1], dtype: 'float32', values: [2, 3] },
+      { shape: [2, 2, 1], dtype: 'float32', values: [2, 3, 8, 9] },
+    ],
+  }),
+  goldenCase('golden: indexing', {
     name: 'scatterAdd and indexAdd accumulate repeated indices',
     ops: ['scatterAdd', 'indexAdd'],
     family: 'reduction',
@@ -209,9 +288,11 @@ const GOLDEN: ConformanceCase[] = [
   }),
 ];
 
-/** gather, scatterAdd, indexSelect, indexAdd (and embedding, take, oneHot on top of them). */
+/** gather, scatterAdd, indexSelect, indexAdd (and takeAlongDim, embedding, take, oneHot on top of them), multi-axis index views. */
 export const INDEXING_CASES: readonly ConformanceCase[] = [
   ...GATHER,
+  ...TAKE_ALONG_DIM,
+  ...INDEX_VIEWS,
   ...SCATTER,
   ...INDEX_SELECT,
   ...INDEX_ADD,

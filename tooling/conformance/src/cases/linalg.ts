@@ -1,4 +1,4 @@
-import { type Backend, matmul, ones, softmax, type Tensor, tensor } from '@dendrite/tensor';
+import { type Backend, layerNorm, matmul, ones, softmax, type Tensor, tensor } from '@dendrite/tensor';
 import { type ConformanceCase, goldenCase, referenceCase } from '../case.js';
 import { integers, normal, uniform } from '../inputs.js';
 
@@ -70,7 +70,7 @@ const LAYER_NORM: ConformanceCase[] = [
     dtypes: ['float32'],
     optionalKernel: 'layerNorm',
     inputs: (g) => [normal(g, [6, 40], 'float32', 3), normal(g, [40]), normal(g, [40])],
-    compute: ([x, w, b]) => [x.layerNorm(w, b, 1e-5), x.layerNorm(null, null, 1e-5)],
+    compute: ([x, w, b]) => [x.layerNorm([40], w, b, 1e-5), layerNorm(x, 40, null, null, 1e-5)],
   }),
   referenceCase('layerNorm', {
     name: 'layerNorm: float32 rank 4, 1100 features, permuted input',
@@ -79,7 +79,7 @@ const LAYER_NORM: ConformanceCase[] = [
     dtypes: ['float32'],
     optionalKernel: 'layerNorm',
     inputs: (g) => [normal(g, [2, 3, 2, 1100], 'float32', 2), normal(g, [2])],
-    compute: ([x, w]) => [x.layerNorm(), x.permute(3, 1, 0, 2).layerNorm(w)],
+    compute: ([x, w]) => [x.layerNorm(1100), x.permute(3, 1, 0, 2).layerNorm([2], w)],
   }),
   referenceCase('layerNorm', {
     name: 'layerNorm: float64 with weight',
@@ -88,7 +88,25 @@ const LAYER_NORM: ConformanceCase[] = [
     dtypes: ['float64'],
     optionalKernel: 'layerNorm',
     inputs: (g) => [normal(g, [4, 7], 'float64'), normal(g, [7], 'float64')],
-    compute: ([x, w]) => x.layerNorm(w),
+    compute: ([x, w]) => x.layerNorm([7], w),
+  }),
+  referenceCase('layerNorm', {
+    name: 'layerNorm: float32 over two trailing dims [5, 9] (one fused row of 45), and of a permuted input',
+    ops: ['layerNorm'],
+    family: 'softmax',
+    dtypes: ['float32'],
+    optionalKernel: 'layerNorm',
+    inputs: (g) => [normal(g, [3, 5, 9], 'float32', 2), normal(g, [5, 9]), normal(g, [5, 9])],
+    compute: ([x, w, b]) => [layerNorm(x, [5, 9], w, b), layerNorm(x.permute(2, 0, 1), [3, 5])],
+  }),
+  referenceCase('layerNorm', {
+    name: 'layerNorm: float64 over every dim of a rank-3 input, with weight',
+    ops: ['layerNorm'],
+    family: 'softmax',
+    dtypes: ['float64'],
+    optionalKernel: 'layerNorm',
+    inputs: (g) => [normal(g, [4, 3, 6], 'float64'), normal(g, [4, 3, 6], 'float64')],
+    compute: ([x, w]) => layerNorm(x, [4, 3, 6], w),
   }),
 ];
 

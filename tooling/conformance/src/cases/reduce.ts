@@ -6,8 +6,8 @@ type Reducer = (x: Tensor, axis?: number | number[] | null, keepdim?: boolean) =
 
 const REDUCERS: [string, Reducer][] = [
   ['sum', (x, a, k) => x.sum(a, k)],
-  ['max', (x, a, k) => x.max(a, k)],
-  ['min', (x, a, k) => x.min(a, k)],
+  ['amax', (x, a, k) => x.amax(a, k)],
+  ['amin', (x, a, k) => x.amin(a, k)],
 ];
 
 function reduceCases([op, r]: [string, Reducer]): ConformanceCase[] {
@@ -112,6 +112,38 @@ function argCases([op, r]: (typeof ARG)[number]): ConformanceCase[] {
   ];
 }
 
+/** max(x, dim) / min(x, dim): { values, indices } from the arg-reduction and a gather. */
+const VALUES_INDICES: ConformanceCase[] = (['max', 'min'] as const).flatMap((op) => {
+  const base = { ops: [op === 'max' ? 'argmax' : 'argmin', 'gather'], family: 'exact' as const };
+  const run = (x: Tensor, dim: number, keepdim = false) => {
+    const r = op === 'max' ? x.max(dim, keepdim) : x.min(dim, keepdim);
+    return [r.values, r.indices];
+  };
+  return [
+    referenceCase('reduce', {
+      ...base,
+      name: `${op}(x, dim): values and indices, float32 over 1200 elements per row and a transposed input`,
+      dtypes: ['float32', 'int32'],
+      inputs: (g) => [normal(g, [3, 1200])],
+      compute: ([x]) => [...run(x, 1), ...run(x.mT, 0, true)],
+    }),
+    referenceCase('reduce', {
+      ...base,
+      name: `${op}(x, dim): rank-4 float64 along axis 2, permuted`,
+      dtypes: ['float64', 'int32'],
+      inputs: (g) => [normal(g, [2, 3, 7, 5], 'float64')],
+      compute: ([x]) => [...run(x, 2), ...run(x.permute(3, 2, 1, 0), -1, true)],
+    }),
+    referenceCase('reduce', {
+      ...base,
+      name: `${op}(x, dim): int32 ties (first index) and bool`,
+      dtypes: ['int32', 'bool'],
+      inputs: (g) => [integers(g, [6, 40], 0, 3), booleans(g, [5, 9])],
+      compute: ([i, b]) => [...run(i, 1), ...run(i, 0), ...run(b, 1)],
+    }),
+  ];
+});
+
 const CUMSUM: ConformanceCase[] = [
   referenceCase('reduce', {
     name: 'cumsum: float32 along 1500 elements',
@@ -151,11 +183,11 @@ const M = (b: Backend) =>
 
 const GOLDEN: ConformanceCase[] = [
   goldenCase('golden: reduce', {
-    name: 'sum, max, min over each axis and all axes',
-    ops: ['sum', 'max', 'min'],
+    name: 'sum, amax, amin over each axis and all axes',
+    ops: ['sum', 'amax', 'amin'],
     family: 'reduction',
     dtypes: ['float32'],
-    compute: (b) => [M(b).sum(0), M(b).sum(), M(b).max(1), M(b).min(0, true), M(b).max()],
+    compute: (b) => [M(b).sum(0), M(b).sum(), M(b).amax(1), M(b).amin(0, true), M(b).max()],
     expected: [
       { shape: [3], dtype: 'float32', values: [8, 14, -3] },
       { shape: [], dtype: 'float32', values: [19] },
@@ -180,6 +212,30 @@ const GOLDEN: ConformanceCase[] = [
       { shape: [2], dtype: 'float32', values: [4096, 4096] },
       { shape: [], dtype: 'int32', values: [1001] },
       { shape: [], dtype: 'int32', values: [3600] },
+    ],
+  }),
+  goldenCase('golden: reduce', {
+    name: 'max(x, dim) and min(x, dim) give values and indices, the first among ties',
+    ops: ['argmax', 'argmin', 'gather'],
+    family: 'exact',
+    dtypes: ['float32', 'int32'],
+    compute: (b) => {
+      const x = tensor(
+        [
+          [1, 5, 5],
+          [7, 0, 7],
+        ],
+        on(b),
+      );
+      const mx = x.max(1);
+      const mn = x.min(0, true);
+      return [mx.values, mx.indices, mn.values, mn.indices];
+    },
+    expected: [
+      { shape: [2], dtype: 'float32', values: [5, 7] },
+      { shape: [2], dtype: 'int32', values: [1, 0] },
+      { shape: [1, 3], dtype: 'float32', values: [1, 0, 5] },
+      { shape: [1, 3], dtype: 'int32', values: [0, 1, 0] },
     ],
   }),
   goldenCase('golden: reduce', {
@@ -231,20 +287,22 @@ const GOLDEN: ConformanceCase[] = [
     dtypes: ['float32'],
     compute: (b) => {
       const x = tensor([1, 2, 3, 4], on(b));
-      return [x.mean(), x.var(), x.var(0, { correction: 0 })];
+      return [x.mean(), x.var(), x.var(0, { correction: 0 }), x.var(0, { keepdim: true })];
     },
     expected: [
       { shape: [], dtype: 'float32', values: [2.5] },
       { shape: [], dtype: 'float32', values: [5 / 3] },
       { shape: [], dtype: 'float32', values: [1.25] },
+      { shape: [1], dtype: 'float32', values: [5 / 3] },
     ],
   }),
 ];
 
-/** Reductions, arg-reductions and scans: any axes, keepdim, > 1000 elements, int32/bool, strided inputs. */
+/** Reductions, arg-reductions, max/min with indices and scans: any axes, keepdim, > 1000 elements, int32/bool, strided inputs. */
 export const REDUCE_CASES: readonly ConformanceCase[] = [
   ...REDUCERS.flatMap(reduceCases),
   ...ARG.flatMap(argCases),
+  ...VALUES_INDICES,
   ...CUMSUM,
   ...GOLDEN,
 ];
