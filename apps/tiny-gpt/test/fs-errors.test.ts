@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { expectUserError, runCli, smallConfig, tempDir, trainArgs } from './helpers.js';
+import { expectUserError, runCli, scratchRun, smallConfig, tempDir, trainArgs } from './helpers.js';
 
 /** The failure to inject: the first call of `op` on a path containing `path` fails with `code`. */
 const fault: { op?: string; path?: string; code?: string } = {};
