@@ -8,40 +8,61 @@ import {
   type View,
   withArrayAllocator,
 } from '@dendrite/tensor';
+import { SIMD_LIMITS, type SimdLimits } from './limits.js';
 import { wasmMatmul } from './matmul.js';
+import { guarded } from './reclaim.js';
 import { kernels } from './runtime.js';
 import { simdKernels } from './simd.js';
-import { allocate, release, type WasmHandle } from './storage.js';
+import { allocate, release, WasmHandle } from './storage.js';
 
-/** Below this many multiply-adds a product stays on the plain CPU kernel. */
-const MIN_MACS = 4096;
-
-/** Where the arrays the CPU kernels allocated (through {@link toLinearMemory}) live. */
-const placed = new WeakMap<TypedArray, WasmHandle>();
+/**
+ * The handles the CPU kernels allocated (through {@link toLinearMemory}) during the calls now
+ * running, by position; a call adopts its results from the entries after its own start and frees
+ * the rest (null: adopted).
+ */
+const placed: (WasmHandle | null)[] = [];
 
 /** The CPU kernels' result allocator, pointed at linear memory. */
 const toLinearMemory: ArrayAllocator = (dtype: DType, size: number) => {
   const h = allocate(dtype, size);
-  placed.set(h.data, h);
+  placed.push(h);
   return h.data;
 };
 
 /** A CPU kernel's `{ data }` result as this backend's handle (with its linear-memory address). */
-function adopt(h: Handle): WasmHandle {
+function adopt(h: Handle, from: number): WasmHandle {
   const data = (h as { data: TypedArray }).data;
-  return placed.get(data) ?? { data, at: -1, bytes: data.byteLength };
+  for (let i = from; i < placed.length; i++) {
+    const p = placed[i];
+    if (p !== null && p.data === data) {
+      placed[i] = null;
+      return p;
+    }
+  }
+  return new WasmHandle(data, -1, data.byteLength);
 }
 
 type AnyKernel = (...args: never[]) => unknown;
 
 /** A CPU kernel that allocates its results in linear memory. */
 function onLinearMemory<F extends AnyKernel>(kernel: F): F {
-  return ((...args: Parameters<F>) => {
-    const out = withArrayAllocator(toLinearMemory, () =>
-      (kernel as unknown as (...a: unknown[]) => unknown)(...args),
-    );
-    return Array.isArray(out) ? out.map((h) => (h === null ? null : adopt(h))) : adopt(out as Handle);
-  }) as F;
+  const f = kernel as unknown as (...a: unknown[]) => unknown;
+  return ((...args: unknown[]) => {
+    const from = placed.length;
+    try {
+      const out = withArrayAllocator(toLinearMemory, () => f(...args));
+      return Array.isArray(out)
+        ? out.map((h) => (h === null ? null : adopt(h, from)))
+        : adopt(out as Handle, from);
+    } finally {
+      // What the kernel allocated and did not return (everything, when it threw) is free again.
+      for (let i = from; i < placed.length; i++) {
+        const p = placed[i];
+        if (p !== null) release(p);
+      }
+      placed.length = from;
+    }
+  }) as unknown as F;
 }
 
 const cpuKernels = Object.fromEntries(
@@ -51,42 +72,59 @@ const cpuKernels = Object.fromEntries(
 ) as Partial<Backend>;
 
 /** The CPU backend with its results in linear memory: what every op without a SIMD kernel runs. */
-const cpuOnLinearMemory = { ...cpuBackend, ...cpuKernels } as Backend;
+export const cpuOnLinearMemory = { ...cpuBackend, ...cpuKernels } as Backend;
+
+/**
+ * The backend's members — the CPU kernels on linear memory (`cpu`), the SIMD kernels where they
+ * apply and `limits` allow — before the sweep's guard (what bench/small-ops.bench.mjs times).
+ */
+export function wasmMembers(limits: SimdLimits, cpu: Backend = cpuOnLinearMemory): Backend {
+  return {
+    ...cpu,
+    ...simdKernels(cpu, limits),
+    name: 'wasm',
+    // Never-disposed tensors are this backend's own business (reclaim.ts), not the core's finalizer.
+    gcManaged: true,
+
+    upload(values: TypedArray, dtype: DType): Handle {
+      const h = allocate(dtype, values.length, false);
+      h.data.set(values);
+      return h;
+    },
+    read(h: Handle): Promise<TypedArray> {
+      return Promise.resolve((h as WasmHandle).data.slice());
+    },
+    readSync(h: Handle): TypedArray {
+      return (h as WasmHandle).data.slice();
+    },
+    free(h: Handle): void {
+      release(h);
+    },
+
+    matmul(a: View, b: View): Handle {
+      const k = a.dtype === 'float32' ? kernels() : null;
+      const r = a.shape.length;
+      const macs = a.shape[r - 2] * a.shape[r - 1] * b.shape[r - 1];
+      if (!k || macs < limits.matmul) return cpu.matmul(a, b);
+      return wasmMatmul(k, a, b);
+    },
+  };
+}
 
 /**
  * A fast CPU backend. Storage is WebAssembly linear memory owned by this backend (a size-class
- * allocator, see heap.ts; blocks return to it when tensors are disposed, or through the tensor
- * core's finalizer for tensors never disposed). Each handle is also a typed array over its block,
- * so every CPU reference kernel runs on it unchanged, while the SIMD kernels — matrix products,
- * element-wise arithmetic, GELU, softmax (causal too), layer norm, the Adam step and their
- * gradients — read and write the same bytes in place, without copies.
+ * allocator, see heap.ts; blocks return to it when tensors are disposed, and the blocks of tensors
+ * dropped without `dispose` are reclaimed by a generation sweep, see reclaim.ts). Each handle is
+ * also a typed array over its block, so every CPU reference kernel runs on it unchanged, while the
+ * SIMD kernels — matrix products, element-wise arithmetic, GELU, softmax (causal too), layer norm,
+ * the Adam step and their gradients — read and write the same bytes in place, without copies.
+ * Every member but `free` runs behind the sweep's guard (operands stamped, a due sweep first).
  */
-export const wasmBackend: Backend = {
-  ...cpuOnLinearMemory,
-  ...simdKernels(cpuOnLinearMemory),
-  name: 'wasm',
-  gcManaged: false,
-
-  upload(values: TypedArray, dtype: DType): Handle {
-    const h = allocate(dtype, values.length, false);
-    h.data.set(values);
-    return h;
-  },
-  read(h: Handle): Promise<TypedArray> {
-    return Promise.resolve((h as WasmHandle).data.slice());
-  },
-  readSync(h: Handle): TypedArray {
-    return (h as WasmHandle).data.slice();
-  },
-  free(h: Handle): void {
-    release(h);
-  },
-
-  matmul(a: View, b: View): Handle {
-    const k = a.dtype === 'float32' ? kernels() : null;
-    const r = a.shape.length;
-    const macs = a.shape[r - 2] * a.shape[r - 1] * b.shape[r - 1];
-    if (!k || macs < MIN_MACS) return (cpuKernels.matmul as Backend['matmul'])(a, b);
-    return wasmMatmul(k, a, b);
-  },
-};
+export const wasmBackend: Backend = Object.fromEntries(
+  Object.entries(wasmMembers(SIMD_LIMITS)).map(([name, m]) => [
+    name,
+    typeof m !== 'function' || name === 'free'
+      ? m
+      : guarded(m as (...args: never[]) => unknown, name !== 'read' && name !== 'readSync'),
+  ]),
+) as unknown as Backend;

@@ -40,10 +40,11 @@ export class LinearHeap {
 
   /** The block size a request of `bytes` gets (see the class comment). */
   static sizeClass(bytes: number): number {
-    const b = LinearHeap.align(Math.max(bytes, 16));
-    if (b <= 1024) return b;
-    const step = 2 ** (Math.floor(Math.log2(b)) - 3);
-    return Math.ceil(b / step) * step;
+    if (bytes <= 1024) return bytes <= 16 ? 16 : (bytes + 15) & ~15;
+    // Eighths of the power of two at or below: integer bit arithmetic below 1 GiB (every request
+    // the heap can serve; 32-bit memory), floating point above.
+    const step = bytes < 2 ** 30 ? 1 << (28 - Math.clz32(bytes)) : 2 ** (Math.floor(Math.log2(bytes)) - 3);
+    return Math.ceil(bytes / step) * step;
   }
 
   /** Bytes handed out and not yet freed (block sizes, after rounding). */

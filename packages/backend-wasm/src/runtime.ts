@@ -152,8 +152,9 @@ export function wasmFeatures(): { sharedMemory: boolean; relaxedSimd: boolean } 
 }
 
 /**
- * The backend's linear memory now (like `tf.memory()`): bytes held by live tensors and scratch,
- * the allocator's high-water mark, and the memory's size. All 0 where the kernels do not run.
+ * The backend's linear memory now (like `tf.memory()`): bytes held by tensors and scratch (live
+ * tensors, and dropped ones until the sweep moves them out: reclaim.ts), the allocator's
+ * high-water mark, and the memory's size. All 0 where the kernels do not run.
  */
 export function wasmMemory(): { bytesInUse: number; highWater: number; memoryBytes: number } {
   const k = kernels();

@@ -9,6 +9,7 @@ import {
   type UnaryOp,
   type View,
 } from '@dendrite/tensor';
+import type { SimdLimits } from './limits.js';
 import { type KernelExports, type Kernels, kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
 import { elementwiseParallel, type ParallelKernel } from './threads.js';
@@ -69,21 +70,28 @@ function drop(h: WasmHandle | null): void {
   if (h) release(h);
 }
 
+const SIMD_BINARY: ReadonlySet<BinaryOp> = new Set(['add', 'sub', 'mul', 'div']);
+
 const UNARY: Partial<Record<UnaryOp, 'expF32' | 'geluF32' | 'geluTanhF32'>> = {
   exp: 'expF32',
   gelu: 'geluF32',
   gelu_tanh: 'geluTanhF32',
 };
 
-/** Overrides of `cpu`'s members that use the SIMD kernels where they apply. */
-export function simdKernels(cpu: Backend): Partial<Backend> {
+/**
+ * Overrides of `cpu`'s members that use the SIMD kernels where they apply: float32 operands laid
+ * out as the kernel reads them, and at least `limits` elements (below, the TypeScript kernel is
+ * faster: see limits.ts).
+ */
+export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> {
   return {
     copy(x: View): Handle {
       // A strided view (a transpose, a head split) made row-major by the module, two dims at a time.
       const k = simd();
       const base = addressOf(x.handle);
       const n = sizeOf(x.shape);
-      if (!k || base < 0 || n === 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return cpu.copy(x);
+      if (!k || base < 0 || n === 0 || n < limits.copy || (x.dtype !== 'float32' && x.dtype !== 'int32'))
+        return cpu.copy(x);
       const r = x.shape.length;
       const out = allocate(x.dtype, n, false);
       if (r === 0 || out.at < 0) return cpu.copy(x);
@@ -103,7 +111,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const name = UNARY[op];
       const src = at(x);
       const n = sizeOf(x.shape);
-      const out = k && name && src >= 0 ? result(n) : null;
+      const out = k && name && src >= 0 && n >= limits.unary ? result(n) : null;
       if (!k || !name || !out) return cpu.unary(op, x);
       elementwise(name, [src, out.at], n);
       return out;
@@ -112,7 +120,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
     binary(op: BinaryOp, a: View, b: View, shape: readonly number[]): Handle {
       const k = simd();
       const n = sizeOf(shape);
-      if (!k || a.dtype !== 'float32' || n === 0 || !['add', 'sub', 'mul', 'div'].includes(op)) {
+      if (!k || a.dtype !== 'float32' || n === 0 || n < limits.binary || !SIMD_BINARY.has(op)) {
         return cpu.binary(op, a, b, shape);
       }
       // The core has broadcast both operands to `shape`: `at` finds the ones not broadcast.
@@ -155,7 +163,8 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const src = at(x);
       const n = x.shape[axis];
       const size = sizeOf(x.shape);
-      const out = k && src >= 0 && axis === x.shape.length - 1 && n > 0 ? result(size) : null;
+      const fast = src >= 0 && axis === x.shape.length - 1 && n > 0 && size >= limits.softmax;
+      const out = k && fast ? result(size) : null;
       if (!k || !out) return cpu.softmax(x, axis, log);
       k.softmaxRowsF32(src, out.at, size / n, n, 1, 0, log ? 1 : 0);
       return out;
@@ -167,7 +176,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const src = at(x);
       const size = sizeOf(x.shape);
       const n = x.shape[r - 1];
-      const out = k && src >= 0 && n > 0 ? result(size) : null;
+      const out = k && src >= 0 && n > 0 && size >= limits.softmax ? result(size) : null;
       if (!k || !out) return (cpu.causalSoftmax as NonNullable<Backend['causalSoftmax']>)(x, scale);
       k.softmaxRowsF32(src, out.at, size / n, n, scale, x.shape[r - 2], 0);
       return out;
@@ -179,7 +188,9 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const pg = at(grad);
       const n = y.shape[axis];
       const size = sizeOf(y.shape);
-      const out = k && py >= 0 && pg >= 0 && axis === y.shape.length - 1 && n > 0 ? result(size) : null;
+      const fast =
+        py >= 0 && pg >= 0 && axis === y.shape.length - 1 && n > 0 && size >= limits.softmaxBackward;
+      const out = k && fast ? result(size) : null;
       const fallback = cpu.softmaxBackward as NonNullable<Backend['softmaxBackward']>;
       if (!k || !out) return fallback(y, grad, axis, log);
       k.softmaxBackwardRowsF32(py, pg, out.at, size / n, n, log ? 1 : 0);
@@ -191,7 +202,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const px = at(x);
       const pg = at(grad);
       const n = sizeOf(x.shape);
-      const out = k && px >= 0 && pg >= 0 ? result(n) : null;
+      const out = k && px >= 0 && pg >= 0 && n >= limits.geluBackward ? result(n) : null;
       const fallback = cpu.geluBackward as NonNullable<Backend['geluBackward']>;
       if (!k || !out) return fallback(x, grad, approximate);
       elementwise(approximate === 'tanh' ? 'geluTanhBackwardF32' : 'geluBackwardF32', [px, pg, out.at], n);
@@ -210,7 +221,7 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const ptrs = [param, grad, expAvg, expAvgSq].map(at);
       const n = sizeOf(param.shape);
       const fallback = cpu.adamUpdate as NonNullable<Backend['adamUpdate']>;
-      if (!k || o.amsgrad || maxExpAvgSq || ptrs.some((p) => p < 0) || n === 0) {
+      if (!k || o.amsgrad || maxExpAvgSq || ptrs.some((p) => p < 0) || n === 0 || n < limits.adam) {
         return fallback(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
       }
       const outs = [result(n), result(n), result(n)];
@@ -248,7 +259,8 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const px = at(x);
       const pw = weight ? at(weight) : 0;
       const pb = bias ? at(bias) : 0;
-      const out = k && px >= 0 && pw >= 0 && pb >= 0 && C > 0 ? result(size) : null;
+      const fast = px >= 0 && pw >= 0 && pb >= 0 && C > 0 && size >= limits.layerNorm;
+      const out = k && fast ? result(size) : null;
       const fallback = cpu.layerNorm as NonNullable<Backend['layerNorm']>;
       if (!k || !out) return fallback(x, weight, bias, eps);
       k.layerNormF32(px, pw, pb, out.at, size / C, C, eps);
@@ -269,7 +281,8 @@ export function simdKernels(cpu: Backend): Partial<Backend> {
       const pg = at(grad);
       const pw = weight ? at(weight) : 0;
       const fallback = cpu.layerNormBackward as NonNullable<Backend['layerNormBackward']>;
-      if (!k || px < 0 || pg < 0 || pw < 0 || C === 0) return fallback(x, weight, grad, eps, withBias);
+      if (!k || px < 0 || pg < 0 || pw < 0 || C === 0 || size < limits.layerNormBackward)
+        return fallback(x, weight, grad, eps, withBias);
       const dx = result(size);
       const dw = weight ? result(C) : null;
       const db = withBias ? result(C) : null;

@@ -1,0 +1,64 @@
+/**
+ * Where an op starts to gain from WebAssembly. Below its limit an op runs the TypeScript CPU
+ * kernel instead of the SIMD one — over the same linear memory, so where the result lives does
+ * not change — because for a few elements the fixed cost of the SIMD path (layout checks, the
+ * call into the module, packing a product's panels) is more than the loop it speeds up.
+ *
+ * Each limit is the size (elements of the result; multiply-adds for the product) from which the
+ * SIMD kernel was at least as fast as the TypeScript kernel in `bench/small-ops.bench.mjs`, which
+ * times both paths of every op at sizes 1 to 65,536 in one run (see the README for the table).
+ */
+export interface SimdLimits {
+  /** Matrix product, in multiply-adds (m·k·n per product, batch not counted). */
+  readonly matmul: number;
+  /** + − × ÷ (same shape, scalar, row broadcast). */
+  readonly binary: number;
+  /** exp, GELU (both forms). */
+  readonly unary: number;
+  /** GELU's gradient (both forms). */
+  readonly geluBackward: number;
+  /** softmax, log-softmax, causal softmax (elements of the whole input). */
+  readonly softmax: number;
+  /** The gradient of softmax and log-softmax. */
+  readonly softmaxBackward: number;
+  /** Layer norm forward. */
+  readonly layerNorm: number;
+  /** Layer norm backward. */
+  readonly layerNormBackward: number;
+  /** The Adam/AdamW step, in elements of the parameter. */
+  readonly adam: number;
+  /** Strided copies (transposes, head splits). */
+  readonly copy: number;
+}
+
+/**
+ * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01):
+ * only the product and the strided copy have a crossover; every element-wise and fused kernel
+ * kept up with the TypeScript one from a single element, so their limits are 0.
+ */
+export const SIMD_LIMITS: SimdLimits = {
+  matmul: 256,
+  binary: 0,
+  unary: 0,
+  geluBackward: 0,
+  softmax: 0,
+  softmaxBackward: 0,
+  layerNorm: 0,
+  layerNormBackward: 0,
+  adam: 0,
+  copy: 256,
+};
+
+/** No limits: every op takes its SIMD kernel where the layout allows (what the benchmark times). */
+export const NO_LIMITS: SimdLimits = {
+  matmul: 0,
+  binary: 0,
+  unary: 0,
+  geluBackward: 0,
+  softmax: 0,
+  softmaxBackward: 0,
+  layerNorm: 0,
+  layerNormBackward: 0,
+  adam: 0,
+  copy: 0,
+};
