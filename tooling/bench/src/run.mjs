@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `pnpm bench`: @dendrite/tensor's CPU backend against naive JS loops measured in the same run
-// (matmul GFLOPS, elementwise throughput), as markdown tables; then every `bench` script found in
+// (matmul GFLOPS, elementwise throughput), small models on the wasm backend against the CPU backend
+// (small-models.mjs), as markdown tables; then every `bench` script found in
 // packages/*/package.json and apps/*/package.json, each after building its package.
 //
 // Options: --quick (small sizes, for a smoke run) · --sizes 128,256 · --elements 1000000
-//          --no-discover (only these tables) · --write (put the tables in tooling/bench/README.md)
+//          --no-models (skip the small models) · --no-discover (only these tables)
+//          --write (put the tables in tooling/bench/README.md)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { pnpmCommand, repoRoot, workspacePackages } from '@dendrite/scripts/work
 import { add, exp, gelu, getBackend, matmul, mul, tensor } from '@dendrite/tensor';
 import { naiveAdd, naiveExp, naiveGelu, naiveGeluTanh, naiveMatmul, naiveMul } from './baselines.mjs';
 import { fmt, measure, randomArray, table } from './measure.mjs';
+import { smallModels } from './small-models.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: opts } = parseArgs({
@@ -23,6 +26,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string' },
     elements: { type: 'string' },
+    'no-models': { type: 'boolean', default: false },
     'no-discover': { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
   },
@@ -151,6 +155,12 @@ print(
   'speed-up = naive time / CPU backend time (above 1 means the backend is faster). The naive exact GELU uses the ' +
     'Abramowitz–Stegun erf (1.5e-7); for float32 the backend uses an erf accurate to 3e-7, for float64 a float64-accurate one.',
 );
+
+// ── small models: wasm against cpu ──────────────────────────────────────────────────────────────
+if (!opts['no-models']) {
+  print();
+  await smallModels({ print, quick: opts.quick, table, fmt });
+}
 
 if (writeTarget) {
   const readme = readFileSync(writeTarget, 'utf8');
