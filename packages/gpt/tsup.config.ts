@@ -1,3 +1,4 @@
 import { libraryPreset } from '@dendrite/config/tsup';
 
-export default libraryPreset();
+// The model trains with autograd's `Tensor#backward`/`.grad`: its types load with gpt's.
+export default libraryPreset({ typeImports: ['@dendrite/autograd'] });

@@ -1,3 +1,4 @@
 import { libraryPreset } from '@dendrite/config/tsup';
 
-export default libraryPreset();
+// Optimizers read autograd's `.grad`: its types (the Tensor augmentation) load with optim's.
+export default libraryPreset({ typeImports: ['@dendrite/autograd'] });

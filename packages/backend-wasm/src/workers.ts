@@ -3,7 +3,13 @@
  * running the same plain-JavaScript loop (no imports, so it can be eval'd or loaded from a Blob):
  * instantiate the kernel module on the shared linear memory, report ready, then wait on the
  * control block for jobs (see threads.ts for its layout).
+ *
+ * How a worker is started differs per platform and lives in two modules that the package's
+ * `imports` map picks by condition: `#workers` is workers.node.ts under the `node` condition (Node,
+ * and bundlers building for it) and workers.browser.ts elsewhere. So a browser bundle never sees
+ * `node:worker_threads` (no warnings, no shims), and Node never sees Blob URLs.
  */
+import { platform } from '#workers';
 
 /** What a worker is started with. */
 export interface WorkerInit {
@@ -27,6 +33,18 @@ export interface KernelWorker {
   /** Lets the process exit while the worker waits (Node; a no-op in browsers). */
   unref(): void;
   terminate(): Promise<unknown>;
+}
+
+/**
+ * What each platform's module provides (`#workers`: workers.node.ts or workers.browser.ts).
+ * `loop` is {@link LOOP}'s source: it defines `serve(init, ready)`.
+ */
+export interface WorkerPlatform {
+  readonly name: 'node' | 'browser';
+  /** The number of logical cores (Node: `availableParallelism`; browsers: `hardwareConcurrency`). */
+  coreCount(): number;
+  /** Starts `count` workers running `loop`, worker `id` given `{ ...init, id }`. */
+  spawn(count: number, init: Omit<WorkerInit, 'id'>, loop: string): KernelWorker[];
 }
 
 /** The worker's loop, given `init` (a WorkerInit) and `ready()`. */
@@ -59,18 +77,9 @@ function serve(init, ready) {
 }
 `;
 
-const NODE_SOURCE = `${LOOP}
-const { workerData, parentPort } = require('node:worker_threads');
-serve(workerData, () => parentPort.postMessage('ready'));
-`;
-
-const BROWSER_SOURCE = `${LOOP}
-self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));
-`;
-
-/** Whether this is Node (worker_threads) rather than a browser. */
+/** Whether this is Node (worker_threads) rather than a browser (Web Workers). */
 export function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  return platform.name === 'node';
 }
 
 /**
@@ -89,63 +98,10 @@ export function canBlock(): boolean {
 
 /** The number of logical cores (Node: `availableParallelism`; browsers: `hardwareConcurrency`). */
 export async function coreCount(): Promise<number> {
-  if (isNode()) {
-    const os = await import('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  }
-  return typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  return platform.coreCount();
 }
 
 /** Starts `count` kernel workers (Node worker threads or Web Workers). */
 export async function spawnWorkers(count: number, init: Omit<WorkerInit, 'id'>): Promise<KernelWorker[]> {
-  if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
-    return Array.from({ length: count }, (_, id) => {
-      const w = new Worker(NODE_SOURCE, {
-        eval: true,
-        // No Node flags: an inherited `--input-type=module` would make this source an ES module
-        // (no `require`). V8 flags — WebAssembly features among them — are process-wide anyway.
-        execArgv: [],
-        workerData: { ...init, id },
-      });
-      const ready = new Promise<void>((resolve, reject) => {
-        w.once('message', () => resolve());
-        w.once('error', reject);
-      });
-      return {
-        ready,
-        watch(onDead) {
-          w.on('error', (err: Error) => onDead(err.message));
-          w.on('exit', () => onDead('a worker exited'));
-        },
-        unref: () => w.unref(),
-        terminate: () => w.terminate(),
-      };
-    });
-  }
-  const url = URL.createObjectURL(new Blob([BROWSER_SOURCE], { type: 'text/javascript' }));
-  let workers: KernelWorker[] = [];
-  try {
-    workers = Array.from({ length: count }, (_, id) => {
-      const w = new Worker(url);
-      const ready = new Promise<void>((resolve, reject) => {
-        w.onmessage = () => resolve();
-        w.onerror = (e) => reject(new Error(e.message || 'a worker failed to start'));
-      });
-      w.postMessage({ ...init, id });
-      return {
-        ready,
-        watch(onDead) {
-          w.onerror = (e) => onDead(e.message || 'a worker failed');
-        },
-        unref() {},
-        terminate: async () => w.terminate(),
-      };
-    });
-    return workers;
-  } finally {
-    // A worker has fetched the script by the time it answers (or fails): revoke once all have, not
-    // after a fixed delay, which a slow or busy machine can outlast.
-    void Promise.allSettled(workers.map((w) => w.ready)).then(() => URL.revokeObjectURL(url));
-  }
+  return platform.spawn(count, init, LOOP);
 }

@@ -3,12 +3,20 @@
 //   1. `pnpm pack` it, so publishConfig.exports replaces the development exports and workspace:
 //      ranges become versions; the packed package.json must carry no "dendrite-source" condition
 //      and no path into src/;
-//   2. publint and @arethetypeswrong/cli (--profile esm-only) on the tarball;
-//   3. `npm install` all tarballs together into a scratch project and import each package by name
-//      from plain Node ESM: every export subpath must export something, and smoke/<dir>.mjs runs.
+//   2. publint, and @arethetypeswrong/cli with the node16 profile (node16 from CommonJS and from
+//      ES modules, and bundler resolution) on the tarball;
+//   3. `npm install` all tarballs together into a scratch project, then, as a user would:
+//      - import every export subpath by name from plain Node ESM, and require each from CommonJS
+//        (the same module instance both ways); smoke/<dir>.mjs and smoke/<dir>.cjs run;
+//      - typecheck TypeScript that loads every subpath's types and uses nn without importing
+//        autograd, under `strict` with default target/lib: module node16 (ESM .mts and CommonJS
+//        .cts) and moduleResolution bundler;
+//      - bundle every subpath but the Node-only ones (./node, ./node-*) with esbuild for the browser:
+//        no warning, no error.
 // Prints one line per package and exits non-zero on any failure.
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +25,18 @@ import { unpack } from '@publint/pack';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import {
+  browserSpecifiers,
   checkPackedManifest,
   cleanNpmEnv,
+  diagnosticOwner,
   discoverPackages,
   importSpecifiers,
   indent,
   mapLimit,
+  parseTscDiagnostics,
   pnpmCommand,
   run,
+  typesFile,
 } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -65,6 +77,12 @@ const attwBin = (() => {
   return join(dirname(pj), typeof bin === 'string' ? bin : bin.attw);
 })();
 const noColor = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+// TypeScript: the workspace's (the root's devDependency). esbuild: the one tsup ships, reached
+// through the shared tsup preset's package, as the packages' own tests reach it.
+const tscBin = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+const esbuild = createRequire(
+  createRequire(join(toolDir, 'node_modules', '@dendrite', 'config', 'package.json')).resolve('tsup'),
+)('esbuild');
 
 /** @typedef {{ name: string, version: string, dirName: string, dir: string, steps: string[], problems: string[], tarball?: string, packed?: Record<string, any> }} Result */
 
@@ -122,7 +140,7 @@ async function checkOne(pkg) {
 
   const attw = await run(
     process.execPath,
-    [attwBin, filename, '--profile', 'esm-only', '--format', 'ascii', '--no-color', '--no-emoji'],
+    [attwBin, filename, '--profile', 'node16', '--format', 'ascii', '--no-color', '--no-emoji'],
     { cwd: pkg.dir, env: noColor },
   );
   if (attw.code !== 0)
@@ -175,50 +193,156 @@ async function installAndImport(results) {
   }
   for (const r of packedOk) r.steps.push('npm install');
 
-  // One plain Node ESM process imports every export subpath of every package.
+  // Every export subpath of every package, imported from ESM and required from CommonJS.
   const specs = Object.fromEntries(packedOk.map((r) => [r.name, importSpecifiers(r.packed)]));
-  await writeFile(
-    join(scratch, 'import-all.mjs'),
-    `const specs = ${JSON.stringify(specs)};
-const out = {};
-for (const [name, list] of Object.entries(specs)) {
-  out[name] = [];
-  for (const spec of list) {
+  await writeFile(join(scratch, 'specs.json'), `${JSON.stringify(specs, null, 2)}\n`);
+  for (const [script, label] of [
+    ['import-all.mjs', 'import'],
+    ['require-all.cjs', 'require'],
+  ]) {
+    await copyFile(join(toolDir, 'scratch', script), join(scratch, script));
+    const ran = await run(process.execPath, [script], { cwd: scratch });
+    let report;
     try {
-      const m = await import(spec);
-      const keys = Object.keys(m);
-      out[name].push(keys.length > 0 ? { spec, exports: keys.length } : { spec, error: 'imports but exports nothing' });
-    } catch (e) {
-      out[name].push({ spec, error: String(e?.stack ?? e).split('\\n').slice(0, 4).join('\\n') });
+      report = JSON.parse(ran.stdout.trim().split('\n').at(-1));
+    } catch {
+      for (const r of packedOk)
+        r.problems.push(`${label}: ${script} failed\n${indent(ran.stderr || ran.stdout)}`);
+      continue;
+    }
+    for (const r of packedOk) {
+      const rows = report[r.name] ?? [];
+      const bad = rows.filter((x) => x.error);
+      for (const x of bad) r.problems.push(`${label} ${x.spec}: ${x.error}`);
+      if (bad.length === 0) r.steps.push(`${label} (${rows.map((x) => x.exports).join('+')} exports)`);
     }
   }
-}
-console.log(JSON.stringify(out));
-`,
-  );
-  const imported = await run(process.execPath, ['import-all.mjs'], { cwd: scratch });
-  let report = {};
-  try {
-    report = JSON.parse(imported.stdout.trim().split('\n').at(-1));
-  } catch {
-    for (const r of packedOk)
-      r.problems.push(`import: the import script failed\n${indent(imported.stderr || imported.stdout)}`);
-    return;
-  }
-  for (const r of packedOk) {
-    const rows = report[r.name] ?? [];
-    const bad = rows.filter((x) => x.error);
-    for (const x of bad) r.problems.push(`import ${x.spec}: ${x.error}`);
-    if (bad.length === 0) r.steps.push(`import (${rows.map((x) => x.exports).join('+')} exports)`);
 
-    const smoke = join(toolDir, 'smoke', `${r.dirName}.mjs`);
-    if (existsSync(smoke)) {
-      const target = join(scratch, `smoke-${r.dirName}.mjs`);
+  for (const r of packedOk) {
+    for (const ext of ['mjs', 'cjs']) {
+      const smoke = join(toolDir, 'smoke', `${r.dirName}.${ext}`);
+      if (!existsSync(smoke)) continue;
+      const target = join(scratch, `smoke-${r.dirName}.${ext}`);
       await copyFile(smoke, target);
       const s = await run(process.execPath, [target], { cwd: scratch });
-      if (s.code !== 0) r.problems.push(`smoke/${r.dirName}.mjs: failed\n${indent(s.stderr || s.stdout)}`);
-      else r.steps.push(`smoke (${s.stdout.trim().split('\n').at(-1)})`);
+      if (s.code !== 0) r.problems.push(`smoke/${r.dirName}.${ext}: failed\n${indent(s.stderr || s.stdout)}`);
+      else r.steps.push(`smoke .${ext} (${s.stdout.trim().split('\n').at(-1)})`);
     }
+  }
+
+  await Promise.all([typecheck(scratch, packedOk), bundleForBrowser(scratch, packedOk)]);
+}
+
+/**
+ * A user's TypeScript against the installed packages: `strict: true` and nothing else about
+ * target or lib (TypeScript's defaults: ES2022 under node16, ES5 + DOM under bundler), no
+ * skipLibCheck. Two programs per resolution mode: types/<dir>.{mts,cts,ts} load every subpath's
+ * types; usage.{mts,cts,ts} alone uses nn's layers and backward() without importing
+ * @dendrite/autograd (alone: in a program that also loads autograd's types, its augmentation would
+ * apply anyway). Errors go to the package whose files they are in (usage.*: @dendrite/nn, whose
+ * types must carry autograd's).
+ */
+async function typecheck(scratch, packedOk) {
+  await mkdir(join(scratch, 'types'));
+  const usage = await readFile(join(toolDir, 'types', 'usage.ts'), 'utf8');
+  const nn = packedOk.find((r) => r.dirName === 'nn');
+  const modes = {
+    node16: { options: { module: 'node16' }, exts: ['mts', 'cts'] },
+    bundler: { options: { module: 'esnext', moduleResolution: 'bundler' }, exts: ['ts'] },
+  };
+  const programs = [];
+  for (const [mode, { options, exts }] of Object.entries(modes)) {
+    const types = [];
+    for (const ext of exts) {
+      await writeFile(join(scratch, `usage.${ext}`), usage);
+      for (const r of packedOk) {
+        await writeFile(join(scratch, 'types', `${r.dirName}.${ext}`), typesFile(importSpecifiers(r.packed)));
+        types.push(`types/${r.dirName}.${ext}`);
+      }
+    }
+    programs.push({ name: `types-${mode}`, mode, options, files: types });
+    // (with --only, nn may not be there: then there is no usage to check)
+    if (nn) programs.push({ name: `usage-${mode}`, mode, options, files: exts.map((ext) => `usage.${ext}`) });
+  }
+  const errors = new Map(packedOk.map((r) => [r, { node16: [], bundler: [] }]));
+  await mapLimit(programs, 2, async ({ name, mode, options, files }) => {
+    const config = `tsconfig.${name}.json`;
+    const compilerOptions = { strict: true, noEmit: true, ...options };
+    await writeFile(join(scratch, config), JSON.stringify({ compilerOptions, files }, null, 2));
+    const tsc = await run(process.execPath, [tscBin, '-p', config, '--pretty', 'false'], { cwd: scratch });
+    const diagnostics = parseTscDiagnostics(tsc.stdout + tsc.stderr);
+    if (tsc.code !== 0 && diagnostics.length === 0)
+      diagnostics.push({
+        file: '',
+        line: 0,
+        code: '',
+        message: `tsc failed (exit ${tsc.code}): ${tsc.stderr}`,
+      });
+    for (const d of diagnostics) {
+      const owner = diagnosticOwner(d.file, packedOk) ?? (d.file.startsWith('usage.') ? nn : undefined);
+      for (const r of owner ? [owner] : packedOk)
+        errors.get(r)[mode].push(`${d.file}(${d.line}): ${d.code} ${d.message}`);
+    }
+  });
+  for (const r of packedOk)
+    for (const mode of Object.keys(modes)) {
+      const list = errors.get(r)[mode];
+      if (list.length === 0) r.steps.push(`types ${mode}`);
+      else
+        r.problems.push(
+          `types (${mode}, strict, default lib): ${list.length} error(s)\n${indent(list.slice(0, 8).join('\n'))}`,
+        );
+    }
+}
+
+/**
+ * Every subpath but the Node-only ones (./node, ./node-*), bundled by name with esbuild for the
+ * browser, the whole module kept (re-exported): any warning or error fails its package.
+ */
+async function bundleForBrowser(scratch, packedOk) {
+  await mkdir(join(scratch, 'browser'));
+  for (const r of packedOk) {
+    const specs = browserSpecifiers(r.packed);
+    const entryPoints = [];
+    for (const [i, spec] of specs.entries()) {
+      const file = join(scratch, 'browser', `${r.dirName}-${i}.mjs`);
+      await writeFile(file, `export * from '${spec}';\n`);
+      entryPoints.push(file);
+    }
+    let messages;
+    try {
+      const out = await esbuild.build({
+        entryPoints,
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        outdir: join(scratch, 'browser', 'out'),
+        write: false,
+        logLevel: 'silent',
+      });
+      messages = out.warnings.map((m) => ['warning', m]);
+    } catch (e) {
+      messages = [
+        ...(e.errors ?? []).map((m) => ['error', m]),
+        ...(e.warnings ?? []).map((m) => ['warning', m]),
+      ];
+      if (messages.length === 0) messages = [['error', { text: String(e?.message ?? e) }]];
+    }
+    if (messages.length === 0) r.steps.push(`browser bundle (${specs.length})`);
+    else
+      r.problems.push(
+        `browser bundle (esbuild --platform=browser of ${specs.join(', ')}): ${messages.length} message(s)\n${indent(
+          messages
+            .slice(0, 8)
+            .map(([kind, m]) => {
+              const at = m.location
+                ? ` (${m.location.file}:${m.location.line}: ${m.location.lineText.trim()})`
+                : '';
+              return `${kind}: ${m.text}${at}`;
+            })
+            .join('\n'),
+        )}`,
+      );
   }
 }
 

@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  browserSpecifiers,
   checkPackedManifest,
   cleanNpmEnv,
+  diagnosticOwner,
   discoverPackages,
   importSpecifiers,
+  isNodeOnlySubpath,
   mapLimit,
+  parseTscDiagnostics,
+  typesFile,
 } from '../src/lib.mjs';
 
 const published = {
@@ -42,6 +47,31 @@ describe('checkPackedManifest', () => {
     expect(problems.some((p) => p.includes('workspace:*'))).toBe(true);
   });
 
+  it('accepts import/require conditions with their own types, and an imports map into dist/', () => {
+    const dual = {
+      ...published,
+      main: './dist/index.cjs',
+      types: './dist/index.d.cts',
+      exports: {
+        '.': {
+          import: { types: './dist/index.d.ts', default: './dist/index.js' },
+          require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+        },
+      },
+      imports: { '#workers': { node: './dist/workers.node.js', default: './dist/workers.browser.js' } },
+    };
+    expect(checkPackedManifest(dual)).toEqual([]);
+    const devImports = {
+      ...dual,
+      imports: {
+        '#workers': { 'dendrite-source': { node: './src/workers.node.ts' }, default: './dist/w.js' },
+      },
+    };
+    expect(checkPackedManifest(devImports)).toContain(
+      'imports still has the development-only "dendrite-source" condition',
+    );
+  });
+
   it('rejects a main or types field that points into src/', () => {
     expect(checkPackedManifest({ ...published, main: 'src/index.js' })).toEqual([
       'main points at source "src/index.js"',
@@ -58,6 +88,61 @@ describe('importSpecifiers', () => {
   it('handles a bare conditions object and a string export', () => {
     expect(importSpecifiers({ name: 'a', exports: { import: './i.js' } })).toEqual(['a']);
     expect(importSpecifiers({ name: 'a', exports: './i.js' })).toEqual(['a']);
+  });
+});
+
+describe('browserSpecifiers', () => {
+  it('leaves out the Node-only subpaths (./node, ./node-*) and nothing else', () => {
+    const manifest = {
+      name: '@dendrite/x',
+      exports: { '.': './i.js', './node': './n.js', './node-webgpu': './w.js', './nodes': './s.js' },
+    };
+    expect(browserSpecifiers(manifest)).toEqual(['@dendrite/x', '@dendrite/x/nodes']);
+    expect(isNodeOnlySubpath('./node')).toBe(true);
+    expect(isNodeOnlySubpath('./nodes')).toBe(false);
+  });
+});
+
+describe('typescript helpers', () => {
+  it('typesFile loads every specifier', () => {
+    const text = typesFile(['@d/x', '@d/x/node']);
+    expect(text).toContain("import type * as m0 from '@d/x';");
+    expect(text).toContain("import type * as m1 from '@d/x/node';");
+    expect(text).toContain('export type Loaded = [typeof m0, typeof m1];');
+  });
+
+  it('parseTscDiagnostics keeps elaborations with their error', () => {
+    const out = [
+      "usage.cts(14,6): error TS2339: Property 'backward' does not exist on type 'Tensor'.",
+      'node_modules/@d/x/dist/index.d.ts(3,1): error TS2304: Cannot find name',
+      "  'WeakRef'.",
+      'error TS5083: Cannot read file tsconfig.json.',
+    ].join('\n');
+    expect(parseTscDiagnostics(out)).toEqual([
+      {
+        file: 'usage.cts',
+        line: 14,
+        code: 'TS2339',
+        message: "Property 'backward' does not exist on type 'Tensor'.",
+      },
+      {
+        file: 'node_modules/@d/x/dist/index.d.ts',
+        line: 3,
+        code: 'TS2304',
+        message: "Cannot find name\n'WeakRef'.",
+      },
+      { file: '', line: 0, code: '', message: 'error TS5083: Cannot read file tsconfig.json.' },
+    ]);
+  });
+
+  it('diagnosticOwner finds the package by installed path or generated file name', () => {
+    const pkgs = [
+      { name: '@d/nn', dirName: 'nn' },
+      { name: '@d/tensor', dirName: 'tensor' },
+    ];
+    expect(diagnosticOwner('node_modules/@d/tensor/dist/index.d.cts', pkgs)?.dirName).toBe('tensor');
+    expect(diagnosticOwner('types/nn.cts', pkgs)?.dirName).toBe('nn');
+    expect(diagnosticOwner('usage.ts', pkgs)).toBeUndefined();
   });
 });
 
