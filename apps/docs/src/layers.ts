@@ -41,7 +41,7 @@ export function layerShapes(o: LayerShapeOptions): LayerRow[] {
       const y = m.forward(x);
       rows.push({
         name,
-        module: m.constructor.name,
+        module: m.typeName,
         input: x.shape.slice(1),
         output: y.shape.slice(1),
         parameters: m.numParameters(),

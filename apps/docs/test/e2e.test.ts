@@ -92,6 +92,13 @@ describe('the built docs site in Chromium', () => {
         if (course.includes(path) && (await page.locator('.demo[data-ready="true"]').count()) === 0) {
           failures.push(`${path}: no live demo loaded`);
         }
+        // A module tree printed by a demo (`(name): Class(`) names real classes, never a minifier's
+        // one- or two-letter rename (`(wte): $e(65, 32)`).
+        for (const text of await page.locator('.demo').allTextContents()) {
+          for (const [, cls] of text.matchAll(/\([\w.]+\): ([$\w]+)\(/g)) {
+            if (cls.length <= 2) failures.push(`${path}: minified class name '${cls}' in a demo`);
+          }
+        }
         await page.close();
         expect(failures).toEqual([]);
       });
@@ -133,6 +140,30 @@ describe('the built docs site in Chromium', () => {
     expect(Math.max(...relu.map(Math.abs))).toBeGreaterThan(1e-3);
     expect(await page.getByTestId('softmax-p').allTextContents()).toEqual(['0.665', '0.245', '0.090']);
     await done(page, problems, 'activation-functions');
+  });
+
+  it('class names survive the minified production build: the layers table and model.toString()', async () => {
+    const layers = await visit('/course/layers.html');
+    await expect
+      .poll(() => layers.page.getByTestId('layer-module').allTextContents())
+      .toEqual(['Embedding', 'LayerNorm', 'CausalSelfAttention', 'FeedForward', 'Linear']);
+    await done(layers.page, layers.problems);
+    const compose = await visit('/course/composing-a-gpt.html');
+    const tree = (await compose.page.getByTestId('model-tree').textContent()) ?? '';
+    expect(tree).toMatch(/^GPT\(vocab=/);
+    const classes = new Set([...tree.matchAll(/\): ([$\w]+)\(/g)].map((m) => m[1]));
+    expect([...classes].sort()).toEqual([
+      'Block',
+      'CausalSelfAttention',
+      'Dropout',
+      'Embedding',
+      'FeedForward',
+      'LayerNorm',
+      'Linear',
+      'ModuleDict',
+      'ModuleList',
+    ]);
+    await done(compose.page, compose.problems);
   });
 
   it('the forward pass shows [seq_len × embed_dim] shapes that follow the text', async () => {

@@ -53,6 +53,7 @@ export class GPTCache {
  * `transformer.h.0.attn.c_attn.weight`, `lm_head.weight`, …) so checkpoints move both ways.
  */
 export class GPT extends Module implements CausalLM<GPTCache> {
+  static override readonly typeName: string = 'GPT';
   readonly config: GPTConfig;
   readonly transformer: ModuleDict;
   readonly lm_head: Linear;

@@ -8,6 +8,7 @@ export interface TensorModule extends Module {
 
 /** Holds submodules in a list; they register as `0`, `1`, … (`blocks.0.attn…`). */
 export class ModuleList<M extends Module = Module> extends Module implements Iterable<M> {
+  static override readonly typeName: string = 'ModuleList';
   private count = 0;
 
   constructor(modules: Iterable<M> = []) {
@@ -45,6 +46,7 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
 
 /** Holds submodules by name. */
 export class ModuleDict<M extends Module = Module> extends Module {
+  static override readonly typeName: string = 'ModuleDict';
   constructor(modules: Record<string, M> = {}) {
     super();
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
@@ -76,6 +78,7 @@ export class ModuleDict<M extends Module = Module> extends Module {
 
 /** Runs modules one after another: y = fₙ(…f₂(f₁(x))). */
 export class Sequential extends ModuleList<TensorModule> {
+  static override readonly typeName: string = 'Sequential';
   constructor(...modules: TensorModule[]) {
     super(modules);
   }

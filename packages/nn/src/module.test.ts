@@ -99,6 +99,17 @@ describe('Module', () => {
     expect(text.trim().endsWith('# 61 params')).toBe(true);
   });
 
+  it('names modules by their static typeName; a subclass without one by its own constructor', () => {
+    class Wide extends Linear {}
+    class Named extends Linear {
+      static override readonly typeName = 'Projection';
+    }
+    expect(new Linear(2, 3).typeName).toBe('Linear');
+    expect(new Tiny().typeName).toBe('Tiny'); // no static: the constructor's name
+    expect(new Wide(2, 3).typeName).toBe('Wide'); // not the inherited 'Linear'
+    expect(new Named(2, 3).toString()).toBe('Projection(in=2, out=3, bias=true)  # 9 params');
+  });
+
   it('loads a state dict, converting dtype, and reports every problem at once', () => {
     const a = new Tiny();
     const b = new Tiny();

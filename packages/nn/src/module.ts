@@ -11,6 +11,7 @@ import {
   type TypedArray,
   tensor,
   tidy,
+  typeNameOf,
   ValueError,
   withBackend,
 } from '@dendrite/tensor';
@@ -147,9 +148,22 @@ function prefixHint(missing: readonly string[], unexpected: readonly string[]): 
  * in assignment order. Non-learnable state (running statistics, masks) goes in `registerBuffer`.
  */
 export abstract class Module {
+  /**
+   * The class name `toString()` and error messages print. A minifying bundler renames classes,
+   * so every Dendrite module declares its own (`static override readonly typeName = 'Linear'`);
+   * a module class of yours without one is named by its constructor — declare one too (or turn
+   * on your bundler's keep-names option) if you minify and print models.
+   */
+  static readonly typeName: string = 'Module';
+
   /** Training mode (dropout active); `eval()` turns it off. */
   training = true;
   private readonly bufferNames = new Map<string, boolean>();
+
+  /** This module's class name as `toString()` prints it (its class's static `typeName`). */
+  get typeName(): string {
+    return typeNameOf(this.constructor as typeof Module);
+  }
 
   /** Runs the layer. Subclasses define their own argument list. */
   abstract forward(...args: never[]): unknown;
@@ -294,7 +308,7 @@ export abstract class Module {
    */
   loadStateDict(stateDict: StateDictInput, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
-    const where = `loadStateDict into ${this.constructor.name}`;
+    const where = `loadStateDict into ${this.typeName}`;
     const source = stateDictEntries(stateDict, where);
     const own = this.stateDict();
     const names = new Map<Tensor, string[]>();
@@ -357,9 +371,7 @@ export abstract class Module {
    */
   to(target: Backend | DType | string): this {
     const isDType = target === 'float32' || target === 'float64' || target === 'int32' || target === 'bool';
-    const backend = isDType
-      ? undefined
-      : backendNamed(target as Backend | string, `${this.constructor.name}.to`);
+    const backend = isDType ? undefined : backendNamed(target as Backend | string, `${this.typeName}.to`);
     const tensors = new Set<Tensor>();
     for (const m of this.modules()) {
       for (const [key, value] of Object.entries(m)) {
@@ -371,22 +383,20 @@ export abstract class Module {
       }
     }
     for (const t of tensors) {
-      t.assertLive(`${this.constructor.name}.to`);
+      t.assertLive(`${this.typeName}.to`);
       if (backend !== undefined && t.backend !== backend) {
         if (!t.backend.canReadSync) {
           throw new BackendError(
-            `${this.constructor.name}.to: backend '${t.backend.name}' cannot read synchronously, so its tensors cannot move to '${backend.name}'; save the state dict and load it into a model built there`,
+            `${this.typeName}.to: backend '${t.backend.name}' cannot read synchronously, so its tensors cannot move to '${backend.name}'; save the state dict and load it into a model built there`,
           );
         }
         if (!backend.dtypes.has(t.dtype)) {
           throw new DTypeError(
-            `${this.constructor.name}.to: backend '${backend.name}' does not support ${t.dtype}; convert first with .to('float32')`,
+            `${this.typeName}.to: backend '${backend.name}' does not support ${t.dtype}; convert first with .to('float32')`,
           );
         }
       } else if (isDType && !t.backend.dtypes.has(target as DType)) {
-        throw new DTypeError(
-          `${this.constructor.name}.to: backend '${t.backend.name}' does not support ${target}`,
-        );
+        throw new DTypeError(`${this.typeName}.to: backend '${t.backend.name}' does not support ${target}`);
       }
     }
     noGrad(() => {
@@ -408,7 +418,7 @@ export abstract class Module {
   private render(depth: number): string {
     const children = [...this.namedChildren()];
     const count = this.numParameters();
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    const head = `${this.typeName}(${this.extraRepr()}`;
     const tail = count > 0 ? `  # ${count.toLocaleString('en-US')} params` : '';
     if (children.length === 0) return `${head})${tail}`;
     const pad = '  '.repeat(depth + 1);

@@ -39,7 +39,7 @@ export async function loadWeights(
     if (!(err instanceof StateDictError)) throw err;
     const detail = err.message.replace(/^loadStateDict into [^:]*: /, '');
     throw new StateDictError(
-      `loadWeights: '${path}' does not fit ${model.constructor.name}: ${detail}`,
+      `loadWeights: '${path}' does not fit ${model.typeName}: ${detail}`,
       err.missingKeys,
       err.unexpectedKeys,
       err.mismatchedKeys,

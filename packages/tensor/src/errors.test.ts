@@ -8,6 +8,7 @@ import {
   DTypeError,
   IndexError,
   ShapeError,
+  typeNameOf,
   ValueError,
 } from './errors.js';
 import * as T from './index.js';
@@ -287,8 +288,19 @@ describe('the error classes', () => {
       expect(e).toBeInstanceOf(DendriteError);
       expect(e).toBeInstanceOf(Error);
       expect(e.name).toBe(E.name);
+      expect(E.typeName).toBe(E.name); // what survives a minifier: checked bundled in @dendrite/gpt
       expect(e.message).toBe('x: y');
     }
+  });
+
+  it("a subclass of one's own is named by its own class, not the inherited typeName", () => {
+    class ParseError extends ValueError {}
+    class Renamed extends ValueError {
+      static override readonly typeName = 'ConfigParseError';
+    }
+    expect(new ParseError('x').name).toBe('ParseError');
+    expect(new Renamed('x').name).toBe('ConfigParseError');
+    expect(typeNameOf(ShapeError)).toBe('ShapeError');
   });
 
   it('backend and disposal misuse are typed too', () => {

@@ -57,6 +57,7 @@ export {
   DTypeError,
   IndexError,
   ShapeError,
+  typeNameOf,
   ValueError,
 } from './errors.js';
 export { cast } from './ops/cast.js';

@@ -5,4 +5,6 @@ import { DendriteError } from '@dendrite/tensor';
  * field), a special token found where the policy forbids it, or text a vocabulary cannot encode.
  * Bad options are `ValueError`s and out-of-range token ids are `IndexError`s (from `@dendrite/tensor`).
  */
-export class TokenizerError extends DendriteError {}
+export class TokenizerError extends DendriteError {
+  static override readonly typeName: string = 'TokenizerError';
+}

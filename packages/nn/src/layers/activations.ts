@@ -3,6 +3,7 @@ import { Module } from '../module.js';
 
 /** y = max(x, 0) */
 export class ReLU extends Module {
+  static override readonly typeName: string = 'ReLU';
   forward(x: Tensor): Tensor {
     return x.relu();
   }
@@ -10,6 +11,7 @@ export class ReLU extends Module {
 
 /** y = x·Φ(x) (exact) or GPT-2's tanh approximation with `{ approximate: 'tanh' }`. */
 export class GELU extends Module {
+  static override readonly typeName: string = 'GELU';
   readonly approximate: 'none' | 'tanh';
   constructor(options: GeluOptions = {}) {
     super();
@@ -30,6 +32,7 @@ export class GELU extends Module {
 
 /** y = 1/(1 + e⁻ˣ) */
 export class Sigmoid extends Module {
+  static override readonly typeName: string = 'Sigmoid';
   forward(x: Tensor): Tensor {
     return x.sigmoid();
   }
@@ -37,6 +40,7 @@ export class Sigmoid extends Module {
 
 /** y = tanh x */
 export class Tanh extends Module {
+  static override readonly typeName: string = 'Tanh';
   forward(x: Tensor): Tensor {
     return x.tanh();
   }
@@ -44,6 +48,7 @@ export class Tanh extends Module {
 
 /** yᵢ = e^xᵢ / Σⱼ e^xⱼ along `axis` (default last). */
 export class Softmax extends Module {
+  static override readonly typeName: string = 'Softmax';
   constructor(readonly axis = -1) {
     super();
   }
@@ -57,6 +62,7 @@ export class Softmax extends Module {
 
 /** yᵢ = xᵢ − log Σⱼ e^xⱼ along `axis` (default last). */
 export class LogSoftmax extends Module {
+  static override readonly typeName: string = 'LogSoftmax';
   constructor(readonly axis = -1) {
     super();
   }
@@ -70,6 +76,7 @@ export class LogSoftmax extends Module {
 
 /** y = x */
 export class Identity extends Module {
+  static override readonly typeName: string = 'Identity';
   forward(x: Tensor): Tensor {
     return x;
   }

@@ -54,6 +54,7 @@ export class KVCache {
  * Names follow nanoGPT: `c_attn` makes Q, K, V in one matmul; `c_proj` projects the output.
  */
 export class CausalSelfAttention extends Module {
+  static override readonly typeName: string = 'CausalSelfAttention';
   readonly c_attn: Linear;
   readonly c_proj: Linear;
   readonly attn_dropout: Dropout;

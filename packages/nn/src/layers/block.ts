@@ -14,6 +14,7 @@ export interface BlockOptions extends AttentionOptions {
  * x = x + attn(ln_1(x));  x = x + mlp(ln_2(x)).
  */
 export class Block extends Module {
+  static override readonly typeName: string = 'Block';
   readonly ln_1: LayerNorm;
   readonly attn: CausalSelfAttention;
   readonly ln_2: LayerNorm;

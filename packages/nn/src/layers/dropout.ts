@@ -12,6 +12,7 @@ export interface DropoutOptions {
  * so the expected value is unchanged; in eval mode it passes `x` through.
  */
 export class Dropout extends Module {
+  static override readonly typeName: string = 'Dropout';
   generator: Generator | undefined;
 
   constructor(

@@ -8,6 +8,7 @@ import type { LayerOptions } from './options.js';
  * input layer of a language model; rows start N(0, 1) as in PyTorch.
  */
 export class Embedding extends Module {
+  static override readonly typeName: string = 'Embedding';
   readonly weight: Tensor;
 
   constructor(

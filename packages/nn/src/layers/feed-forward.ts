@@ -22,6 +22,7 @@ export interface FeedForwardOptions extends LayerOptions {
  * and `c_proj`. (For a general stack of Linear layers and activations, see `MLP`.)
  */
 export class FeedForward extends Module {
+  static override readonly typeName: string = 'FeedForward';
   readonly c_fc: Linear;
   readonly c_proj: Linear;
   readonly dropout: Dropout;

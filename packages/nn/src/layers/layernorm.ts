@@ -18,6 +18,7 @@ export interface LayerNormOptions extends Omit<LayerOptions, 'generator'> {
  * y = (x − mean) / √(var + ε) · weight + bias
  */
 export class LayerNorm extends Module {
+  static override readonly typeName: string = 'LayerNorm';
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly weight: Tensor | null;

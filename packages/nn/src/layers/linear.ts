@@ -13,6 +13,7 @@ export interface LinearOptions extends LayerOptions {
  * `weight` is `[outFeatures, inFeatures]` as in PyTorch; both start uniform in ±1/√inFeatures.
  */
 export class Linear extends Module {
+  static override readonly typeName: string = 'Linear';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 

@@ -27,6 +27,7 @@ export interface MLPOptions extends LayerOptions {
  * const logits = net.forward(x);       // x: [batch, 2] → [batch, 3]
  */
 export class MLP extends Sequential {
+  static override readonly typeName: string = 'MLP';
   /** Input features, then every layer's width (the last is the output size). */
   readonly widths: readonly number[];
 

@@ -10,6 +10,7 @@ import { DendriteError } from '@dendrite/tensor';
  * `loadSafetensors`.
  */
 export class SafetensorsError extends DendriteError {
+  static override readonly typeName: string = 'SafetensorsError';
   /** What is wrong, without the prefix naming the file. */
   readonly detail: string;
   /** The file the bytes came from, when known. */
