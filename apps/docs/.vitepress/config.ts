@@ -47,6 +47,8 @@ export default defineConfig({
   title: 'Dendrite',
   description: 'A TypeScript deep-learning toolkit, and a course from one neuron to a GPT with live demos.',
   lang: 'en-US',
+  // README.md is the docs app's contributor notes, not a page of the site.
+  srcExclude: ['README.md', 'examples/**'],
   cleanUrls: false,
   lastUpdated: false,
   // Generated API pages link to each other with .md paths; VitePress checks every link at build time.
@@ -65,7 +67,19 @@ export default defineConfig({
       '/guide/': [{ text: 'Guides', items: GUIDES }],
       '/api/': apiSidebar(),
     },
-    search: { provider: 'local' },
+    search: {
+      provider: 'local',
+      options: {
+        miniSearch: {
+          // A learner searching "ReLU" or "bias" wants the lesson before the API entry: course pages
+          // weigh most, then guides, then the reference. (VitePress ships this function's source to
+          // the browser, so it must not refer to anything outside itself.)
+          searchOptions: {
+            boostDocument: (id: string) => (id.startsWith('/course/') ? 8 : id.startsWith('/guide/') ? 3 : 1),
+          },
+        },
+      },
+    },
     outline: { level: [2, 3] },
     footer: { message: 'MIT licensed. The course text is the project’s own.' },
   },

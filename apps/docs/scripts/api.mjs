@@ -90,11 +90,41 @@ async function main() {
   const project = await app.convert();
   if (!project) throw new Error('api: TypeDoc could not convert the packages');
   await app.generateOutputs(project);
+  relinkNumberedAnchors(out);
   writeGaps(project);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `api: ${[...moduleNames.values()].join(', ')} → ${relative(process.cwd(), out)} (${seconds} s)`,
   );
+}
+
+/** The anchor VitePress gives a heading: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading) =>
+  heading
+    .replace(/`/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s+/g, '-');
+
+/**
+ * typedoc-plugin-markdown numbers the anchor of a name it has seen before on a page
+ * (`#gptconfig-1`), also when the page ends up with one heading of that name, so such links point
+ * nowhere. Each numbered link whose numbered heading does not exist, on a page with exactly one
+ * heading of the name, is pointed at that heading. (`scripts/check-links.mjs` checks the result.)
+ */
+function relinkNumberedAnchors(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
+    const file = join(entry.parentPath, entry.name);
+    const text = readFileSync(file, 'utf8');
+    const slugs = [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]));
+    const fixed = text.replace(/\]\(#([\w-]+?)-(\d+)\)/g, (link, base, n) => {
+      const once = slugs.filter((x) => x === base).length === 1;
+      return !slugs.includes(`${base}-${n}`) && once ? `](#${base})` : link;
+    });
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
 }
 
 /** Exported declarations without a doc comment (functions count as documented when a signature is). */

@@ -51,6 +51,7 @@ if (built > changed) {
   for (const [cmd, args] of [
     [process.execPath, [join(docs, 'scripts', 'api.mjs')]],
     [join(docs, 'node_modules', '.bin', 'vitepress'), ['build']],
+    [process.execPath, [join(docs, 'scripts', 'check-links.mjs')]],
   ]) {
     const r = spawnSync(cmd, args, { cwd: docs, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);

@@ -24,6 +24,8 @@ export interface ForwardTrace {
   next: { token: string; p: number }[];
   /** Largest |logits − model.forward(ids).logits|: the stages add up to the model's own forward. */
   check: number;
+  /** What the input lost: characters outside the vocabulary, and how many were cut from the start to fit the context. */
+  left: { unknown: string[]; cropped: number };
 }
 
 /** A tiny GPT over the characters of `alphabet`. */
@@ -50,9 +52,13 @@ export function tinyModel(
   return { model, tok };
 }
 
-/** Runs `text` (cropped to the block size, unknown characters dropped) through the model's parts in order. */
+/**
+ * Runs `text` through the model's parts in order: characters outside the vocabulary are left out
+ * and the last `blockSize` characters kept; `left` says what was left out.
+ */
 export function traceForward(model: GPT, tok: CharTokenizer, text: string): ForwardTrace {
-  let { chars, ids } = encodeKnown(tok, text);
+  let { chars, ids, unknown } = encodeKnown(tok, text);
+  const cropped = Math.max(0, chars.length - model.config.blockSize);
   chars = chars.slice(-model.config.blockSize);
   ids = ids.slice(-model.config.blockSize);
   if (ids.length === 0) {
@@ -116,6 +122,6 @@ export function traceForward(model: GPT, tok: CharTokenizer, text: string): Forw
       .sort((a, b) => b.p - a.p)
       .slice(0, 5);
     const check = logits.sub(model.forward(input).logits).abs().max().itemSync();
-    return { tokens: chars, ids, stages, stream, next, check };
+    return { tokens: chars, ids, stages, stream, next, check, left: { unknown, cropped } };
   });
 }

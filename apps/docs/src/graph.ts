@@ -118,13 +118,23 @@ export interface Layout {
   edges: { from: string; to: string; input: number; path: string }[];
   width: number;
   height: number;
+  /** Half a box's width. */
+  half: number;
+}
+
+/** Where boxes go: column and row pitch, the margin, and half a box's width (edges start at its side). */
+export interface Spacing {
+  x: number;
+  y: number;
+  pad: number;
+  half: number;
 }
 
 /**
  * A layered left-to-right layout: each box's column is its longest path from an input; rows are
  * ordered by the mean row of their inputs (one barycentre pass), then centred.
  */
-export function layoutGraph(g: GraphJSON, spacing = { x: 150, y: 78, pad: 50 }): Layout {
+export function layoutGraph(g: GraphJSON, spacing: Spacing = { x: 150, y: 78, pad: 50, half: 44 }): Layout {
   const incoming = new Map<string, string[]>();
   for (const n of g.nodes) incoming.set(n.id, []);
   for (const e of g.edges) incoming.get(e.to)?.push(e.from);
@@ -157,6 +167,7 @@ export function layoutGraph(g: GraphJSON, spacing = { x: 150, y: 78, pad: 50 }):
     col.forEach((id, r) => row.set(id, r));
   });
   const tallest = Math.max(...columns.map((c) => c.length));
+  const margin = Math.max(spacing.pad, spacing.half + 6); // the widest box stays inside the picture
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const nodes: PlacedNode[] = [];
   columns.forEach((col, c) => {
@@ -165,7 +176,7 @@ export function layoutGraph(g: GraphJSON, spacing = { x: 150, y: 78, pad: 50 }):
       nodes.push({
         ...byId.get(id)!,
         layer: c,
-        x: spacing.pad + c * spacing.x,
+        x: margin + c * spacing.x,
         y: spacing.pad + (r + offset) * spacing.y,
       });
     });
@@ -178,13 +189,14 @@ export function layoutGraph(g: GraphJSON, spacing = { x: 150, y: 78, pad: 50 }):
     const twin = g.edges.some((o) => o !== e && o.from === e.from && o.to === e.to);
     const bend = twin ? (e.input === 0 ? -16 : 16) : 0;
     const mx = (a.x + b.x) / 2;
-    const path = `M${a.x + 44},${a.y} C${mx},${a.y + bend} ${mx},${b.y + bend} ${b.x - 44},${b.y}`;
+    const path = `M${a.x + spacing.half},${a.y} C${mx},${a.y + bend} ${mx},${b.y + bend} ${b.x - spacing.half},${b.y}`;
     return { ...e, path };
   });
   return {
     nodes,
     edges,
-    width: spacing.pad * 2 + (columns.length - 1) * spacing.x,
+    width: margin * 2 + (columns.length - 1) * spacing.x,
+    half: spacing.half,
     height: spacing.pad * 2 + (tallest - 1) * spacing.y,
   };
 }

@@ -64,3 +64,12 @@ export function layerOutput(
       .dataSync(),
   );
 }
+
+/** The same layer written as loops: yⱼ = Σᵢ xᵢ·Wᵢⱼ + bⱼ, one value per neuron (per column of W). */
+export function layerByHand(
+  x: readonly number[],
+  W: readonly (readonly number[])[],
+  b: readonly number[],
+): number[] {
+  return b.map((bj, j) => x.reduce((sum, xi, i) => sum + xi * W[i][j], bj));
+}

@@ -50,3 +50,21 @@ export function extent(
   const m = (hi - lo || Math.abs(hi) || 1) * margin;
   return [lo - m, hi + m];
 }
+
+/**
+ * Round tick values covering [lo, hi]: steps of 1, 2 or 5 × 10ᵏ, about `target` of them, every
+ * one inside the range. A range of zero width gets one tick.
+ */
+export function niceTicks(lo: number, hi: number, target = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (hi < lo) [lo, hi] = [hi, lo];
+  if (hi === lo) return [lo];
+  const raw = (hi - lo) / Math.max(1, target);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  }
+  return ticks;
+}

@@ -1,7 +1,10 @@
 // The logic behind every live demo, checked in Node against the numbers the course gives: what the
 // pages show is computed by these functions (the browser tests check the pages themselves).
+
+import { readFileSync } from 'node:fs';
 import { wasmBackend, wasmMemory, wasmSupport } from '@dendrite/backend-wasm';
 import { cpuBackend, getBackend, liveStorageCount } from '@dendrite/tensor';
+import { CharTokenizer } from '@dendrite/tokenizer';
 import { builtInCorpus } from 'tiny-gpt';
 import { describe, expect, it } from 'vitest';
 import { curve, linearCollapse, softmaxOf } from '../src/activations.js';
@@ -14,11 +17,37 @@ import { tinyModel, traceForward } from '../src/forward.js';
 import { layoutGraph, neuronGraph, vectorNeuronGraph } from '../src/graph.js';
 import { layerShapes } from '../src/layers.js';
 import { crossEntropyOf } from '../src/loss.js';
-import { neuron } from '../src/neuron.js';
+import { layerByHand, layerOutput, neuron } from '../src/neuron.js';
 import { breakdown, buildAndCount } from '../src/params.js';
-import { extent, linePath, scales } from '../src/plot.js';
+import { extent, linePath, niceTicks, scales } from '../src/plot.js';
 import { TinyTrainer } from '../src/trainer.js';
 import { updateStep } from '../src/update-table.js';
+
+describe('the loss page', () => {
+  it("states the course models' vocabulary and their starting loss, log(vocabulary)", () => {
+    const page = readFileSync(new URL('../course/loss.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const [, n, logN, value] =
+      page.match(/read the (\d+) different characters .* the loss is log (\d+) ≈ ([\d.]+)/) ?? [];
+    const vocab = CharTokenizer.fromCorpus(courseCorpus()).vocabSize;
+    expect(Number(n)).toBe(vocab);
+    expect(Number(logN)).toBe(vocab);
+    expect(value).toBe(Math.log(vocab).toFixed(2));
+  });
+});
+
+describe('plot ticks', () => {
+  it('are round numbers inside the range, about as many as asked', () => {
+    expect(niceTicks(0, 4, 4)).toEqual([0, 1, 2, 3, 4]);
+    expect(niceTicks(-1.5, 4, 4)).toEqual([0, 2, 4]);
+    expect(niceTicks(-10, 10, 5)).toEqual([-10, -5, 0, 5, 10]);
+    expect(niceTicks(0, 1.2, 5)).toEqual([0, 0.5, 1]);
+    expect(niceTicks(1.86, 4.49, 5)).toEqual([2, 3, 4]);
+    expect(niceTicks(0.1, 0.37, 5)).toEqual([0.1, 0.2, 0.3]); // no 0.30000000000000004
+    expect(niceTicks(0, 2370, 5)).toEqual([0, 500, 1000, 1500, 2000]);
+    expect(niceTicks(3, 3)).toEqual([3]);
+    expect(niceTicks(0, Number.NaN)).toEqual([]);
+  });
+});
 
 describe('format', () => {
   it('writes numbers the way the course does', () => {
@@ -40,6 +69,18 @@ describe('neuron', () => {
     expect(r.output).toBeCloseTo(0.3, 12);
     expect(neuron([2, -1, 0.5], [0.4, 0.3, -0.6], -0.5, 'relu').output).toBe(0);
     expect(neuron([0, 0, 0], [1, 1, 1], 0, 'sigmoid').output).toBeCloseTo(0.5, 12);
+  });
+
+  it('a layer of four neurons: the matmul and the loops give four equal values', () => {
+    const W = [
+      [0.5, -1, 0.25, 0],
+      [0.1, 0.2, 0.3, 0.4],
+      [-0.2, 0.5, 0, 1],
+    ];
+    const b = [0, 1, -1, 0.5];
+    const byHand = layerByHand([1, 2, 3], W, b);
+    expect(byHand.map((v) => v.toFixed(6))).toEqual(['0.100000', '1.900000', '-0.150000', '4.300000']); // one per neuron
+    expect(layerOutput([1, 2, 3], W, b).map((v) => v.toFixed(6))).toEqual(byHand.map((v) => v.toFixed(6)));
   });
 });
 
@@ -86,6 +127,7 @@ describe('layers and the forward pass', () => {
     const { model, tok } = tinyModel('abcdefghijklmnopqrstuvwxyz .');
     const t = traceForward(model, tok, 'hello world!'); // "!" is not in the vocabulary
     expect(t.tokens.join('')).toBe('hello world');
+    expect(t.left).toEqual({ unknown: ['!'], cropped: 0 }); // and it says so
     expect(t.stages.map((s) => s.shape)).toEqual([
       [11],
       [11, 32],
@@ -99,7 +141,9 @@ describe('layers and the forward pass', () => {
     expect(t.check).toBeLessThan(1e-5);
     expect(t.next).toHaveLength(5);
     expect(t.next.reduce((s, n) => s + n.p, 0)).toBeLessThan(1);
-    expect(traceForward(model, tok, 'x'.repeat(50)).ids).toHaveLength(32); // cropped to the block size
+    const long = traceForward(model, tok, `é${'x'.repeat(50)}é!`);
+    expect(long.ids).toHaveLength(32); // cropped to the block size
+    expect(long.left).toEqual({ unknown: ['é', '!'], cropped: 18 });
   });
 });
 
@@ -142,6 +186,17 @@ describe('loss and backpropagation', () => {
     }
     expect(at.get(graph.output)!.layer).toBe(Math.max(...layout.nodes.map((n) => n.layer)));
     expect(layout.width).toBeGreaterThan(0);
+  });
+  it('keeps boxes as wide as their text inside the picture, and apart', () => {
+    const { graph } = vectorNeuronGraph({ w: [0.4, 0.3, -0.6], b: 0.1, x: [2, -1, 0.5], t: 1 });
+    const layout = layoutGraph(graph, { x: 256, y: 78, pad: 50, half: 100 });
+    for (const n of layout.nodes) {
+      expect(n.x - layout.half).toBeGreaterThanOrEqual(0);
+      expect(n.x + layout.half).toBeLessThanOrEqual(layout.width);
+      for (const m of layout.nodes) {
+        if (m !== n && m.layer !== n.layer) expect(Math.abs(m.x - n.x)).toBeGreaterThan(2 * layout.half);
+      }
+    }
   });
 });
 

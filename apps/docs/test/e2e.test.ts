@@ -57,6 +57,10 @@ describe('the built docs site in Chromium', () => {
     expect(missing).toEqual([]);
   });
 
+  it("does not publish the docs app's contributor README", () => {
+    expect(pages.filter((p) => /readme/i.test(p))).toEqual([]);
+  });
+
   it('has the course, the guides and the API reference', () => {
     for (const p of [
       '/index.html',
@@ -91,6 +95,17 @@ describe('the built docs site in Chromium', () => {
           failures.push(`${path}: ${p}`);
         if (course.includes(path) && (await page.locator('.demo[data-ready="true"]').count()) === 0) {
           failures.push(`${path}: no live demo loaded`);
+        }
+        // Every line plot has labelled ticks on both axes.
+        const plots = await page.locator('svg.demo-svg:has(path.demo-line)').evaluateAll((svgs) =>
+          svgs.map((svg) => ({
+            label: svg.getAttribute('aria-label') ?? '',
+            x: svg.querySelectorAll('.demo-tick[data-axis="x"] text').length,
+            y: svg.querySelectorAll('.demo-tick[data-axis="y"] text').length,
+          })),
+        );
+        for (const p of plots.filter((p) => p.x < 2 || p.y < 2)) {
+          failures.push(`${path}: plot '${p.label}' has ${p.x} x ticks and ${p.y} y ticks`);
         }
         // A module tree printed by a demo (`(name): Class(`) names real classes, never a minifier's
         // one- or two-letter rename (`(wte): $e(65, 32)`).
@@ -166,6 +181,33 @@ describe('the built docs site in Chromium', () => {
     await done(compose.page, compose.problems);
   });
 
+  it('the weighted-sum table has one value per neuron in both rows, and they agree', async () => {
+    const { page, problems } = await visit('/course/what-is-a-neural-network.html');
+    const matmul = await page.getByTestId('weighted-sum').allTextContents();
+    expect(matmul).toHaveLength(4);
+    expect(await page.getByTestId('weighted-sum-by-hand').allTextContents()).toEqual(matmul);
+    await done(page, problems);
+  });
+
+  it('search lists course pages before the API reference', async () => {
+    const { page, problems } = await visit('/index.html');
+    for (const term of ['ReLU', 'bias']) {
+      await page.locator('.VPNavBarSearch button').first().click();
+      const input = page.locator('.VPLocalSearchBox input');
+      await input.fill(term);
+      const results = page.locator('.VPLocalSearchBox .results a');
+      await expect.poll(() => results.count()).toBeGreaterThan(3);
+      const hrefs = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      // The lessons come first: the three best hits are course pages (the reference follows).
+      expect(
+        hrefs.slice(0, 3).filter((h) => !h.startsWith('/course/')),
+        `${term}: ${hrefs.join(' ')}`,
+      ).toEqual([]);
+      await page.keyboard.press('Escape');
+    }
+    await done(page, problems);
+  });
+
   it('the forward pass shows [seq_len × embed_dim] shapes that follow the text', async () => {
     const { page, problems } = await visit('/course/forward-pass.html');
     const shapes = page.getByTestId('stage-shape');
@@ -175,6 +217,11 @@ describe('the built docs site in Chromium', () => {
       .poll(async () => (await shapes.allTextContents()).slice(0, 4))
       .toEqual(['[5]', '[5 × 32]', '[5 × 32]', '[5 × 32]']);
     expect((await shapes.allTextContents()).at(-1)).toBe('[5 × 89]');
+    expect(await page.getByTestId('forward-left-out').count()).toBe(0); // nothing was left out
+    // Input it cannot take is named, not silently dropped; the box takes no more than the context.
+    await page.getByTestId('forward-text').fill('héllo ✓ 🙂');
+    await expect.poll(() => page.getByTestId('forward-left-out').textContent()).toContain('"é" "✓" "🙂"');
+    expect(await page.getByTestId('forward-text').getAttribute('maxlength')).toBe('32');
     await done(page, problems, 'forward-pass');
   });
 
@@ -197,6 +244,27 @@ describe('the built docs site in Chromium', () => {
     expect(await page.getByTestId('grad-b').textContent()).toBe('−1.800');
     await page.getByTestId('graph-w').fill('1');
     await expect.poll(() => page.getByTestId('grad-w').textContent()).toBe('0.400'); // 2·(2.1 − 2)·2
+    // Readable at every width: in the three-input graph (the longest labels) at a laptop's and a
+    // phone's width, every line of text is at least 10 px tall and stays inside its box.
+    await page.locator('input[name="graph-kind"][value="three"]').check();
+    await expect.poll(() => graph.locator('[data-node="op"]').count()).toBe(6);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const misfits = await graph.evaluate((svg) =>
+        Array.from(svg.querySelectorAll('g[data-node]')).flatMap((g) => {
+          const box = g.querySelector('[data-testid="graph-box"]')!.getBoundingClientRect();
+          return Array.from(g.querySelectorAll('text'))
+            .map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }))
+            .filter(({ r }) => r.height < 10 || r.left < box.left - 0.5 || r.right > box.right + 0.5)
+            .map(
+              ({ text, r }) =>
+                `${text}: ${r.height.toFixed(1)} px tall, ${r.left.toFixed(0)}–${r.right.toFixed(0)} in ${box.left.toFixed(0)}–${box.right.toFixed(0)}`,
+            );
+        }),
+      );
+      expect(misfits, `at ${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     await done(page, problems, 'backpropagation');
   });
 
