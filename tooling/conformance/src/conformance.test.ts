@@ -33,6 +33,12 @@ const asyncCpu: Backend = {
   },
 };
 
+// The reference backend against itself: trivial for the CPU-vs-CPU comparisons, but the suite's
+// hand-computed cases, its coverage check over listOps() and its op-emission checks still bite.
+// (It runs here, not in @dendrite/tensor, so tensor does not dev-depend on this package, which
+// depends on tensor: no cyclic workspace dependency.)
+runConformance({ backend: cpuBackend, name: 'cpu' });
+
 // The whole suite, on a backend that is not the reference object itself and reads only asynchronously.
 runConformance({ backend: async () => asyncCpu, name: 'CPU without synchronous reads (async factory)' });
 
