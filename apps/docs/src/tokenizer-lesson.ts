@@ -17,6 +17,7 @@ import {
   GPT4_PATTERN,
   loadHFTokenizer,
   loadTiktoken,
+  PAIR_BASE,
   parseTiktokenRanks,
   type Tokenizer,
   toWellFormed,
@@ -211,23 +212,38 @@ export interface BPETrace {
   stopped: '' | 'every piece is one token' | 'no pair occurs twice';
 }
 
-/** Every neighbouring pair in the words, counted (words weighted by their frequency). */
-export function countPairs(words: readonly number[][], freq: readonly number[]): Map<string, PairCount> {
-  const counts = new Map<string, PairCount>();
+/** Every neighbouring pair in the words, counted (words weighted by their frequency), keyed `left·2^26 + right`. */
+export function countPairs(words: readonly number[][], freq: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
   words.forEach((w, i) => {
     for (let j = 0; j + 1 < w.length; j++) {
-      const key = `${w[j]},${w[j + 1]}`;
-      const c = counts.get(key);
-      if (c) c.count += freq[i];
-      else counts.set(key, { left: w[j], right: w[j + 1], count: freq[i] });
+      const key = w[j] * PAIR_BASE + w[j + 1];
+      counts.set(key, (counts.get(key) ?? 0) + freq[i]);
     }
   });
   return counts;
 }
 
-/** Pairs best first, by `trainBPE`'s rule: highest count, then smallest left id, then smallest right id. */
-export function rankPairs(counts: Iterable<PairCount>, top = Number.POSITIVE_INFINITY): PairCount[] {
-  return [...counts].sort((a, b) => b.count - a.count || a.left - b.left || a.right - b.right).slice(0, top);
+/** Whether pair a ranks before pair b under `trainBPE`'s rule: higher count, then smaller left id, then smaller right id. */
+function before(a: PairCount, b: PairCount): boolean {
+  return (
+    a.count > b.count ||
+    (a.count === b.count && (a.left < b.left || (a.left === b.left && a.right < b.right)))
+  );
+}
+
+/** The `top` best pairs of a count table, best first, by `trainBPE`'s rule (see {@link countPairs}). */
+export function rankPairs(counts: ReadonlyMap<number, number>, top = 8): PairCount[] {
+  const best: PairCount[] = [];
+  for (const [key, count] of counts) {
+    const p = { left: Math.floor(key / PAIR_BASE), right: key % PAIR_BASE, count };
+    if (best.length >= top && !before(p, best[best.length - 1])) continue;
+    let i = best.length;
+    while (i > 0 && before(p, best[i - 1])) i--;
+    best.splice(i, 0, p);
+    if (best.length > top) best.pop();
+  }
+  return best;
 }
 
 /** Replaces every (left, right) in `word` by `token`, scanning left to right (as training does). */
@@ -270,13 +286,13 @@ export function traceBPE(
   const steps: MergeStep[] = [];
   let vocabSize = 256;
   trained.events.forEach((e, i) => {
-    const table = rankPairs(countPairs(words, freq).values(), top);
+    const table = rankPairs(countPairs(words, freq), top);
     for (let w = 0; w < words.length; w++) words[w] = applyMerge(words[w], e.left, e.right, e.token);
     const reused = e.token < vocabSize;
     if (!reused) vocabSize = e.token + 1;
     steps.push({ step: i + 1, ...e, top: table, reused, length: length(), vocabSize });
   });
-  const next = rankPairs(countPairs(words, freq).values(), top);
+  const next = rankPairs(countPairs(words, freq), top);
   const stopped =
     steps.length >= options.merges
       ? ''

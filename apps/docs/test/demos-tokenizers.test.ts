@@ -7,6 +7,7 @@ import {
   GPT4_PATTERN,
   loadHFTokenizer,
   loadTiktoken,
+  PAIR_BASE,
   toHFTokenizerJSON,
   toTiktokenRanks,
   trainBPE,
@@ -18,10 +19,12 @@ import {
   charIds,
   charsAndBytes,
   cost,
+  countPairs,
   LANGUAGES,
   loadTokenizerFile,
   PATTERNS,
   pieces,
+  rankPairs,
   showBytes,
   spelling,
   splitCorpus,
@@ -131,6 +134,24 @@ describe('the BPE trainer, step by step', () => {
     expect(traceBPE('ab ab ab ab', { merges: 50 }).stopped).toBe('every piece is one token');
     expect(traceBPE('the cat and the dog', { merges: 50 }).stopped).toBe('no pair occurs twice');
     expect(traceBPE(TEXTS[0], { merges: 5 }).stopped).toBe('');
+  });
+
+  it("ranks pairs by trainBPE's rule: count, then left id, then right id", () => {
+    const words = [
+      [1, 2, 1, 2, 3],
+      [2, 1, 3, 1],
+      [3, 1, 2],
+    ];
+    const counts = countPairs(words, [2, 3, 1]);
+    expect(counts.get(1 * PAIR_BASE + 2)).toBe(5); // twice in the first word (×2), once in the third
+    const all = [...counts].map(([key, count]) => ({
+      left: Math.floor(key / PAIR_BASE),
+      right: key % PAIR_BASE,
+      count,
+    }));
+    all.sort((a, b) => b.count - a.count || a.left - b.left || a.right - b.right);
+    expect(rankPairs(counts, 3)).toEqual(all.slice(0, 3));
+    expect(rankPairs(counts, 100)).toEqual(all);
   });
 
   it('merges left to right, as training does (aaa → aa a)', () => {
