@@ -3,6 +3,8 @@
 // a tokenizer file given to the file input (generated in this test, in both formats) encodes as the
 // library's loaders do in Node.
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CharTokenizer,
   GPT2_PATTERN,
@@ -16,13 +18,14 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courseCorpus } from '../src/corpus.js';
 import { charsAndBytes, courseTokenizers, LANGUAGES, PATTERNS } from '../src/tokenizer-lesson.js';
-import { demosSettled, launch, openPage, serve, WAIT_MS } from './support/site.js';
+import { demosSettled, launch, openPage, SCREENSHOTS, serve, WAIT_MS } from './support/site.js';
 
 let site: Awaited<ReturnType<typeof serve>>;
 let browser: Awaited<ReturnType<typeof launch>>;
 let context: BrowserContext;
 
 beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   site = await serve();
   browser = await launch();
   context = browser.context;
@@ -127,6 +130,10 @@ describe('the tokenizer lesson in Chromium', () => {
     const after = trainBPE(TYPED, { vocabSize: 256 + 21 });
     expect(await attr(status, 'data-length')).toBe(after.encode(TYPED).length);
     expect(await attr(status, 'data-length')).toBeLessThan(lengthBefore);
+
+    await page
+      .locator('.demo[data-demo="bpe-trainer"]')
+      .screenshot({ path: join(SCREENSHOTS, 'tokenizers-bpe.png') });
 
     // Undo takes it back; without a pre-tokenizer the merges are trainBPE's with that pattern.
     await page.getByTestId('bpe-back').click();
