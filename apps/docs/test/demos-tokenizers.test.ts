@@ -130,6 +130,16 @@ describe('the BPE trainer, step by step', () => {
     expect(spansWords(PATTERNS.none.pattern)).toBe(true);
   });
 
+  it('an empty or one-letter text trains nothing and shows nothing, without failing', () => {
+    for (const text of ['', 'a']) {
+      const trace = traceBPE(text, { merges: 10 });
+      expect(trace.steps).toEqual([]);
+      expect(trace.bytes).toBe(text.length);
+      expect(tokensByPiece(trace, 0).flat().length).toBe(text.length);
+      expect(tokenizerAfter(trace.trained, 0).vocabSize).toBe(256);
+    }
+  });
+
   it('says why training stopped early', () => {
     expect(traceBPE('ab ab ab ab', { merges: 50 }).stopped).toBe('every piece is one token');
     expect(traceBPE('the cat and the dog', { merges: 50 }).stopped).toBe('no pair occurs twice');
