@@ -3,6 +3,7 @@ import DefaultTheme from 'vitepress/theme';
 import ActivationPlots from './components/ActivationPlots.vue';
 import AdamwDemo from './components/AdamwDemo.vue';
 import BackpropGraph from './components/BackpropGraph.vue';
+import BpeTrainer from './components/BpeTrainer.vue';
 import CollapseDemo from './components/CollapseDemo.vue';
 import ComposeGpt from './components/ComposeGpt.vue';
 import CrossEntropyDemo from './components/CrossEntropyDemo.vue';
@@ -14,6 +15,9 @@ import LineDemo from './components/LineDemo.vue';
 import NeuronDemo from './components/NeuronDemo.vue';
 import ParamCounter from './components/ParamCounter.vue';
 import SoftmaxDemo from './components/SoftmaxDemo.vue';
+import TokenIds from './components/TokenIds.vue';
+import TokenQuirks from './components/TokenQuirks.vue';
+import TokenViews from './components/TokenViews.vue';
 import TrainGpt from './components/TrainGpt.vue';
 import UpdateTable from './components/UpdateTable.vue';
 import WeightedSum from './components/WeightedSum.vue';
@@ -29,6 +33,7 @@ export default {
       ActivationPlots,
       AdamwDemo,
       BackpropGraph,
+      BpeTrainer,
       CollapseDemo,
       ComposeGpt,
       CrossEntropyDemo,
@@ -39,6 +44,9 @@ export default {
       NeuronDemo,
       ParamCounter,
       SoftmaxDemo,
+      TokenIds,
+      TokenQuirks,
+      TokenViews,
       TrainGpt,
       UpdateTable,
       WeightedSum,
