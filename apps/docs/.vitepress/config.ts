@@ -17,6 +17,7 @@ export const COURSE: DefaultTheme.SidebarItem[] = [
   { text: '10. One update step', link: '/course/update-step' },
   { text: '11. AdamW', link: '/course/adamw' },
   { text: '12. Counting parameters', link: '/course/counting-parameters' },
+  { text: '14. Attention', link: '/course/attention' },
   { text: '13. Composing a GPT', link: '/course/composing-a-gpt' },
   { text: 'Capstone: train a GPT here', link: '/course/train-a-gpt' },
 ];
