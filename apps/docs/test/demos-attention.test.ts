@@ -135,7 +135,7 @@ describe('step 4: the heads of a GPT trained on the course', () => {
     const diff = Math.max(...cpu.layers.flat(3).map((w, i) => Math.abs(w - after.layers.flat(3)[i])));
     expect(diff).toBeLessThan(1e-4); // wasm and cpu round float32 differently
     trainer.dispose();
-  });
+  }, 600_000); // about 15 s alone: 40 steps on a loaded machine
 
   it('after the page’s seeded training, the patterns its text describes are there', async () => {
     const trainer = new TinyTrainer(courseCorpus(), { ...LAB_OPTIONS, backend: wasmBackend });
@@ -165,7 +165,7 @@ describe('step 4: the heads of a GPT trained on the course', () => {
     expect(spaceHeads.length).toBeGreaterThanOrEqual(1);
     expect(spaces.length / chars.length).toBeLessThan(0.2); // spaces are few: the weight on them is chosen
     trainer.dispose();
-  }, 600_000);
+  }, 600_000); // about 16 s alone: the page’s 300 steps
 });
 
 describe('step 5: multi-head attention and c_proj', () => {
