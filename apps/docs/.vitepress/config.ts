@@ -18,7 +18,8 @@ export const COURSE: DefaultTheme.SidebarItem[] = [
   { text: '11. AdamW', link: '/course/adamw' },
   { text: '12. Counting parameters', link: '/course/counting-parameters' },
   { text: '13. Tokenizers', link: '/course/tokenizers' },
-  { text: '13. Composing a GPT', link: '/course/composing-a-gpt' },
+  { text: '14. Attention', link: '/course/attention' },
+  { text: '15. Composing a GPT', link: '/course/composing-a-gpt' },
   { text: 'Capstone: train a GPT here', link: '/course/train-a-gpt' },
 ];
 

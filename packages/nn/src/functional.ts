@@ -8,6 +8,8 @@ export { dropout } from './layers/dropout.js';
 export { layerNorm } from './layers/layernorm.js';
 export { linear } from './layers/linear.js';
 export {
+  type AttentionWeightsOptions,
+  attentionWeights,
   type ScaledDotProductAttentionOptions,
   scaledDotProductAttention,
 } from './layers/scaled-dot-product-attention.js';

@@ -22,6 +22,8 @@ export { Linear, type LinearOptions, linear } from './layers/linear.js';
 export { MLP, type MLPOptions } from './layers/mlp.js';
 export type { LayerOptions } from './layers/options.js';
 export {
+  type AttentionWeightsOptions,
+  attentionWeights,
   type ScaledDotProductAttentionOptions,
   scaledDotProductAttention,
 } from './layers/scaled-dot-product-attention.js';

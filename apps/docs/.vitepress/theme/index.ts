@@ -2,6 +2,11 @@ import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import ActivationPlots from './components/ActivationPlots.vue';
 import AdamwDemo from './components/AdamwDemo.vue';
+import AttentionAverage from './components/AttentionAverage.vue';
+import AttentionHeads from './components/AttentionHeads.vue';
+import AttentionMask from './components/AttentionMask.vue';
+import AttentionMultiHead from './components/AttentionMultiHead.vue';
+import AttentionQkv from './components/AttentionQkv.vue';
 import BackpropGraph from './components/BackpropGraph.vue';
 import BpeTrainer from './components/BpeTrainer.vue';
 import CollapseDemo from './components/CollapseDemo.vue';
@@ -32,6 +37,11 @@ export default {
     const demos = {
       ActivationPlots,
       AdamwDemo,
+      AttentionAverage,
+      AttentionHeads,
+      AttentionMask,
+      AttentionMultiHead,
+      AttentionQkv,
       BackpropGraph,
       BpeTrainer,
       CollapseDemo,

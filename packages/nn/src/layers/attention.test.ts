@@ -87,6 +87,44 @@ describe('CausalSelfAttention', () => {
     stepped.flat(2).forEach((v, i) => expect(v).toBeCloseTo(full.flat(2)[i], 10));
   });
 
+  it('attentionWeights: [B, nHead, T, T] causal weights; weights·V, heads merged, c_proj is forward', () => {
+    const att = attn.attentionWeights(x);
+    expect(att.shape).toEqual([2, 2, 5, 5]);
+    const rows = att.toArraySync() as number[][][][];
+    for (const row of rows.flat(2)) expect(row.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 14);
+    rows.flat(2).forEach((row, r) => row.forEach((w, j) => j > r % 5 && expect(w).toBe(0)));
+    // V from the same c_attn projection, by hand: the last C columns, split into heads
+    const v = attn.c_attn.forward(x).slice(2, 16, 24).reshape(2, 5, 2, 4).transpose(1, 2);
+    const merged = att.matmul(v).transpose(1, 2).reshape(2, 5, 8);
+    const y = attn.c_proj.forward(merged).toArraySync() as number[][][];
+    const want = attn.forward(x).toArraySync() as number[][][];
+    y.flat(2).forEach((value, i) => expect(value).toBeCloseTo(want.flat(2)[i], 13));
+    // one sequence: [nHead, T, T]
+    const one = attn.attentionWeights(x.select(0, 1));
+    expect(one.shape).toEqual([2, 5, 5]);
+    (one.toArraySync() as number[][][]).flat(2).forEach((w, i) => expect(w).toBe(rows[1].flat(2)[i]));
+    expect(() => attn.attentionWeights(tensor([1, 2, 3]))).toThrow(/must be \[batch, time, 8\]/);
+  });
+
+  it('attentionWeights matches the naive per-head softmax(q·k/√hs)', () => {
+    const W = attn.c_attn.weight.toArraySync() as number[][];
+    const bias = attn.c_attn.bias!.toArraySync() as number[];
+    const seq = (x.toArraySync() as number[][][])[0];
+    const qkv = seq.map((v) => W.map((row, o) => row.reduce((s, wi, i) => s + wi * v[i], bias[o])));
+    const att = attn.attentionWeights(x).toArraySync() as number[][][][];
+    for (let h = 0; h < 2; h++) {
+      for (let t = 0; t < 5; t++) {
+        const q = qkv[t].slice(h * 4, h * 4 + 4);
+        const scores = qkv
+          .slice(0, t + 1)
+          .map((row) => q.reduce((s, qi, i) => s + qi * row[8 + h * 4 + i], 0) / Math.sqrt(4));
+        const e = scores.map((s) => Math.exp(s - Math.max(...scores)));
+        const z = e.reduce((a, b) => a + b, 0);
+        e.forEach((ei, s) => expect(att[0][h][t][s]).toBeCloseTo(ei / z, 13));
+      }
+    }
+  });
+
   it('passes gradcheck through attention', () => {
     const small = new CausalSelfAttention(4, { nHead: 2, generator: new Generator(1) }).to('float64');
     const input = randn([1, 3, 4], { ...f64, generator: new Generator(2) });

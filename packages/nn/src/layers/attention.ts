@@ -3,7 +3,7 @@ import { checkPositiveInt, Module } from '../module.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import type { LayerOptions } from './options.js';
-import { scaledDotProductAttention } from './scaled-dot-product-attention.js';
+import { attentionWeights, scaledDotProductAttention } from './scaled-dot-product-attention.js';
 
 export interface AttentionOptions extends LayerOptions {
   /** Number of attention heads; must divide nEmbd. */
@@ -83,17 +83,7 @@ export class CausalSelfAttention extends Module {
    * only the new positions; their keys and values are appended and attention spans all of them.
    */
   forward(x: Tensor, cache?: KVCache): Tensor {
-    const single = x.rank === 2;
-    const input = single ? x.unsqueeze(0) : x;
-    if (input.rank !== 3 || input.shape[2] !== this.nEmbd) {
-      throw new ShapeError(
-        `CausalSelfAttention: input must be [batch, time, ${this.nEmbd}], got [${x.shape.join(',')}]`,
-      );
-    }
-    const [B, T, C] = input.shape;
-    const hs = C / this.nHead;
-    const heads = (t: Tensor) => t.reshape(B, T, this.nHead, hs).transpose(1, 2); // [B, nh, T, hs]
-    const [q, kNew, vNew] = this.c_attn.forward(input).split(C, 2).map(heads);
+    const { single, B, T, C, q, k: kNew, v: vNew } = this.project(x);
     let k = kNew;
     let v = vNew;
     if (cache) {
@@ -107,6 +97,36 @@ export class CausalSelfAttention extends Module {
     const merged = y.transpose(1, 2).reshape(B, T, C);
     const out = this.resid_dropout.forward(this.c_proj.forward(merged));
     return single ? out.squeeze(0) : out;
+  }
+
+  /**
+   * The attention weights each head computes for `x` (`[batch, time, nEmbd]`, or `[time, nEmbd]`):
+   * causalSoftmax(Q·Kᵀ/√hs) as `[batch, nHead, time, time]` (`[nHead, time, time]` for one
+   * sequence). Row i of a head says how much position i takes from each position j ≤ i; rows sum
+   * to 1 and everything above the diagonal is 0. Same projections and the same
+   * {@link attentionWeights} as {@link CausalSelfAttention.forward}, before attention dropout (which
+   * is off in eval mode): weights·V, heads concatenated, then `c_proj` is the forward pass.
+   */
+  attentionWeights(x: Tensor): Tensor {
+    const { single, q, k } = this.project(x);
+    const att = attentionWeights(q, k, { isCausal: true });
+    return single ? att.squeeze(0) : att;
+  }
+
+  /** Q, K, V of every head, `[B, nh, T, hs]` each: one `c_attn` matmul, split and reshaped. */
+  private project(x: Tensor) {
+    const single = x.rank === 2;
+    const input = single ? x.unsqueeze(0) : x;
+    if (input.rank !== 3 || input.shape[2] !== this.nEmbd) {
+      throw new ShapeError(
+        `CausalSelfAttention: input must be [batch, time, ${this.nEmbd}], got [${x.shape.join(',')}]`,
+      );
+    }
+    const [B, T, C] = input.shape;
+    const hs = C / this.nHead;
+    const heads = (t: Tensor) => t.reshape(B, T, this.nHead, hs).transpose(1, 2); // [B, nh, T, hs]
+    const [q, k, v] = this.c_attn.forward(input).split(C, 2).map(heads);
+    return { single, B, T, C, q, k, v };
   }
 
   override extraRepr(): string {

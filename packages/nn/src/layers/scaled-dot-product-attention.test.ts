@@ -2,7 +2,7 @@ import { gradcheck } from '@dendrite/autograd';
 import { type Backend, cpuBackend, Generator, ones, randn, ShapeError, type Tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { functional as F } from '../index.js';
-import { scaledDotProductAttention } from './scaled-dot-product-attention.js';
+import { attentionWeights, scaledDotProductAttention } from './scaled-dot-product-attention.js';
 
 const g = new Generator(9);
 const f64 = { dtype: 'float64' as const, generator: g };
@@ -109,6 +109,91 @@ describe('scaledDotProductAttention', () => {
     );
     expect(() => scaledDotProductAttention(q.select(0, 0).select(0, 0).select(0, 0), k, v)).toThrow(
       /must be \[\.\.\., T, d\]/,
+    );
+  });
+});
+
+describe('attentionWeights', () => {
+  const q = randn([2, 3, 5, 4], f64);
+  const k = randn([2, 3, 5, 4], f64);
+
+  /** softmax(scale·Q·Kᵀ) with the causal mask written out, one query and one key at a time. */
+  function byHand(qs: number[][], ks: number[][], scale: number, causal: boolean): number[][] {
+    return qs.map((qi, i) => {
+      const scores = ks.map((kj, j) =>
+        causal && j > i + ks.length - qs.length
+          ? Number.NEGATIVE_INFINITY
+          : scale * qi.reduce((s, x, c) => s + x * kj[c], 0),
+      );
+      const m = Math.max(...scores);
+      const e = scores.map((s) => Math.exp(s - m)); // exp(−∞) = 0
+      const z = e.reduce((a, b) => a + b, 0);
+      return e.map((x) => x / z);
+    });
+  }
+
+  it('is softmax(Q·Kᵀ/√d) with −∞ above the diagonal, computed by hand; rows sum to 1, 0 above the diagonal', () => {
+    const att = attentionWeights(q, k, { isCausal: true });
+    expect(att.shape).toEqual([2, 3, 5, 5]);
+    const got = att.toArraySync() as number[][][][];
+    const qs = q.toArraySync() as number[][][][];
+    const ks = k.toArraySync() as number[][][][];
+    for (let b = 0; b < 2; b++) {
+      for (let h = 0; h < 3; h++) {
+        const want = byHand(qs[b][h], ks[b][h], 1 / Math.sqrt(4), true);
+        got[b][h].forEach((row, i) => {
+          row.forEach((w, j) => {
+            expect(w).toBeCloseTo(want[i][j], 14);
+            if (j > i) expect(w).toBe(0);
+          });
+          expect(row.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 14);
+        });
+      }
+    }
+    expect(F.attentionWeights).toBe(attentionWeights);
+  });
+
+  it('without a mask every key counts; scale replaces 1/√d; fewer queries than keys align bottom-right', () => {
+    const plain = attentionWeights(q, k, { scale: 0.7 }).toArraySync() as number[][][][];
+    const want = byHand(
+      (q.toArraySync() as number[][][][])[1][2],
+      (k.toArraySync() as number[][][][])[1][2],
+      0.7,
+      false,
+    );
+    plain[1][2].flat().forEach((w, i) => expect(w).toBeCloseTo(want.flat()[i], 14));
+    const last2 = q.slice(2, 3, 5); // the last two queries over all five keys (a KV cache)
+    const cached = attentionWeights(last2, k, { isCausal: true });
+    expect(cached.shape).toEqual([2, 3, 2, 5]);
+    expect(maxDiff(cached, attentionWeights(q, k, { isCausal: true }).slice(2, 3, 5))).toBeLessThan(1e-15);
+  });
+
+  it('is the weights scaledDotProductAttention uses: att·V is its output, causal or not', () => {
+    const v = randn([2, 3, 5, 6], f64);
+    for (const isCausal of [true, false]) {
+      const y = scaledDotProductAttention(q, k, v, { isCausal });
+      expect(maxDiff(attentionWeights(q, k, { isCausal }).matmul(v), y)).toBe(0);
+    }
+  });
+
+  it('passes gradcheck in q and k (causal)', () => {
+    const w = randn([3, 3], f64); // a weighted sum of the weights, so every entry's gradient counts
+    const r = gradcheck(
+      (a, b) => attentionWeights(a, b, { isCausal: true }).mul(w),
+      [randn([3, 2], f64), randn([3, 2], f64)],
+    );
+    expect(r.ok, r.report).toBe(true);
+  });
+
+  it('names itself and q and k in shape errors', () => {
+    expect(() => attentionWeights(q, k.slice(3, 0, 3))).toThrow(
+      /^attentionWeights: q and k must share the last dim, got q \[2,3,5,4\], k \[2,3,5,3\]$/,
+    );
+    expect(() => attentionWeights(k, q.slice(2, 0, 2), { isCausal: true })).toThrow(
+      /attentionWeights: causal attention needs at least as many keys as queries/,
+    );
+    expect(() => attentionWeights(q, k, { scale: Number.POSITIVE_INFINITY })).toThrow(
+      /attentionWeights: scale must be a finite number/,
     );
   });
 });
