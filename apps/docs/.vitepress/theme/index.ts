@@ -13,6 +13,7 @@ import LearningRateDemo from './components/LearningRateDemo.vue';
 import LineDemo from './components/LineDemo.vue';
 import NeuronDemo from './components/NeuronDemo.vue';
 import ParamCounter from './components/ParamCounter.vue';
+import PlaygroundDemo from './components/PlaygroundDemo.vue';
 import SoftmaxDemo from './components/SoftmaxDemo.vue';
 import TrainGpt from './components/TrainGpt.vue';
 import UpdateTable from './components/UpdateTable.vue';
@@ -38,6 +39,7 @@ export default {
       LineDemo,
       NeuronDemo,
       ParamCounter,
+      PlaygroundDemo,
       SoftmaxDemo,
       TrainGpt,
       UpdateTable,
