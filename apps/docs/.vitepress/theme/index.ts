@@ -15,9 +15,11 @@ import NeuronDemo from './components/NeuronDemo.vue';
 import ParamCounter from './components/ParamCounter.vue';
 import PlaygroundDemo from './components/PlaygroundDemo.vue';
 import SoftmaxDemo from './components/SoftmaxDemo.vue';
+import TokenQuirks from './components/TokenQuirks.vue';
 import TrainGpt from './components/TrainGpt.vue';
 import UpdateTable from './components/UpdateTable.vue';
 import WeightedSum from './components/WeightedSum.vue';
+import WhyDemo from './components/WhyDemo.vue';
 import './custom.css';
 
 // Every demo is used inside <ClientOnly> and loads @dendrite/* in onMounted, so the pre-rendering
@@ -41,9 +43,11 @@ export default {
       ParamCounter,
       PlaygroundDemo,
       SoftmaxDemo,
+      TokenQuirks,
       TrainGpt,
       UpdateTable,
       WeightedSum,
+      WhyDemo,
     };
     for (const [name, component] of Object.entries(demos)) app.component(name, component);
   },
