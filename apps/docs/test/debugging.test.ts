@@ -6,6 +6,10 @@ import { courseCorpus } from '../src/corpus.js';
 import { type Diagnosis, diagnose, Lab, LESSONS, type LessonId, Run } from '../src/debugging.js';
 import { QUIRK_EXAMPLES, tokenize, trainQuirksTokenizer } from '../src/token-quirks.js';
 
+// Each run takes 1–10 s alone (300 steps of a small network; 150 of the 10-layer one), so the
+// describes that train state their own bound: ten times the slowest, for a loaded machine.
+const TRAINING = { timeout: 300_000 };
+
 const runs = new Map<string, Diagnosis>();
 /** Runs a scenario to its end (as the page does, a step at a time) and diagnoses it. */
 function play(lesson: LessonId, id: string): Diagnosis {
@@ -48,7 +52,7 @@ describe('the lab', () => {
   });
 });
 
-describe('dead ReLUs', () => {
+describe('dead ReLUs', TRAINING, () => {
   it('a learning rate of 0.3 kills most units and the loss stalls at ln 2', () => {
     const d = play('dead-relu', 'large-lr');
     expect(d.first.dead).toBeLessThan(0.5);
@@ -76,7 +80,7 @@ describe('dead ReLUs', () => {
   });
 });
 
-describe('exploding and vanishing gradients', () => {
+describe('exploding and vanishing gradients', TRAINING, () => {
   it('weights N(0, 1) in 10 layers: activations grow layer after layer, gradients are huge, the loss goes non-finite', () => {
     const d = play('gradients', 'large-init');
     const std = d.first.actStd;
@@ -116,7 +120,7 @@ describe('exploding and vanishing gradients', () => {
   });
 });
 
-describe('a too-large learning rate', () => {
+describe('a too-large learning rate', TRAINING, () => {
   it('SGD at 10 ends with a higher loss than it started', () => {
     const d = play('learning-rate', 'too-large');
     expect(d.loss).toBeGreaterThan(d.first.loss);
@@ -134,7 +138,7 @@ describe('a too-large learning rate', () => {
   });
 });
 
-describe('overfitting', () => {
+describe('overfitting', TRAINING, () => {
   it('40 points and 2 × 32 units: train loss near 0, validation loss far above it', () => {
     const d = play('overfitting', 'small-data');
     expect(d.loss).toBeLessThan(0.01);
@@ -152,7 +156,10 @@ describe('overfitting', () => {
     });
   }
   it('more data is the fix that also makes the validation loss small', () => {
-    expect(play('overfitting', 'more-data').valLoss).toBeLessThan(0.15);
+    const more = play('overfitting', 'more-data').valLoss;
+    expect(more).toBeLessThan(0.15);
+    for (const fix of ['weight-decay', 'smaller', 'early-stop'])
+      expect(play('overfitting', fix).valLoss).toBeGreaterThan(more);
   });
   it('early stopping stops before the last step and keeps the best step’s weights', () => {
     const run = new Run('overfitting', 'early-stop');
@@ -163,7 +170,7 @@ describe('overfitting', () => {
   });
 });
 
-describe('tokenization quirks', () => {
+describe('tokenization quirks', TRAINING, () => {
   const tok = trainQuirksTokenizer(courseCorpus());
   it('one word, four ways: a leading space and capitals change the tokens', () => {
     const n = (w: string) => tokenize(tok, w).ids.length;

@@ -23,6 +23,14 @@ afterAll(async () => {
   await site?.close();
 });
 
+/**
+ * A demo training until it reaches a state (100 % accuracy, a verdict) takes 1–5 s alone here; a wait
+ * for one gets four times the usual bound, and each test, which trains once or twice, states its own
+ * timeout: ten times what it takes on this machine under load.
+ */
+const TRAINING_MS = 4 * WAIT_MS;
+const TEST = { timeout: 300_000 };
+
 async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
   const r = await openPage(context, `${site.url}${path}`);
   await demosSettled(r.page);
@@ -72,47 +80,71 @@ async function tints(canvas: Locator): Promise<{ blue: number; orange: number }>
 }
 
 describe('the decision-boundary playground', () => {
-  it('learns XOR to 100 % with one hidden tanh layer; without activations, at any depth, it cannot', async () => {
-    const { page, problems } = await visit('/course/layers.html');
-    const pg = page.getByTestId('playground');
-    const canvas = page.getByTestId('pg-canvas');
-    await until(pg, 'data-drawn', { atLeast: 1 });
-    expect(await pg.getAttribute('data-activation')).toBe('tanh');
-    expect(await pg.getAttribute('data-layers')).toBe('1');
+  let page: Page;
+  let problems: string[];
+  let pg: Locator;
+  /** Steps the tanh network took to reach 100 % on XOR. */
+  let steps = 0;
 
+  beforeAll(async () => {
+    ({ page, problems } = await visit('/course/layers.html'));
+    pg = page.getByTestId('playground');
+  });
+  afterAll(async () => {
+    expect(problems).toEqual([]);
+    await page?.close();
+  });
+
+  /** Trains (from step 0) until the attribute is as wanted, then pauses. */
+  async function trainUntil(attribute: string, want: Want): Promise<void> {
+    await until(pg, 'data-step', { is: '0' });
     await page.getByTestId('pg-train').click();
-    await until(pg, 'data-accuracy', { is: '1' });
+    await until(pg, attribute, want, TRAINING_MS);
     await page.getByTestId('pg-pause').click();
     await until(pg, 'data-state', { is: 'paused' });
-    const steps = Number(await pg.getAttribute('data-step'));
-    expect(steps).toBeGreaterThan(0);
-    expect(await pg.getAttribute('data-straight')).toBe('false');
-    expect(await page.getByTestId('pg-accuracy').textContent()).toBe('100.0 %');
-    // The boundary is drawn: the heat map under the points shows both classes' colours.
-    const learned = await tints(canvas);
-    expect(learned.blue).toBeGreaterThan(10_000);
-    expect(learned.orange).toBeGreaterThan(10_000);
-    await screenshot(pg, 'playground-xor');
+  }
 
-    // Take the activations out: the same steps leave a straight boundary and at most 75 %.
-    await page.getByTestId('pg-linear').click();
-    await until(pg, 'data-activation', { is: 'identity' });
-    for (const layers of [1, 3]) {
-      while (Number(await pg.getAttribute('data-layers')) < layers)
-        await page.getByTestId('pg-add-layer').click();
-      await until(pg, 'data-step', { is: '0' });
-      await page.getByTestId('pg-train').click();
-      await until(pg, 'data-step', { atLeast: steps });
-      await page.getByTestId('pg-pause').click();
-      await until(pg, 'data-state', { is: 'paused' });
-      expect(Number(await pg.getAttribute('data-accuracy'))).toBeLessThanOrEqual(0.75);
-      expect(await pg.getAttribute('data-straight')).toBe('true');
-      expect(await page.getByTestId('pg-boundary').textContent()).toContain('a straight line');
-    }
-    await screenshot(pg, 'playground-linear');
-    expect(problems).toEqual([]);
-    await page.close();
-  });
+  it(
+    'learns XOR to 100 % with one hidden layer of 4 tanh neurons, and draws a bent boundary',
+    TEST,
+    async () => {
+      await until(pg, 'data-drawn', { atLeast: 1 });
+      expect(await pg.getAttribute('data-activation')).toBe('tanh');
+      expect(await pg.getAttribute('data-layers')).toBe('1');
+      await trainUntil('data-accuracy', { is: '1' });
+      steps = Number(await pg.getAttribute('data-step'));
+      expect(steps).toBeGreaterThan(0);
+      expect(await pg.getAttribute('data-accuracy')).toBe('1');
+      expect(await pg.getAttribute('data-straight')).toBe('false');
+      expect(await page.getByTestId('pg-accuracy').textContent()).toBe('100.0 %');
+      // The boundary is drawn: the heat map under the points shows both classes' colours.
+      const learned = await tints(page.getByTestId('pg-canvas'));
+      expect(learned.blue).toBeGreaterThan(10_000);
+      expect(learned.orange).toBeGreaterThan(10_000);
+      await screenshot(pg, 'playground-xor');
+    },
+  );
+
+  for (const layers of [1, 3]) {
+    it(
+      `without activations, ${layers} hidden layer(s) after the same steps: a straight line, at most 75 %`,
+      TEST,
+      async () => {
+        expect(steps).toBeGreaterThan(0); // the test above ran
+        if ((await pg.getAttribute('data-activation')) !== 'identity')
+          await page.getByTestId('pg-linear').click();
+        await until(pg, 'data-activation', { is: 'identity' });
+        while (Number(await pg.getAttribute('data-layers')) < layers)
+          await page.getByTestId('pg-add-layer').click();
+        await until(pg, 'data-layers', { is: String(layers) });
+        await trainUntil('data-step', { atLeast: steps });
+        expect(Number(await pg.getAttribute('data-accuracy'))).toBeLessThanOrEqual(0.75);
+        expect(await pg.getAttribute('data-straight')).toBe('true');
+        expect(await page.getByTestId('pg-boundary').textContent()).toContain('a straight line');
+        await screenshot(pg, `playground-linear-${layers}`);
+      },
+    );
+  }
 });
 
 describe('why this matters: each demo breaks, and one click fixes it', () => {
@@ -135,7 +167,7 @@ describe('why this matters: each demo breaks, and one click fixes it', () => {
     const demo = page.getByTestId(`why-${lesson}`);
     if (click) await page.getByTestId(`why-${lesson}-${scenario}`).click();
     await until(demo, 'data-scenario', { is: scenario });
-    await until(demo, 'data-state', { is: 'done' });
+    await until(demo, 'data-state', { is: 'done' }, TRAINING_MS);
     const read = async (name: string) => (await demo.getAttribute(`data-${name}`)) ?? '';
     const numbers = Object.fromEntries(
       await Promise.all(NUMBERS.map(async (name) => [name, Number(await read(name))] as const)),
@@ -143,66 +175,133 @@ describe('why this matters: each demo breaks, and one click fixes it', () => {
     return { verdict: await read('verdict'), broken: await read('broken'), ...numbers };
   }
 
-  it('dead ReLUs: a learning rate of 0.3 kills most units; a smaller one, or GELU, does not', async () => {
-    const broken = await settle('dead-relu', 'large-lr', false);
-    expect(broken.verdict).toBe('dead');
-    expect(broken.broken).toBe('true');
-    expect(broken.dead).toBeGreaterThanOrEqual(0.75);
-    expect(broken.loss).toBeGreaterThan(0.65);
-    await screenshot(page.getByTestId('why-dead-relu'), 'why-dead-relu');
-    const smaller = await settle('dead-relu', 'small-lr');
-    expect(smaller.verdict).toBe('learns');
-    expect(smaller.dead).toBeLessThan(0.5);
-    expect(smaller.loss).toBeLessThan(0.05);
-    const gelu = await settle('dead-relu', 'gelu');
-    expect(gelu.verdict).toBe('learns');
-    expect(gelu.dead).toBe(0);
-  });
+  /** One scenario per test, in page order; each demo starts with its first (broken) one. */
+  const CASES: [lesson: string, scenario: string, title: string, check: (s: Settled) => void][] = [
+    [
+      'dead-relu',
+      'large-lr',
+      'a learning rate of 0.3 kills most ReLUs; the loss stalls',
+      (s) => {
+        expect(s.verdict).toBe('dead');
+        expect(s.broken).toBe('true');
+        expect(s.dead).toBeGreaterThanOrEqual(0.75);
+        expect(s.loss).toBeGreaterThan(0.65);
+      },
+    ],
+    [
+      'dead-relu',
+      'small-lr',
+      'fix: at 0.01 most units live and the loss falls',
+      (s) => {
+        expect(s.verdict).toBe('learns');
+        expect(s.dead).toBeLessThan(0.5);
+        expect(s.loss).toBeLessThan(0.05);
+      },
+    ],
+    [
+      'dead-relu',
+      'gelu',
+      'fix: with GELU at 0.3 no unit dies',
+      (s) => {
+        expect(s.verdict).toBe('learns');
+        expect(s.dead).toBe(0);
+      },
+    ],
+    [
+      'gradients',
+      'large-init',
+      'weights N(0, 1) in 10 layers: gradients explode',
+      (s) => {
+        expect(s.verdict).toBe('explodes');
+        expect(s['grad-max']).toBeGreaterThan(1e3);
+      },
+    ],
+    [
+      'gradients',
+      'default-init',
+      "nn.Linear's default init, 10 layers deep: the first layer's gradient vanishes",
+      (s) => {
+        expect(s.verdict).toBe('vanishes');
+        expect(s['grad-first']).toBeLessThan(1e-4);
+      },
+    ],
+    ...(['kaiming', 'layernorm', 'clip'] as const).map(
+      (fix) =>
+        [
+          'gradients',
+          fix,
+          `fix: ${fix} trains the deep network`,
+          (s: Settled) => {
+            expect(s.verdict).toBe('learns');
+            expect(s.broken).toBe('false');
+            expect(s.loss).toBeLessThan(0.05);
+          },
+        ] as [string, string, string, (s: Settled) => void],
+    ),
+    [
+      'learning-rate',
+      'too-large',
+      'SGD at 10 diverges on the network',
+      (s) => {
+        expect(s.verdict).toBe('diverges');
+      },
+    ],
+    [
+      'learning-rate',
+      'good',
+      'fix: SGD at 0.5 converges',
+      (s) => {
+        expect(s.verdict).toBe('converges');
+        expect(s.loss).toBeLessThan(0.1);
+      },
+    ],
+    [
+      'overfitting',
+      'small-data',
+      '40 points: validation loss far above the training loss',
+      (s) => {
+        expect(s.verdict).toBe('overfits');
+        expect(s.gap).toBeGreaterThan(0.3);
+        expect(s['val-loss']).toBeGreaterThan(s.loss);
+      },
+    ],
+    ...(['more-data', 'early-stop'] as const).map(
+      (fix) =>
+        [
+          'overfitting',
+          fix,
+          `fix: ${fix} closes the gap`,
+          (s: Settled) => {
+            expect(s.verdict).toBe('generalises');
+            expect(s.gap).toBeLessThan(0.25);
+          },
+        ] as [string, string, string, (s: Settled) => void],
+    ),
+  ];
+  const starts = new Set<string>();
+  for (const [lesson, scenario, title, check] of CASES) {
+    const first = !starts.has(lesson);
+    starts.add(lesson);
+    it(`${lesson}: ${title}`, TEST, async () => {
+      const s = await settle(lesson, scenario, !first);
+      check(s);
+      if (first || scenario === 'default-init')
+        await screenshot(page.getByTestId(`why-${lesson}`), `why-${lesson}-${scenario}`);
+      if (scenario === 'default-init')
+        expect(await page.getByTestId('why-grad-0').textContent()).toMatch(/e-\d/);
+    });
+  }
 
-  it('gradients: N(0, 1) weights explode, the default init vanishes at depth 10; Kaiming, LayerNorm and clipping fix it', async () => {
-    const exploding = await settle('gradients', 'large-init', false);
-    expect(exploding.verdict).toBe('explodes');
-    expect(exploding['grad-max']).toBeGreaterThan(1e3);
-    const vanishing = await settle('gradients', 'default-init');
-    expect(vanishing.verdict).toBe('vanishes');
-    expect(vanishing['grad-first']).toBeLessThan(1e-4);
-    expect(await page.getByTestId('why-grad-0').textContent()).toMatch(/e-\d/);
-    await screenshot(page.getByTestId('why-gradients'), 'why-gradients-vanishing');
-    for (const fix of ['kaiming', 'layernorm', 'clip']) {
-      const fixed = await settle('gradients', fix);
-      expect(fixed.verdict, fix).toBe('learns');
-      expect(fixed.broken, fix).toBe('false');
-      expect(fixed.loss, fix).toBeLessThan(0.05);
-    }
-  });
-
-  it('learning rate: SGD at 10 diverges on the network, at 0.5 it converges', async () => {
-    const large = await settle('learning-rate', 'too-large', false);
-    expect(large.verdict).toBe('diverges');
-    const good = await settle('learning-rate', 'good');
-    expect(good.verdict).toBe('converges');
-    expect(good.loss).toBeLessThan(0.1);
-  });
-
-  it('overfitting: validation loss far above training loss on 40 points; more data and early stopping close the gap', async () => {
-    const broken = await settle('overfitting', 'small-data', false);
-    expect(broken.verdict).toBe('overfits');
-    expect(broken.gap).toBeGreaterThan(0.3);
-    expect(broken['val-loss']).toBeGreaterThan(broken.loss);
-    await screenshot(page.getByTestId('why-overfitting'), 'why-overfitting');
-    for (const fix of ['more-data', 'early-stop']) {
-      const fixed = await settle('overfitting', fix);
-      expect(fixed.verdict, fix).toBe('generalises');
-      expect(fixed.gap, fix).toBeLessThan(0.25);
-    }
-  });
-
-  it('tokenization: " neuron" is one token of the course tokenizer, "neuron" without its space is several', async () => {
-    const mine = page.getByTestId('quirk-mine');
-    expect(await until(mine, 'data-tokens', { atLeast: 1 })).toBe('1');
-    await page.getByTestId('quirk-input').fill('neuron');
-    await until(mine, 'data-letters', { is: '6' });
-    expect(Number(await mine.getAttribute('data-tokens'))).toBeGreaterThan(1);
-    await screenshot(page.locator('.demo[data-demo="token-quirks"]'), 'why-tokens');
-  });
+  it(
+    'tokenization: " neuron" is one token of the course tokenizer, "neuron" without its space is several',
+    TEST,
+    async () => {
+      const mine = page.getByTestId('quirk-mine');
+      expect(await until(mine, 'data-tokens', { atLeast: 1 })).toBe('1');
+      await page.getByTestId('quirk-input').fill('neuron');
+      await until(mine, 'data-letters', { is: '6' });
+      expect(Number(await mine.getAttribute('data-tokens'))).toBeGreaterThan(1);
+      await screenshot(page.locator('.demo[data-demo="token-quirks"]'), 'why-tokens');
+    },
+  );
 });
