@@ -82,8 +82,8 @@ describe('the built docs site in Chromium', () => {
   describe('loads every page without console errors or failed requests; every course page has a working live demo', () => {
     const course = pages.filter((p) => p.startsWith('/course/') && p !== '/course/index.html');
 
-    it('has the 16 course pages', () => {
-      expect(course.length).toBe(16);
+    it('has the 17 course pages', () => {
+      expect(course.length).toBe(17);
     });
 
     for (const path of pages) {

@@ -19,13 +19,16 @@ import LearningRateDemo from './components/LearningRateDemo.vue';
 import LineDemo from './components/LineDemo.vue';
 import NeuronDemo from './components/NeuronDemo.vue';
 import ParamCounter from './components/ParamCounter.vue';
+import PlaygroundDemo from './components/PlaygroundDemo.vue';
 import SoftmaxDemo from './components/SoftmaxDemo.vue';
 import TokenIds from './components/TokenIds.vue';
 import TokenQuirks from './components/TokenQuirks.vue';
 import TokenViews from './components/TokenViews.vue';
+import WhyTokenQuirks from './components/WhyTokenQuirks.vue';
 import TrainGpt from './components/TrainGpt.vue';
 import UpdateTable from './components/UpdateTable.vue';
 import WeightedSum from './components/WeightedSum.vue';
+import WhyDemo from './components/WhyDemo.vue';
 import './custom.css';
 
 // Every demo is used inside <ClientOnly> and loads @dendrite/* in onMounted, so the pre-rendering
@@ -53,13 +56,16 @@ export default {
       LineDemo,
       NeuronDemo,
       ParamCounter,
+      PlaygroundDemo,
       SoftmaxDemo,
       TokenIds,
       TokenQuirks,
       TokenViews,
+      WhyTokenQuirks,
       TrainGpt,
       UpdateTable,
       WeightedSum,
+      WhyDemo,
     };
     for (const [name, component] of Object.entries(demos)) app.component(name, component);
   },
