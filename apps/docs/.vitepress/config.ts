@@ -89,6 +89,19 @@ export default defineConfig({
     // The capstone's training worker imports its backends lazily (code-split): module workers.
     worker: { format: 'es' },
     server: { headers: ISOLATION_HEADERS },
+    plugins: [
+      {
+        // The headers on the dev server's HTML pages too: `server.headers` reaches the modules Vite
+        // serves but not the pages VitePress renders, and a page without them is not isolated.
+        name: 'dendrite:cross-origin-isolation',
+        configureServer(server) {
+          server.middlewares.use((_req, res, next) => {
+            for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+            next();
+          });
+        },
+      },
+    ],
     preview: { headers: ISOLATION_HEADERS },
   },
 });
