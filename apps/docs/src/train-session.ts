@@ -197,7 +197,12 @@ export class TrainSession {
           return this.exclusive(() => this.export());
       }
     };
-    return run().catch((err) => this.post({ type: 'error', message: message(err) }));
+    return run().catch((err) => {
+      this.post({ type: 'error', message: message(err) });
+      // A Train that failed before its loop started (a backend that would not start): not running.
+      if ((command.type === 'start' || command.type === 'continue') && !this.running)
+        this.post({ type: 'state', state: 'stopped' });
+    });
   }
 
   private setEval(e: { every: number; batches: number }): void {

@@ -94,6 +94,26 @@ describe('the trainer: validation split and sampling controls', () => {
 });
 
 describe('the training session (what the Web Worker runs)', () => {
+  it('a Train that cannot start reports why and that it is not running', async () => {
+    const { session, events } = recordedSession();
+    await session.init({ probeGpu: false });
+    const sampling = { prompt: 'The ', temperature: 0.8, topK: 20, tokens: 10, every: 50 };
+    // No GPU was looked for: the gpu.js choice cannot start.
+    await session.handle({
+      type: 'start',
+      model: { nLayer: 1, nEmbd: 16, blockSize: 16, batch: 4, lr: 0.01, backend: 'gpujs' },
+      sampling,
+      eval: { every: 10, batches: 1 },
+    });
+    expect(events.slice(-2)).toEqual([
+      { type: 'error', message: 'gpu.js has no GPU mode here (not probed)' },
+      { type: 'state', state: 'stopped' },
+    ]);
+    await session.handle({ type: 'continue', sampling, eval: { every: 10, batches: 1 } });
+    expect(events.at(-2)).toEqual({ type: 'error', message: 'no model yet: press Train' });
+    await session.dispose();
+  });
+
   it('trains on wasm with threads, reports steps and validation points, stops within a step, samples and exports a run folder tiny-gpt reads', async () => {
     const { session, events, until } = recordedSession();
     const ready = await session.init({ probeGpu: false });
