@@ -46,6 +46,17 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
   return [{ text: 'API reference', link: '/api/', items }];
 }
 
+/**
+ * Cross-origin isolation: with these two headers a page may share memory with its workers
+ * (SharedArrayBuffer), which the capstone's WebAssembly backend needs to compute on several
+ * threads. Every resource of the site is same-origin, so `require-corp` blocks nothing. A static
+ * host must send the same headers with every file (see README.md, "Deploying").
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
 export default defineConfig({
   title: 'Dendrite',
   description: 'A TypeScript deep-learning toolkit, and a course from one neuron to a GPT with live demos.',
@@ -95,5 +106,22 @@ export default defineConfig({
     resolve: { conditions: ['dendrite-source'] },
     ssr: { resolve: { conditions: ['dendrite-source'], externalConditions: ['dendrite-source'] } },
     build: { chunkSizeWarningLimit: 2000 },
+    // The capstone's training worker imports its backends lazily (code-split): module workers.
+    worker: { format: 'es' },
+    server: { headers: ISOLATION_HEADERS },
+    plugins: [
+      {
+        // The headers on the dev server's HTML pages too: `server.headers` reaches the modules Vite
+        // serves but not the pages VitePress renders, and a page without them is not isolated.
+        name: 'dendrite:cross-origin-isolation',
+        configureServer(server) {
+          server.middlewares.use((_req, res, next) => {
+            for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+            next();
+          });
+        },
+      },
+    ],
+    preview: { headers: ISOLATION_HEADERS },
   },
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Run before the tests: builds the site when .vitepress/dist is missing or older than anything it is
-// built from (the pages, the theme and demos, the examples, the packages' sources, the corpus).
+// built from (the pages, the theme and demos, the examples, the packages' sources, the corpus,
+// tiny-gpt's sources).
 // Under turbo the build task has just run (test dependsOn build), so this finds it fresh and returns.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -39,6 +40,9 @@ const sources = [
   ].map((p) => join(docs, p)),
   ...readdirSync(join(repo, 'packages')).map((p) => join(repo, 'packages', p, 'src')),
   join(repo, 'apps', 'tiny-gpt', 'corpus'),
+  // the capstone's download is written by tiny-gpt's format code (tiny-gpt/format)
+  join(repo, 'apps', 'tiny-gpt', 'src'),
+  join(repo, 'apps', 'tiny-gpt', 'package.json'),
 ];
 const built = existsSync(builtAt) ? statSync(builtAt).mtimeMs : 0;
 const changed = Math.max(...sources.map(newest));

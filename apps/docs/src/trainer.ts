@@ -1,15 +1,16 @@
 /**
- * The capstone: train a tiny GPT in the page. One call to `step()` is one training iteration
- * (batch → forward → loss → backward → clip → AdamW); the page awaits a frame between steps so
- * it never freezes, and stops whenever asked. Everything the trainer makes — weights, AdamW state,
- * batches — lives on the backend it was given, without touching the global current backend, so
- * other demos on the same page keep using theirs.
+ * The capstone: train a tiny GPT in the browser. One call to `step()` is one training iteration
+ * (batch → forward → loss → backward → clip → AdamW); the capstone page runs it in a Web Worker
+ * (train-session.ts), so the page's own thread only draws. Everything the trainer makes — weights,
+ * AdamW state, batches — lives on the backend it was given, without touching the global current
+ * backend, so other demos on the same page keep using theirs.
  */
-import '@dendrite/autograd'; // adds requiresGrad_(), backward() and .grad to every Tensor
+import { noGrad } from '@dendrite/autograd'; // and: requiresGrad_(), backward() and .grad on every Tensor
 import { GPT, type GPTCache, type GPTConfig } from '@dendrite/gpt';
 import { AdamW, clipGradNorm, decayGroups } from '@dendrite/optim';
 import { type Backend, Generator, getBackend, keep, type Tensor, tensor, tidy } from '@dendrite/tensor';
 import { type CausalLM, CharTokenizer, generate } from '@dendrite/tokenizer';
+import { runFolderFiles } from 'tiny-gpt/format';
 import { encodeKnown } from './tokens.js';
 
 export interface TrainerOptions {
@@ -23,6 +24,11 @@ export interface TrainerOptions {
   /** AdamW learning rate. */
   lr: number;
   seed: number;
+  /**
+   * The share of the text, at its end, held out for {@link TinyTrainer.evaluate} and never trained
+   * on (0: none, every window is a training window; `tiny-gpt train` holds out 0.1).
+   */
+  valFraction?: number;
   /** Where the model, its optimizer state and its batches live (default: the current backend). */
   backend?: Backend;
 }
@@ -47,7 +53,9 @@ export class TinyTrainer {
   readonly backend: Backend;
   /** Training loss after each step. */
   readonly losses: number[] = [];
+  /** Token ids of the training part of the text, and of the held-out part (empty without one). */
   private readonly ids: Int32Array;
+  private readonly valIds: Int32Array;
   private readonly optimizer: AdamW;
   private readonly batches: Generator;
 
@@ -56,7 +64,14 @@ export class TinyTrainer {
     const o = this.options;
     this.backend = o.backend ?? getBackend();
     this.tokenizer = CharTokenizer.fromCorpus(text);
-    this.ids = Int32Array.from(this.tokenizer.encodeOrdinary(text));
+    const all = Int32Array.from(this.tokenizer.encodeOrdinary(text));
+    const held = Math.floor(all.length * (o.valFraction ?? 0));
+    this.ids = all.subarray(0, all.length - held);
+    this.valIds = all.subarray(all.length - held);
+    if (held > 0 && this.valIds.length < o.blockSize + 2)
+      throw new Error(
+        `valFraction ${o.valFraction} holds out ${held} tokens: fewer than a window of ${o.blockSize}`,
+      );
     this.config = {
       vocabSize: this.tokenizer.vocabSize,
       blockSize: o.blockSize,
@@ -87,15 +102,20 @@ export class TinyTrainer {
     return this.model.numParameters();
   }
 
+  /** Whether part of the text is held out for {@link evaluate}. */
+  get hasValidation(): boolean {
+    return this.valIds.length > 0;
+  }
+
   /** Random windows of the text: inputs and the same windows shifted by one character. */
-  private batch(): { x: Tensor; y: Tensor } {
+  private batch(ids = this.ids, rng = this.batches): { x: Tensor; y: Tensor } {
     const { batch, blockSize: T } = this.options;
     const x = new Int32Array(batch * T);
     const y = new Int32Array(batch * T);
     for (let b = 0; b < batch; b++) {
-      const start = this.batches.nextInt(0, this.ids.length - T - 1);
-      x.set(this.ids.subarray(start, start + T), b * T);
-      y.set(this.ids.subarray(start + 1, start + T + 1), b * T);
+      const start = rng.nextInt(0, ids.length - T - 1);
+      x.set(ids.subarray(start, start + T), b * T);
+      y.set(ids.subarray(start + 1, start + T + 1), b * T);
     }
     const on = { shape: [batch, T], backend: this.backend };
     return { x: tensor(x, on), y: tensor(y, on) };
@@ -120,19 +140,59 @@ export class TinyTrainer {
   }
 
   /**
-   * Text continued from `prompt` (seeded, so the same weights give the same text). `pause`, when
-   * given, is awaited every 16 tokens so a page can paint while the model writes.
+   * The mean loss over `batches` fixed batches of the held-out text (the same windows at every
+   * call, so the points of a validation curve compare), without gradients or dropout.
    */
-  async sample(prompt = 'The ', maxTokens = 120, seed = 1, pause?: () => Promise<void>): Promise<string> {
+  async evaluate(batches = 4): Promise<number> {
+    if (!this.hasValidation) throw new Error('evaluate: no text is held out (set valFraction)');
+    this.model.eval();
+    const rng = new Generator(this.options.seed + 2);
+    let sum = 0;
+    for (let i = 0; i < batches; i++) {
+      const loss = tidy(() =>
+        noGrad(() => {
+          const { x, y } = this.batch(this.valIds, rng);
+          return keep(this.model.forward(x, y).loss!);
+        }),
+      );
+      sum += await loss.item();
+      loss.dispose();
+    }
+    return sum / batches;
+  }
+
+  /**
+   * Text continued from `prompt` (seeded, so the same weights give the same text); characters the
+   * tokenizer does not know are dropped from the prompt. `pause`, when given, is awaited every 16
+   * tokens so a page can paint while the model writes. `sampling` defaults to temperature 0.8 and
+   * top-k 20.
+   */
+  async sample(
+    prompt = 'The ',
+    maxTokens = 120,
+    seed = 1,
+    pause?: () => Promise<void>,
+    sampling: { temperature?: number; topK?: number } = {},
+  ): Promise<string> {
     this.model.eval();
     const known = encodeKnown(this.tokenizer, prompt);
     const ids = known.ids.length > 0 ? known.ids : this.tokenizer.encodeOrdinary('\n');
+    const { temperature = 0.8, topK = 20 } = sampling;
     let text = '';
-    for await (const id of generate(this.onBackend(), ids, { maxTokens, temperature: 0.8, topK: 20, seed })) {
+    for await (const id of generate(this.onBackend(), ids, { maxTokens, temperature, topK, seed })) {
       text += this.tokenizer.decode([id]);
       if (pause && text.length % 16 === 0) await pause();
     }
     return known.chars.join('') + text;
+  }
+
+  /**
+   * The trained model as a `tiny-gpt` run folder — `config.json`, `tokenizer.json` and
+   * `model.safetensors`, by file name — written by tiny-gpt's own format code, so
+   * `tiny-gpt sample --ckpt` and `tiny-gpt eval --ckpt` read it.
+   */
+  checkpoint(): Promise<Record<string, string | Uint8Array>> {
+    return runFolderFiles(this.model, this.losses.length, { config: this.config, tokenizer: this.tokenizer });
   }
 
   /**

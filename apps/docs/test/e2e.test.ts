@@ -290,50 +290,6 @@ describe('the built docs site in Chromium', () => {
     await done(page, problems, 'counting-parameters');
   });
 
-  it('the capstone trains a tiny GPT in the tab, on wasm by default, then on cpu: the loss falls, Stop stops it', async () => {
-    const requests: string[] = [];
-    const { page, problems } = await visit('/course/train-a-gpt.html');
-    page.on('request', (req) => requests.push(req.url()));
-    const trainer = page.getByTestId('trainer');
-    const wasm = page.getByTestId('backend-wasm');
-    const cpu = page.getByTestId('backend-cpu');
-    expect(await wasm.isChecked()).toBe(true); // the default where WebAssembly SIMD runs
-    expect(await page.getByRole('radio', { name: /WebAssembly SIMD/ }).isChecked()).toBe(true); // labelled
-    expect(await page.getByTestId('backend').textContent()).toContain('wasm');
-
-    /** Trains until `minSteps`, stops, and checks the loss fell on `backend`. */
-    async function trainOn(backend: string, minSteps: number): Promise<void> {
-      await page.getByTestId('train').click();
-      await expect.poll(() => trainer.getAttribute('data-state')).toBe('running');
-      expect(await trainer.getAttribute('data-backend')).toBe(backend);
-      expect(await wasm.isDisabled()).toBe(true); // settings are fixed while a model exists
-      await expect
-        .poll(async () => Number(await trainer.getAttribute('data-steps')), { timeout: 90_000 })
-        .toBeGreaterThanOrEqual(minSteps);
-      await page.getByTestId('stop').click(); // the page still answers while training runs
-      await expect.poll(() => trainer.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
-      const first = Number(await trainer.getAttribute('data-loss-first'));
-      const last = Number(await trainer.getAttribute('data-loss-last'));
-      expect(first).toBeGreaterThan(3.5); // ≈ log(89) at the start
-      expect(last).toBeLessThan(first - 0.3);
-      const steps = Number(await trainer.getAttribute('data-steps'));
-      expect(Number(await page.getByTestId('step').textContent())).toBe(steps);
-      await expect.poll(() => page.getByTestId('sample').textContent()).toMatch(/^The /);
-      expect(await trainer.getAttribute('data-backend')).toBe(backend);
-      expect(await page.getByTestId('backend').textContent()).toContain(backend);
-    }
-
-    await trainOn('wasm', 25);
-    await page.getByRole('button', { name: 'Reset' }).click(); // then the settings, backend included, are free again
-    await expect.poll(() => trainer.getAttribute('data-steps')).toBe('0');
-    await cpu.check();
-    expect(await trainer.getAttribute('data-backend')).toBe('cpu');
-    await trainOn('cpu', 25);
-    // The corpus and the WebAssembly module are bundled into the page: training fetches nothing.
-    expect(requests.filter((url) => !url.startsWith(site.url) || /\.(txt|wasm)\b/.test(url))).toEqual([]);
-    await done(page, problems, 'train-a-gpt');
-  });
-
   it('takes screenshots of the home page, a guide and the API reference', async () => {
     for (const [path, name] of [
       ['/index.html', 'home'],

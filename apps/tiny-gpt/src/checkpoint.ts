@@ -17,20 +17,26 @@
  * Non-finite numbers are never saved: {@link prepareCheckpoint} scans the weights and moments
  * before anything is written and throws a {@link NonFiniteError} instead.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GPT, type GPTConfig, validateConfig } from '@dendrite/gpt';
+import { type GPT, validateConfig } from '@dendrite/gpt';
 import { loadSafetensors, serializeStateDict, toTensors, writeFileAtomic } from '@dendrite/nn/node';
 import type { Optimizer, OptimizerStateDict } from '@dendrite/optim';
 import type { GeneratorState, Tensor } from '@dendrite/tensor';
-import { loadTokenizer, saveTokenizer, type Tokenizer } from '@dendrite/tokenizer';
+import { loadTokenizer, type Tokenizer } from '@dendrite/tokenizer';
 import type { TextSource } from './data.js';
 import { DivergedError, errnoCode, fsError, UserError, withFsErrors } from './errors.js';
-import { FILES } from './run-folder.js';
+import {
+  encodeModelWeights,
+  FILES,
+  identityMetadata,
+  type RunIdentity,
+  runIdentityFiles,
+  STATE_FORMAT,
+} from './format.js';
 
-export { FILES };
+export { FILES, type RunIdentity };
 
 /** The settings a run trains with (flags resolved to values; see resume.ts for what may change). */
 export interface RunSettings {
@@ -70,27 +76,14 @@ export interface TrainerState {
   data: TextSource;
 }
 
-const STATE_FORMAT = 'tiny-gpt-training-state/2';
-const MODEL_FORMAT = 'dendrite-gpt';
-
-/** A run's identity: its config and tokenizer, as written in `config.json` and `tokenizer.json`. */
-export interface RunIdentity {
-  config: GPTConfig;
-  tokenizer: Tokenizer;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** The header fields that tie a weights file to its config and tokenizer. */
-function identityMetadata(id: RunIdentity): Record<string, string> {
-  return { config: JSON.stringify(id.config), tokenizer_sha256: sha256(saveTokenizer(id.tokenizer)) };
-}
-
 /** Throws when a weights file's header says it belongs to another config or tokenizer. */
-function checkIdentity(metadata: Record<string, string>, id: RunIdentity, path: string, dir: string): void {
-  const expected = identityMetadata(id);
+async function checkIdentity(
+  metadata: Record<string, string>,
+  id: RunIdentity,
+  path: string,
+  dir: string,
+): Promise<void> {
+  const expected = await identityMetadata(id);
   // Files without the fields (written by other tools) are checked by their tensors' shapes only.
   if (metadata.config !== undefined && metadata.config !== expected.config) {
     throw new UserError(
@@ -106,8 +99,9 @@ function checkIdentity(metadata: Record<string, string>, id: RunIdentity, path: 
 
 /** Writes `config.json` and `tokenizer.json` (each atomically). */
 export async function writeRunFiles(dir: string, id: RunIdentity): Promise<void> {
-  await writeAtomic(join(dir, FILES.config), `${JSON.stringify(id.config, null, 2)}\n`);
-  await writeAtomic(join(dir, FILES.tokenizer), saveTokenizer(id.tokenizer));
+  const files = runIdentityFiles(id);
+  await writeAtomic(join(dir, FILES.config), files[FILES.config]);
+  await writeAtomic(join(dir, FILES.tokenizer), files[FILES.tokenizer]);
 }
 
 /** `writeFileAtomic` with file-system errors as one-line {@link UserError}s naming the file. */
@@ -174,7 +168,7 @@ export async function prepareCheckpoint(
   try {
     const bad = await findNonFinite(tensors);
     if (bad) throw new NonFiniteError(bad.name.replace(/^model\./, ''), bad.value);
-    const identity = identityMetadata(id);
+    const identity = await identityMetadata(id);
     const stateBytes = await serializeStateDict(tensors, {
       format: STATE_FORMAT,
       trainer: JSON.stringify(state),
@@ -182,11 +176,7 @@ export async function prepareCheckpoint(
       optimizerGroups: JSON.stringify(opt.paramGroups),
       ...identity,
     });
-    const modelBytes = await serializeStateDict(model.stateDict(), {
-      format: MODEL_FORMAT,
-      iter: String(state.iter),
-      ...identity,
-    });
+    const modelBytes = await encodeModelWeights(model, state.iter, id);
     return { iter: state.iter, state: stateBytes, model: modelBytes };
   } finally {
     for (const [key, t] of Object.entries(tensors)) if (key.startsWith('optimizer.')) t.dispose();
@@ -209,12 +199,7 @@ export async function writeCheckpoint(
 
 /** Writes `model.safetensors`: the weights with nanoGPT's names and the run's identity. */
 export async function exportWeights(dir: string, model: GPT, iter: number, id: RunIdentity): Promise<void> {
-  const weights = await serializeStateDict(model.stateDict(), {
-    format: MODEL_FORMAT,
-    iter: String(iter),
-    ...identityMetadata(id),
-  });
-  await writeAtomic(join(dir, FILES.model), weights);
+  await writeAtomic(join(dir, FILES.model), await encodeModelWeights(model, iter, id));
 }
 
 async function readJSON(path: string, what: string): Promise<unknown> {
@@ -369,7 +354,7 @@ export async function loadWeights(
     (modelMeta === undefined || iterOf(stateMeta) > iterOf(modelMeta));
   const path = useState ? statePath : modelPath;
   const metadata = (useState ? stateMeta : modelMeta) as Record<string, string>;
-  checkIdentity(metadata, id, path, dir);
+  await checkIdentity(metadata, id, path, dir);
   const all = await loadTensors(path);
   let weights = all;
   if (useState) {
@@ -401,7 +386,7 @@ export async function readTrainerState(dir: string, id: RunIdentity): Promise<Tr
       `cannot resume: ${path} is not a training state this tiny-gpt reads (format '${metadata.format ?? 'none'}', expected '${STATE_FORMAT}'); start a new run with --overwrite`,
     );
   }
-  checkIdentity(metadata, id, path, dir);
+  await checkIdentity(metadata, id, path, dir);
   try {
     return JSON.parse(metadata.trainer) as TrainerState;
   } catch {

@@ -17,6 +17,14 @@ export {
   helpText,
   parseCommandLine,
 } from './flags.js';
+export {
+  encodeModelWeights,
+  identityMetadata,
+  type RunIdentity,
+  runFolderFiles,
+  runIdentityFiles,
+  sha256Hex,
+} from './format.js';
 export { type LossPoint, type LossSeries, lossCurveSVG } from './plot.js';
 export { type PrepareOptions, prepare, SHAKESPEARE_URL } from './prepare.js';
 export {

@@ -19,17 +19,10 @@ import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/prom
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errnoCode, fsError, UserError, withFsErrors } from './errors.js';
+import { FILES } from './format.js';
 
-/** The files of a run folder. */
-export const FILES = {
-  config: 'config.json',
-  tokenizer: 'tokenizer.json',
-  model: 'model.safetensors',
-  state: 'training-state.safetensors',
-  metrics: 'metrics.jsonl',
-  plot: 'loss.svg',
-  lock: 'train.lock',
-} as const;
+/** The files of a run folder (defined with the rest of the format in format.ts). */
+export { FILES };
 
 const KNOWN = new Set<string>(Object.values(FILES));
 

@@ -43,7 +43,19 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root` like a static host: `/x/` → x/index.html, `/x` → x.html when there is one. */
+/**
+ * The headers that make a page cross-origin isolated (shared memory for its workers), as the
+ * site's deployment notes ask a static host to send (README.md, "Deploying").
+ */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
+
+/**
+ * Serves `root` like a static host: `/x/` → x/index.html, `/x` → x.html when there is one, every
+ * response with the cross-origin-isolation headers.
+ */
 export async function serve(root = DIST): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`no built site in ${root}: run the docs build first (the test script does)`);
@@ -54,11 +66,14 @@ export async function serve(root = DIST): Promise<{ url: string; close: () => Pr
     for (const candidate of candidates) {
       const file = normalize(join(root, candidate));
       if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) continue;
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        ...ISOLATION_HEADERS,
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      });
       res.end(await readFile(file));
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+    res.writeHead(404, { ...ISOLATION_HEADERS, 'content-type': 'text/html; charset=utf-8' });
     res.end(existsSync(join(root, '404.html')) ? await readFile(join(root, '404.html')) : 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
