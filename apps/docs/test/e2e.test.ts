@@ -1,6 +1,6 @@
 // The built site in real headless Chromium: every page loads without errors, every course page has a
-// working live demo, the demos compute what the course says, and the capstone trains. Screenshots of
-// the key pages go to .reports/screenshots/ (an artifact folder).
+// working live demo, and the demos compute what the course says (the capstone and the newer lessons
+// have their own e2e-*.test.ts files). Screenshots of the key pages go to .reports/screenshots/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
