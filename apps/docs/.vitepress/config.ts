@@ -75,5 +75,11 @@ export default defineConfig({
     resolve: { conditions: ['dendrite-source'] },
     ssr: { resolve: { conditions: ['dendrite-source'], externalConditions: ['dendrite-source'] } },
     build: { chunkSizeWarningLimit: 2000 },
+    // The code samples' runner is a module worker (src/runnable.worker.ts) that loads each package
+    // it runs as its own chunk: code splitting needs the ES format (Vite's default is iife).
+    worker: { format: 'es' },
+    // Keep class and function names through minification: Module.toString() and error names read
+    // `constructor.name`, and a sample run in the page must print `Linear(…)`, not a mangled name.
+    esbuild: { keepNames: true },
   },
 });

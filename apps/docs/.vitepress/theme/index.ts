@@ -13,6 +13,7 @@ import LearningRateDemo from './components/LearningRateDemo.vue';
 import LineDemo from './components/LineDemo.vue';
 import NeuronDemo from './components/NeuronDemo.vue';
 import ParamCounter from './components/ParamCounter.vue';
+import RunnableCode from './components/RunnableCode.vue';
 import SoftmaxDemo from './components/SoftmaxDemo.vue';
 import TrainGpt from './components/TrainGpt.vue';
 import UpdateTable from './components/UpdateTable.vue';
@@ -25,6 +26,9 @@ export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
     app.component('DemoFrame', DemoFrame);
+    // Wraps a code sample's include: rendered on the server with the highlighted code, it loads
+    // nothing until mounted and runs samples in a Web Worker only when asked.
+    app.component('RunnableCode', RunnableCode);
     const demos = {
       ActivationPlots,
       AdamwDemo,
