@@ -54,7 +54,7 @@ export function nodeOnlyImports(source: string): string[] {
 export function needsNodeMessage(imports: readonly string[], file = 'sample.ts'): string {
   return (
     `This sample needs Node (it imports ${imports.join(', ')}): run it with Node 20 in a project ` +
-    `with the packages installed, e.g. npx tsx ${file}. In the page it can import ` +
+    `with the packages installed, e.g. npx tsx ${file}. Code run in this page can import ` +
     `${RUNNABLE_MODULES.join(', ')}.`
   );
 }

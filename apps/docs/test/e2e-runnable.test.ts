@@ -1,8 +1,9 @@
 // The course's code samples, edited and run in the built site in Chromium (RunnableCode.vue, which
 // runs each sample in a Web Worker): every runnable sample, run unedited in the page, prints its
 // examples/output/<name>.txt (what Node prints); an edit changes the result; a syntax error and a
-// thrown error are shown as messages; Reset restores the file; an endless loop is stopped by Stop
-// while the page stays responsive; a sample that needs Node says so instead of offering Run.
+// thrown error are shown as messages; the editor's keys work; Reset restores the file; an endless
+// loop is stopped by Stop while the page stays responsive; a sample that needs Node says so instead
+// of offering Run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -158,12 +159,30 @@ describe('editing a sample in the page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('Tab indents in the editor, Ctrl+Enter runs, and Escape then Tab leaves the editor', async () => {
+    const editor = sample.getByTestId('runnable-editor');
+    await editor.fill("console.log('indent');");
+    await editor.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 0));
+    await editor.press('Tab');
+    expect(await editor.inputValue()).toBe("  console.log('indent');");
+    await editor.press('Control+Enter');
+    expect(await settled(sample)).toBe('done');
+    expect(await sample.getByTestId('runnable-output').textContent()).toBe('indent\n');
+    await editor.focus();
+    await editor.press('Escape');
+    await editor.press('Tab');
+    expect(await editor.evaluate((el) => el === document.activeElement)).toBe(false);
+    expect(await editor.inputValue()).toBe("  console.log('indent');");
+    expect(problems).toEqual([]);
+  });
+
   it('Reset restores the file and clears the output', async () => {
     await sample.getByTestId('runnable-editor').fill('console.log("changed")');
     await sample.getByTestId('runnable-reset').click();
     expect(await sample.getByTestId('runnable-editor').inputValue()).toBe(neuron);
     expect(await sample.getByTestId('runnable-output').count()).toBe(0);
     expect(await sample.getAttribute('data-status')).toBe('idle');
+    expect(problems).toEqual([]);
   });
 
   it('an endless loop runs in a worker: the page stays responsive and Stop ends it', async () => {
