@@ -22,5 +22,9 @@ export type RunnerMessage =
   /** The sample's top level finished (or failed) after `ms` milliseconds. */
   | { type: 'done'; result: RunResult; ms: number };
 
-/** The most text a run shows; past it the run goes on but prints no more (a loop that prints). */
+/** The most a run shows; past it the run goes on but prints no more (a loop that prints forever). */
+export const MAX_OUTPUT_LINES = 5_000;
 export const MAX_OUTPUT_CHARS = 200_000;
+
+/** The line shown where the output stops. */
+export const OUTPUT_CUT = `… the output stops here: a run shows at most ${MAX_OUTPUT_LINES.toLocaleString('en-US')} lines (${MAX_OUTPUT_CHARS.toLocaleString('en-US')} characters)`;

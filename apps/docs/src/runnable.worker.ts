@@ -7,6 +7,8 @@ import { captureConsole, runCode, type Stream } from './run-code.js';
 import { loadModule } from './runnable-modules.js';
 import {
   MAX_OUTPUT_CHARS,
+  MAX_OUTPUT_LINES,
+  OUTPUT_CUT,
   type PrintedLine,
   type RunnerMessage,
   type RunRequest,
@@ -23,21 +25,20 @@ const scope = globalThis as unknown as {
 
 const post = (message: RunnerMessage) => scope.postMessage(message);
 
-let printed = 0;
+let printedChars = 0;
+let printedLines = 0;
 
 /**
  * Sends each line as it is printed (a run that prints and then loops forever still shows what it
- * printed; the page batches the lines per frame), up to MAX_OUTPUT_CHARS.
+ * printed; the page batches the lines per frame), up to MAX_OUTPUT_LINES / MAX_OUTPUT_CHARS.
  */
 function print(stream: Stream, text: string): void {
-  if (printed > MAX_OUTPUT_CHARS) return;
-  printed += text.length + 1;
+  if (printedLines >= MAX_OUTPUT_LINES || printedChars >= MAX_OUTPUT_CHARS) return;
+  printedLines += 1;
+  printedChars += text.length + 1;
   const lines: PrintedLine[] = [{ stream, text }];
-  if (printed > MAX_OUTPUT_CHARS) {
-    lines.push({
-      stream: 'stderr',
-      text: `… output cut at ${MAX_OUTPUT_CHARS.toLocaleString('en-US')} characters`,
-    });
+  if (printedLines >= MAX_OUTPUT_LINES || printedChars >= MAX_OUTPUT_CHARS) {
+    lines.push({ stream: 'stderr', text: OUTPUT_CUT });
   }
   post({ type: 'print', lines });
 }

@@ -204,6 +204,37 @@ describe('editing a sample in the page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('a loop that prints forever is cut off at a limit, and Stop ends it', async () => {
+    await sample.getByTestId('runnable-editor').fill('for (let i = 0; ; i++) console.log(i);\n');
+    await sample.getByTestId('runnable-run').click();
+    await sample.getByTestId('runnable-output').getByText('the output stops here').waitFor();
+    expect(await sample.getAttribute('data-status')).toBe('running');
+    await sample.getByTestId('runnable-stop').click();
+    expect(await settled(sample)).toBe('stopped');
+    const lines = ((await sample.getByTestId('runnable-output').textContent()) ?? '').split('\n');
+    expect(lines.slice(0, 3)).toEqual(['0', '1', '2']);
+    expect(lines.at(-2)).toMatch(/^… the output stops here: a run shows at most [\d,]+ lines/);
+    expect(problems).toEqual([]);
+  });
+
+  it("the editor's colours follow dark mode and restyle nothing else on the page", async () => {
+    await sample.getByTestId('runnable-reset').click();
+    const colours = () =>
+      page.evaluate(() => ({
+        keyword: getComputedStyle(document.querySelector('.runnable .hl-keyword')!).color,
+        text: getComputedStyle(document.querySelector('.vp-doc p')!).color,
+      }));
+    const light = await colours();
+    await page.evaluate(() => document.documentElement.classList.add('dark'));
+    const dark = await colours();
+    await page.evaluate(() => document.documentElement.classList.remove('dark'));
+    expect(light.keyword).toBe('rgb(215, 58, 73)'); // github-light, as the site's code blocks
+    expect(dark.keyword).toBe('rgb(249, 117, 131)'); // github-dark
+    for (const c of ['rgb(179, 146, 240)', 'rgb(225, 228, 232)', 'rgb(121, 184, 255)', 'rgb(249, 117, 131)'])
+      expect(dark.text).not.toBe(c);
+    expect(problems).toEqual([]);
+  });
+
   it('keeps the highlighted code in the pre-rendered page (before any script runs)', async () => {
     const html = await (await fetch(`${site.url}/course/the-neuron.html`)).text();
     expect(html).toMatch(/<div class="runnable" data-file="neuron"[^>]*>[\s\S]*?class="language-ts/);

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { format as nodeFormat } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { highlight } from '../src/highlight.js';
 import { format } from '../src/inspect.js';
 import { type RunResult, runCode, type Stream, transpile } from '../src/run-code.js';
 import { importsOf, nodeOnlyImports, RUNNABLE_MODULES } from '../src/runnable.js';
@@ -194,5 +195,36 @@ describe("the runner's console prints what Node's util.format prints", () => {
     const { tensor } = await import('@dendrite/tensor');
     const t = tensor([[1, 2]]);
     expect(format('x', t)).toBe(`x ${t.toString()}`);
+  });
+});
+
+describe("the editor's highlighter", () => {
+  it('keeps every character of every example, in order', () => {
+    for (const file of examples) {
+      expect(
+        highlight(source(file))
+          .map((t) => t.text)
+          .join(''),
+        file,
+      ).toBe(source(file));
+    }
+  });
+
+  it('colours comments, strings, numbers, keywords and calls', () => {
+    const code = "const w = tensor([0.4, -6e-3]); // weights\nconsole.log(`z =\\n`, 'it\\'s', await x);";
+    const kinds = highlight(code)
+      .filter((t) => t.kind !== 'plain')
+      .map((t) => `${t.kind}:${t.text}`);
+    expect(kinds).toEqual([
+      'keyword:const',
+      'call:tensor',
+      'number:0.4',
+      'number:6e-3',
+      'comment:// weights',
+      'call:log',
+      'string:`z =\\n`',
+      "string:'it\\'s'",
+      'keyword:await',
+    ]);
   });
 });
