@@ -106,7 +106,8 @@ export default defineConfig({
     resolve: { conditions: ['dendrite-source'] },
     ssr: { resolve: { conditions: ['dendrite-source'], externalConditions: ['dendrite-source'] } },
     build: { chunkSizeWarningLimit: 2000 },
-    // The capstone's training worker imports its backends lazily (code-split): module workers.
+    // Module workers: the capstone's training worker and the code samples' runner load the packages
+    // lazily, as chunks of their own (code splitting needs the ES format; Vite's default is iife).
     worker: { format: 'es' },
     server: { headers: ISOLATION_HEADERS },
     plugins: [

@@ -1,9 +1,11 @@
 // The pages hold no hand-typed code: every sample is included from examples/ (which examples.test.ts
-// runs), and the shell samples are checked against the workspace and the tiny-gpt CLI itself.
+// runs), the course's TypeScript samples are wrapped so a learner can edit and run them in the page,
+// and the shell samples are checked against the workspace and the tiny-gpt CLI itself.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { COMMANDS } from 'tiny-gpt';
 import { describe, expect, it } from 'vitest';
+import { nodeOnlyImports } from '../src/runnable.js';
 
 const docs = join(import.meta.dirname, '..');
 const repo = join(docs, '..', '..');
@@ -59,6 +61,41 @@ describe('code samples on the pages', () => {
         expect(used.has(output), `${page} shows ${file} without ${output}`).toBe(true);
       }
     }
+  });
+});
+
+describe('runnable samples on the course pages', () => {
+  const course = pages.filter((p) => p.startsWith('course/'));
+  /** `<RunnableCode file="x">`, a blank line, the include, a blank line, `</RunnableCode>`. */
+  const WRAPPED = /^<RunnableCode file="([\w-]+)">\n\n<<< @\/examples\/([\w-]+)\.ts\n\n<\/RunnableCode>$/gm;
+
+  it('every <RunnableCode> wraps exactly the include of its own file, with blank lines around it', () => {
+    const wrong: string[] = [];
+    for (const page of pages) {
+      const text = read(page);
+      const opened = text.match(/<RunnableCode\b/g)?.length ?? 0;
+      const wrapped = [...text.matchAll(WRAPPED)];
+      if (wrapped.length !== opened)
+        wrong.push(`${page}: ${opened - wrapped.length} malformed <RunnableCode>`);
+      for (const [, file, included] of wrapped) {
+        if (file !== included) wrong.push(`${page}: file="${file}" wraps examples/${included}.ts`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('every TypeScript include on a course page is wrapped, unless its file needs Node', () => {
+    const bare: string[] = [];
+    let count = 0;
+    for (const page of course) {
+      const wrapped = new Set([...read(page).matchAll(WRAPPED)].map((m) => `examples/${m[2]}.ts`));
+      for (const { file } of includes(page).filter((i) => i.file.endsWith('.ts'))) {
+        if (wrapped.has(file)) count++;
+        else if (nodeOnlyImports(read(file)).length === 0) bare.push(`${page}: ${file}`);
+      }
+    }
+    expect(bare).toEqual([]);
+    expect(count).toBeGreaterThan(10);
   });
 });
 

@@ -20,6 +20,7 @@ import LineDemo from './components/LineDemo.vue';
 import NeuronDemo from './components/NeuronDemo.vue';
 import ParamCounter from './components/ParamCounter.vue';
 import PlaygroundDemo from './components/PlaygroundDemo.vue';
+import RunnableCode from './components/RunnableCode.vue';
 import SoftmaxDemo from './components/SoftmaxDemo.vue';
 import TokenIds from './components/TokenIds.vue';
 import TokenQuirks from './components/TokenQuirks.vue';
@@ -37,6 +38,9 @@ export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
     app.component('DemoFrame', DemoFrame);
+    // Wraps a code sample's include: rendered on the server with the highlighted code, it loads
+    // nothing until mounted and runs samples in a Web Worker only when asked.
+    app.component('RunnableCode', RunnableCode);
     const demos = {
       ActivationPlots,
       AdamwDemo,
