@@ -7,6 +7,7 @@ import type { RunnableModule } from './runnable.js';
 
 export const LOADERS: Record<RunnableModule, () => Promise<object>> = {
   '@dendrite/autograd': () => import('@dendrite/autograd'),
+  '@dendrite/backend-gpujs': () => import('@dendrite/backend-gpujs'),
   '@dendrite/backend-wasm': () => import('@dendrite/backend-wasm'),
   '@dendrite/gpt': () => import('@dendrite/gpt'),
   '@dendrite/nn': () => import('@dendrite/nn'),

@@ -9,6 +9,7 @@
 /** The packages a sample run in the page may import (each loaded only when a sample imports it). */
 export const RUNNABLE_MODULES = [
   '@dendrite/autograd',
+  '@dendrite/backend-gpujs',
   '@dendrite/backend-wasm',
   '@dendrite/gpt',
   '@dendrite/nn',
