@@ -25,11 +25,11 @@ import SoftmaxDemo from './components/SoftmaxDemo.vue';
 import TokenIds from './components/TokenIds.vue';
 import TokenQuirks from './components/TokenQuirks.vue';
 import TokenViews from './components/TokenViews.vue';
-import WhyTokenQuirks from './components/WhyTokenQuirks.vue';
 import TrainGpt from './components/TrainGpt.vue';
 import UpdateTable from './components/UpdateTable.vue';
 import WeightedSum from './components/WeightedSum.vue';
 import WhyDemo from './components/WhyDemo.vue';
+import WhyTokenQuirks from './components/WhyTokenQuirks.vue';
 import './custom.css';
 
 // Every demo is used inside <ClientOnly> and loads @dendrite/* in onMounted, so the pre-rendering
