@@ -6,27 +6,14 @@ import { noGrad } from '@dendrite/autograd';
 import { GPT, type GPTConfig } from '@dendrite/gpt';
 import { type Block, decodeSafetensors, type Embedding, type ModuleList, toTensors } from '@dendrite/nn';
 import { arange, tensor } from '@dendrite/tensor';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demosSettled, launch, openPage, serve, WAIT_MS } from './support/site.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { demosSettled, openPage, useSite, WAIT_MS } from './support/site.js';
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Awaited<ReturnType<typeof launch>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  site = await serve();
-  browser = await launch();
-  context = browser.context;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useSite();
 
 async function visit(): Promise<{ page: Page; problems: string[] }> {
-  const r = await openPage(context, `${site.url}/course/attention.html`);
+  const r = await openPage(site.context, `${site.url}/course/attention.html`);
   await demosSettled(r.page);
   return r;
 }

@@ -8,27 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { courseCorpus } from '../src/corpus.js';
-import { demosSettled, launch, openPage, SCREENSHOTS, serve, WAIT_MS } from './support/site.js';
+import { demosSettled, openPage, SCREENSHOTS, useSite, WAIT_MS } from './support/site.js';
 import { TINY_GPT_CLI, tinyGpt } from './support/tiny-gpt.js';
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Awaited<ReturnType<typeof launch>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve();
-  browser = await launch();
-  context = browser.context;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useSite();
 
 /**
  * A test's bound: the slowest one trains the largest model for a few steps of seconds each on a
@@ -41,7 +27,7 @@ const TRAIN_WAIT = 300_000;
 /** The capstone page, its demo loaded (the worker has reported what runs), and its problem log. */
 async function openCapstone(): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const requests: string[] = [];
-  const { page, problems } = await openPage(context, `${site.url}/course/train-a-gpt.html`);
+  const { page, problems } = await openPage(site.context, `${site.url}/course/train-a-gpt.html`);
   page.on('request', (req) => requests.push(req.url()));
   await demosSettled(page);
   return { page, problems, requests };

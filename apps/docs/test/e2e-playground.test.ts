@@ -1,27 +1,12 @@
 // The built site in Chromium, for the decision-boundary playground (course/layers.md) and the
 // debugging lesson (course/why-this-matters.md): each demo trains in the page with the real packages,
 // and the tests wait on the data attributes the demos set, never on a fixed time.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demosSettled, launch, openPage, SCREENSHOTS, serve, WAIT_MS } from './support/site.js';
+import { demosSettled, openPage, SCREENSHOTS, useSite, WAIT_MS } from './support/site.js';
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Awaited<ReturnType<typeof launch>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve();
-  browser = await launch();
-  context = browser.context;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useSite();
 
 /**
  * A demo training until it reaches a state (100 % accuracy, a verdict) takes 1–5 s alone here; a wait
@@ -32,7 +17,7 @@ const TRAINING_MS = 4 * WAIT_MS;
 const TEST = { timeout: 300_000 };
 
 async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
-  const r = await openPage(context, `${site.url}${path}`);
+  const r = await openPage(site.context, `${site.url}${path}`);
   await demosSettled(r.page);
   return r;
 }

@@ -6,24 +6,11 @@
 // of offering Run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCS_DIR, launch, openPage, serve, WAIT_MS } from './support/site.js';
+import { DOCS_DIR, openPage, useSite, WAIT_MS } from './support/site.js';
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Awaited<ReturnType<typeof launch>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  site = await serve();
-  browser = await launch();
-  context = browser.context;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useSite();
 
 const example = (name: string) => readFileSync(join(DOCS_DIR, 'examples', `${name}.ts`), 'utf8');
 const output = (name: string) => readFileSync(join(DOCS_DIR, 'examples', 'output', `${name}.txt`), 'utf8');
@@ -42,7 +29,7 @@ const wrapped = readdirSync(join(DOCS_DIR, 'course'))
 
 /** Opens a page and waits until every sample on it has loaded its file (the component is mounted). */
 async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
-  const r = await openPage(context, `${site.url}${path}`);
+  const r = await openPage(site.context, `${site.url}${path}`);
   await r.page.waitForFunction(
     () =>
       document.querySelectorAll('.runnable').length > 0 &&

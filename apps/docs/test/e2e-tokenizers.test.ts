@@ -3,7 +3,6 @@
 // a tokenizer file given to the file input (generated in this test, in both formats) encodes as the
 // library's loaders do in Node.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CharTokenizer,
@@ -14,33 +13,19 @@ import {
   toTiktokenRanks,
   trainBPE,
 } from '@dendrite/tokenizer';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { courseCorpus } from '../src/corpus.js';
 import { charsAndBytes, courseTokenizers, LANGUAGES, PATTERNS } from '../src/tokenizer-lesson.js';
-import { demosSettled, launch, openPage, SCREENSHOTS, serve, WAIT_MS } from './support/site.js';
+import { demosSettled, openPage, SCREENSHOTS, useSite, WAIT_MS } from './support/site.js';
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Awaited<ReturnType<typeof launch>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve();
-  browser = await launch();
-  context = browser.context;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useSite();
 
 const PAGE = '/course/tokenizers.html';
 const poll = { timeout: WAIT_MS };
 
 async function visit(): Promise<{ page: Page; problems: string[] }> {
-  const r = await openPage(context, `${site.url}${PAGE}`);
+  const r = await openPage(site.context, `${site.url}${PAGE}`);
   await demosSettled(r.page);
   return r;
 }

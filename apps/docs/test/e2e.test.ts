@@ -1,32 +1,17 @@
 // The built site in real headless Chromium: every page loads without errors, every course page has a
 // working live demo, and the demos compute what the course says (the capstone and the newer lessons
 // have their own e2e-*.test.ts files). Screenshots of the key pages go to .reports/screenshots/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiModules, demosSettled, launch, openPage, SCREENSHOTS, serve, sitePages } from './support/site.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiModules, demosSettled, openPage, SCREENSHOTS, sitePages, useSite } from './support/site.js';
 
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Awaited<ReturnType<typeof launch>>;
-let context: BrowserContext;
+const site = useSite();
 const opened: Page[] = [];
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve();
-  browser = await launch();
-  context = browser.context;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
 
 /** Opens a page, waits for its demos, and fails the test on any console error it logged. */
 async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
-  const r = await openPage(context, `${site.url}${path}`);
+  const r = await openPage(site.context, `${site.url}${path}`);
   opened.push(r.page);
   await demosSettled(r.page);
   return r;

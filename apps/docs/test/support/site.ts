@@ -2,13 +2,14 @@
  * The built site (.vitepress/dist) behind a tiny static server on a free port, and Debian's
  * Chromium driven by playwright-core with the flags this machine needs (see ../shared/TOOLCHAIN.md).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, relative, sep } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const DOCS_DIR = join(import.meta.dirname, '..', '..');
 export const DIST = join(DOCS_DIR, '.vitepress', 'dist');
@@ -180,4 +181,35 @@ export async function demosSettled(page: Page, timeout = WAIT_MS): Promise<void>
     undefined,
     { timeout },
   );
+}
+
+/**
+ * The built site behind the static server and a Chromium for one test file: registers the
+ * `beforeAll` that starts both (and makes the screenshots folder) and the `afterAll` that closes
+ * them. `site.url` and `site.context` are for use inside the tests.
+ */
+export function useSite(): { readonly url: string; readonly context: BrowserContext } {
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  let browser: Awaited<ReturnType<typeof launch>> | undefined;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await serve();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useSite: the site is used before its beforeAll ran');
+    return value;
+  };
+  return {
+    get url() {
+      return started(server).url;
+    },
+    get context() {
+      return started(browser).context;
+    },
+  };
 }
