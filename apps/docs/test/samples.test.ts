@@ -172,3 +172,28 @@ describe('shell samples', () => {
     expect(relative(repo, docs)).toBe(join('apps', 'docs'));
   });
 });
+
+describe('what the pages say about the packages', () => {
+  const packages = new Set(
+    readdirSync(join(repo, 'packages'))
+      .filter((d) => existsSync(join(repo, 'packages', d, 'package.json')))
+      .map((d) => JSON.parse(read(join('..', '..', 'packages', d, 'package.json'))).name as string),
+  );
+
+  it('every package a page names exists, and none that exists is called unbuilt or unreleased', () => {
+    const wrong: string[] = [];
+    for (const page of pages) {
+      const text = read(page).replace(/\s+/g, ' ');
+      for (const sentence of text.split(/(?<=[.!?])\s/)) {
+        for (const [name] of sentence.matchAll(/@dendrite\/[\w-]+/g)) {
+          if (!packages.has(name)) wrong.push(`${page}: names ${name}, which is not a package`);
+          else if (/being built|not (?:yet )?released|not released yet|coming soon/i.test(sentence)) {
+            wrong.push(`${page}: "${sentence.trim()}"`);
+          }
+        }
+      }
+    }
+    expect(packages.has('@dendrite/backend-gpujs')).toBe(true);
+    expect(wrong).toEqual([]);
+  });
+});
