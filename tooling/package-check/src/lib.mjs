@@ -209,19 +209,7 @@ export function run(cmd, args, options = {}) {
   });
 }
 
-/** Maps `fn` over `items` with at most `limit` running at once, keeping order. */
-export async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
+export { mapLimit } from '@dendrite/scripts/map-limit';
 
 /** Indents a block of text for printing under a package's line. */
 export function indent(text, prefix = '    ') {

@@ -116,26 +116,7 @@ export function installSignalHandlers() {
   });
 }
 
-/**
- * Runs `fn` over `items`, at most `limit` at a time, keeping the order of results.
- * @template T, R
- * @param {T[]} items
- * @param {number} limit
- * @param {(item: T, index: number) => Promise<R>} fn
- * @returns {Promise<R[]>}
- */
-export async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+export { mapLimit } from '@dendrite/scripts/map-limit';
 
 /** Indents a block of text for a report line. */
 export const indent = (text, pad = '      ') =>
