@@ -21,13 +21,20 @@ import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GPT, validateConfig } from '@dendrite/gpt';
-import { loadSafetensors, serializeStateDict, toTensors, writeFileAtomic } from '@dendrite/nn/node';
+import {
+  encodeSafetensors,
+  loadSafetensors,
+  type SafetensorsEntry,
+  toTensors,
+  writeFileAtomic,
+} from '@dendrite/nn/node';
 import type { Optimizer, OptimizerStateDict } from '@dendrite/optim';
 import type { GeneratorState, Tensor } from '@dendrite/tensor';
 import { loadTokenizer, type Tokenizer } from '@dendrite/tokenizer';
 import type { TextSource } from './data.js';
 import { DivergedError, errnoCode, fsError, UserError, withFsErrors } from './errors.js';
 import {
+  encodeModelEntries,
   encodeModelWeights,
   FILES,
   identityMetadata,
@@ -122,16 +129,32 @@ export class NonFiniteError extends DivergedError {
   }
 }
 
+/** Each tensor read once (`await t.data()`), as the `{ dtype, shape, data }` entries safetensors encodes. */
+async function readEntries(tensors: Record<string, Tensor>): Promise<Record<string, SafetensorsEntry>> {
+  const names = Object.keys(tensors);
+  const read = await Promise.all(
+    names.map(async (name) => {
+      const t = tensors[name];
+      return { dtype: t.dtype, shape: [...t.shape], data: await t.data() };
+    }),
+  );
+  return Object.fromEntries(names.map((name, i) => [name, read[i]]));
+}
+
+/** The first floating-point entry holding a NaN or an infinity, with that value; null when all are finite. */
+function nonFiniteEntry(entries: Record<string, SafetensorsEntry>): { name: string; value: number } | null {
+  for (const [name, { dtype, data }] of Object.entries(entries)) {
+    if (dtype !== 'float32' && dtype !== 'float64') continue;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { name, value: data[i] };
+  }
+  return null;
+}
+
 /** The first tensor holding a NaN or an infinity, with that value; null when all are finite. */
 export async function findNonFinite(
   tensors: Record<string, Tensor>,
 ): Promise<{ name: string; value: number } | null> {
-  for (const [name, t] of Object.entries(tensors)) {
-    if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
-    const data = (await t.data()) as Float32Array | Float64Array;
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { name, value: data[i] };
-  }
-  return null;
+  return nonFiniteEntry(await readEntries(tensors));
 }
 
 /** A checkpoint serialized and checked, ready to write. */
@@ -166,17 +189,24 @@ export async function prepareCheckpoint(
     }
   }
   try {
-    const bad = await findNonFinite(tensors);
+    // Every tensor is read once: scanned, then encoded into both files.
+    const entries = await readEntries(tensors);
+    const bad = nonFiniteEntry(entries);
     if (bad) throw new NonFiniteError(bad.name.replace(/^model\./, ''), bad.value);
     const identity = await identityMetadata(id);
-    const stateBytes = await serializeStateDict(tensors, {
+    const stateBytes = encodeSafetensors(entries, {
       format: STATE_FORMAT,
       trainer: JSON.stringify(state),
       optimizerScalars: JSON.stringify(scalars),
       optimizerGroups: JSON.stringify(opt.paramGroups),
       ...identity,
     });
-    const modelBytes = await encodeModelWeights(model, state.iter, id);
+    const weights = Object.fromEntries(
+      Object.entries(entries)
+        .filter(([name]) => name.startsWith('model.'))
+        .map(([name, entry]) => [name.slice('model.'.length), entry]),
+    );
+    const modelBytes = encodeModelEntries(weights, state.iter, identity);
     return { iter: state.iter, state: stateBytes, model: modelBytes };
   } finally {
     for (const [key, t] of Object.entries(tensors)) if (key.startsWith('optimizer.')) t.dispose();

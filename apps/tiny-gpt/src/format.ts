@@ -8,7 +8,7 @@
  * to disk.
  */
 import type { GPT, GPTConfig } from '@dendrite/gpt';
-import { serializeStateDict } from '@dendrite/nn';
+import { encodeSafetensors, type SafetensorsEntry, serializeStateDict } from '@dendrite/nn';
 import { saveTokenizer, type Tokenizer } from '@dendrite/tokenizer';
 
 /** The files of a run folder. */
@@ -55,13 +55,27 @@ export function runIdentityFiles(id: RunIdentity): { [FILES.config]: string; [FI
   };
 }
 
+/** The header of `model.safetensors`: its format, the iteration and the run's identity fields. */
+function modelMetadata(iter: number, identity: Record<string, string>): Record<string, string> {
+  return { format: MODEL_FORMAT, iter: String(iter), ...identity };
+}
+
 /** `model.safetensors`: the weights with nanoGPT's names, the iteration and the run's identity. */
 export async function encodeModelWeights(model: GPT, iter: number, id: RunIdentity): Promise<Uint8Array> {
-  return serializeStateDict(model.stateDict(), {
-    format: MODEL_FORMAT,
-    iter: String(iter),
-    ...(await identityMetadata(id)),
-  });
+  return serializeStateDict(model.stateDict(), modelMetadata(iter, await identityMetadata(id)));
+}
+
+/**
+ * `model.safetensors` from weights already read (`{ dtype, shape, data }` by nanoGPT name) and the
+ * identity fields of {@link identityMetadata}: the same bytes as {@link encodeModelWeights}, for a
+ * writer that has read the weights once for other uses (the checkpoint's finiteness scan).
+ */
+export function encodeModelEntries(
+  weights: Record<string, SafetensorsEntry>,
+  iter: number,
+  identity: Record<string, string>,
+): Uint8Array {
+  return encodeSafetensors(weights, modelMetadata(iter, identity));
 }
 
 /**
