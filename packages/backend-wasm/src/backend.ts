@@ -1,13 +1,5 @@
-import {
-  type ArrayAllocator,
-  type Backend,
-  cpuBackend,
-  type DType,
-  type Handle,
-  type TypedArray,
-  type View,
-  withArrayAllocator,
-} from '@dendrite/tensor';
+import type { Backend, DType, Handle, TypedArray, View } from '@dendrite/tensor';
+import { type ArrayAllocator, createCpuBackend } from '@dendrite/tensor/backend';
 import { SIMD_LIMITS, type SimdLimits } from './limits.js';
 import { wasmMatmul } from './matmul.js';
 import { guarded } from './reclaim.js';
@@ -44,13 +36,16 @@ function adopt(h: Handle, from: number): WasmHandle {
 
 type AnyKernel = (...args: never[]) => unknown;
 
-/** A CPU kernel that allocates its results in linear memory. */
+/**
+ * A CPU kernel (of a CPU backend built on {@link toLinearMemory}) whose results become this
+ * backend's handles, and whose other allocations are freed when it returns.
+ */
 function onLinearMemory<F extends AnyKernel>(kernel: F): F {
   const f = kernel as unknown as (...a: unknown[]) => unknown;
   return ((...args: unknown[]) => {
     const from = placed.length;
     try {
-      const out = withArrayAllocator(toLinearMemory, () => f(...args));
+      const out = f(...args);
       return Array.isArray(out)
         ? out.map((h) => (h === null ? null : adopt(h, from)))
         : adopt(out as Handle, from);
@@ -65,14 +60,17 @@ function onLinearMemory<F extends AnyKernel>(kernel: F): F {
   }) as unknown as F;
 }
 
+/** The CPU backend's kernels, each result allocated in linear memory. */
+const cpuKernelsOnLinearMemory = createCpuBackend({ allocate: toLinearMemory });
+
 const cpuKernels = Object.fromEntries(
-  Object.entries(cpuBackend)
+  Object.entries(cpuKernelsOnLinearMemory)
     .filter(([name, f]) => typeof f === 'function' && !['upload', 'read', 'readSync', 'free'].includes(name))
-    .map(([name, f]) => [name, onLinearMemory((f as AnyKernel).bind(cpuBackend) as AnyKernel)]),
+    .map(([name, f]) => [name, onLinearMemory(f as AnyKernel)]),
 ) as Partial<Backend>;
 
 /** The CPU backend with its results in linear memory: what every op without a SIMD kernel runs. */
-export const cpuOnLinearMemory = { ...cpuBackend, ...cpuKernels } as Backend;
+export const cpuOnLinearMemory: Backend = { ...cpuKernelsOnLinearMemory, ...cpuKernels };
 
 /**
  * The backend's members — the CPU kernels on linear memory (`cpu`), the SIMD kernels where they

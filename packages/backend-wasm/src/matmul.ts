@@ -1,4 +1,5 @@
-import { cpuBackend, type Handle, planMatmul, type View } from '@dendrite/tensor';
+import { cpuBackend, type Handle, type View } from '@dendrite/tensor';
+import { planMatmul } from '@dendrite/tensor/backend';
 import type { Kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, scratch, type WasmHandle } from './storage.js';
 import {

@@ -3,12 +3,12 @@ import {
   type Backend,
   type BinaryOp,
   contiguousStrides,
-  forEachRow,
   type Handle,
   sizeOf,
   type UnaryOp,
   type View,
 } from '@dendrite/tensor';
+import { forEachRow } from '@dendrite/tensor/backend';
 import type { SimdLimits } from './limits.js';
 import { type KernelExports, type Kernels, kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
@@ -177,7 +177,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const size = sizeOf(x.shape);
       const n = x.shape[r - 1];
       const out = k && src >= 0 && n > 0 && size >= limits.softmax ? result(size) : null;
-      if (!k || !out) return (cpu.causalSoftmax as NonNullable<Backend['causalSoftmax']>)(x, scale);
+      if (!k || !out) return cpu.causalSoftmax(x, scale);
       k.softmaxRowsF32(src, out.at, size / n, n, scale, x.shape[r - 2], 0);
       return out;
     },
@@ -191,7 +191,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const fast =
         py >= 0 && pg >= 0 && axis === y.shape.length - 1 && n > 0 && size >= limits.softmaxBackward;
       const out = k && fast ? result(size) : null;
-      const fallback = cpu.softmaxBackward as NonNullable<Backend['softmaxBackward']>;
+      const fallback = cpu.softmaxBackward;
       if (!k || !out) return fallback(y, grad, axis, log);
       k.softmaxBackwardRowsF32(py, pg, out.at, size / n, n, log ? 1 : 0);
       return out;
@@ -203,7 +203,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const pg = at(grad);
       const n = sizeOf(x.shape);
       const out = k && px >= 0 && pg >= 0 && n >= limits.geluBackward ? result(n) : null;
-      const fallback = cpu.geluBackward as NonNullable<Backend['geluBackward']>;
+      const fallback = cpu.geluBackward;
       if (!k || !out) return fallback(x, grad, approximate);
       elementwise(approximate === 'tanh' ? 'geluTanhBackwardF32' : 'geluBackwardF32', [px, pg, out.at], n);
       return out;
@@ -220,7 +220,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const k = simd();
       const ptrs = [param, grad, expAvg, expAvgSq].map(at);
       const n = sizeOf(param.shape);
-      const fallback = cpu.adamUpdate as NonNullable<Backend['adamUpdate']>;
+      const fallback = cpu.adamUpdate;
       if (!k || o.amsgrad || maxExpAvgSq || ptrs.some((p) => p < 0) || n === 0 || n < limits.adam) {
         return fallback(param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
       }
@@ -261,7 +261,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const pb = bias ? at(bias) : 0;
       const fast = px >= 0 && pw >= 0 && pb >= 0 && C > 0 && size >= limits.layerNorm;
       const out = k && fast ? result(size) : null;
-      const fallback = cpu.layerNorm as NonNullable<Backend['layerNorm']>;
+      const fallback = cpu.layerNorm;
       if (!k || !out) return fallback(x, weight, bias, eps);
       k.layerNormF32(px, pw, pb, out.at, size / C, C, eps);
       return out;
@@ -280,7 +280,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const px = at(x);
       const pg = at(grad);
       const pw = weight ? at(weight) : 0;
-      const fallback = cpu.layerNormBackward as NonNullable<Backend['layerNormBackward']>;
+      const fallback = cpu.layerNormBackward;
       if (!k || px < 0 || pg < 0 || pw < 0 || C === 0 || size < limits.layerNormBackward)
         return fallback(x, weight, grad, eps, withBias);
       const dx = result(size);

@@ -1,4 +1,4 @@
-import { adamUpdate, hasFusedKernel, type Tensor, ValueError } from '@dendrite/tensor';
+import { adamUpdate, type Tensor, ValueError } from '@dendrite/tensor';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { checkBoolean, checkNumber, checkStateKeys, checkUnitInterval } from './validate.js';
 
@@ -62,71 +62,40 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     });
   }
 
+  /**
+   * One step per parameter through the backend's `adamUpdate` kernel: its own one-pass kernel, or
+   * the default composed from primitives (`adamUpdateComposite` in `@dendrite/tensor/backend`,
+   * the reference every kernel is checked against):
+   * m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)
+   */
   protected override updateGroup(group: ParamGroup<AdamOptions>): void {
     const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
-    const [beta1, beta2] = betas;
     for (const p of group.params) {
       const grad = p.grad;
       if (grad === null) continue;
-      if (hasFusedKernel(p.backend, 'adamUpdate')) {
-        this.fusedStep(p, grad, group);
-        continue;
-      }
-      let g = maximize ? grad.neg() : grad; // g ← −g when maximizing
-      if (weightDecay !== 0) {
-        if (this.decoupled)
-          p.assign(p.mul(1 - lr * weightDecay)); // θ ← θ·(1 − ηλ)  (AdamW)
-        else g = g.add(p.mul(weightDecay)); // g ← g + λθ  (Adam: L2 in the gradient)
-      }
       let s = this.state.get(p);
       if (s === undefined) {
         s = { step: 0, expAvg: this.zerosState(p), expAvgSq: this.zerosState(p) };
         this.state.set(p, s);
       }
       if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = this.zerosState(p);
-      const t = s.step + 1;
-      s.step = t; // t ← t + 1
-      const m = s.expAvg.assign(s.expAvg.mul(beta1).add(g.mul(1 - beta1))); // m ← β₁m + (1−β₁)g
-      const v = s.expAvgSq.assign(s.expAvgSq.mul(beta2).add(g.square().mul(1 - beta2))); // v ← β₂v + (1−β₂)g²
-      let vHat = v;
-      if (amsgrad) {
-        const vMax = s.maxExpAvgSq as Tensor;
-        vHat = vMax.assign(vMax.maximum(v)); // v̂ ← max(v̂, v)
-      }
-      const stepSize = lr / (1 - beta1 ** t); // η / (1 − β₁ᵗ)
-      const denom = vHat
-        .sqrt()
-        .div(Math.sqrt(1 - beta2 ** t))
-        .add(eps); // √v / √(1 − β₂ᵗ) + ε
-      p.assign(p.sub(m.div(denom).mul(stepSize))); // θ ← θ − η/(1 − β₁ᵗ) · m / denom
+      s.step += 1; // t ← t + 1
+      const next = adamUpdate(p, grad, s.expAvg, s.expAvgSq, amsgrad ? (s.maxExpAvgSq ?? null) : null, {
+        lr,
+        beta1: betas[0],
+        beta2: betas[1],
+        eps,
+        weightDecay,
+        decoupled: this.decoupled,
+        step: s.step,
+        amsgrad,
+        maximize,
+      });
+      p.assign(next.param);
+      s.expAvg.assign(next.expAvg);
+      s.expAvgSq.assign(next.expAvgSq);
+      if (next.maxExpAvgSq && s.maxExpAvgSq) s.maxExpAvgSq.assign(next.maxExpAvgSq);
     }
-  }
-
-  /** The same update as one pass of the backend's fused kernel (identical values, far fewer ops). */
-  private fusedStep(p: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>): void {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
-    let s = this.state.get(p);
-    if (s === undefined) {
-      s = { step: 0, expAvg: this.zerosState(p), expAvgSq: this.zerosState(p) };
-      this.state.set(p, s);
-    }
-    if (amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = this.zerosState(p);
-    s.step += 1;
-    const next = adamUpdate(p, grad, s.expAvg, s.expAvgSq, amsgrad ? (s.maxExpAvgSq as Tensor) : null, {
-      lr,
-      beta1: betas[0],
-      beta2: betas[1],
-      eps,
-      weightDecay,
-      decoupled: this.decoupled,
-      step: s.step,
-      amsgrad,
-      maximize,
-    });
-    p.assign(next.param);
-    s.expAvg.assign(next.expAvg);
-    s.expAvgSq.assign(next.expAvgSq);
-    if (next.maxExpAvgSq) (s.maxExpAvgSq as Tensor).assign(next.maxExpAvgSq);
   }
 }
 

@@ -66,10 +66,10 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 /**
- * A compute device. Implementations: `cpuBackend` here (the reference), `@dendrite/backend-gpujs`.
- * Every backend passes the conformance suite in `tooling/conformance` against the CPU reference.
+ * The primitives every backend implements itself: storage, element-wise ops, reductions, matmul,
+ * softmax, indexing and joins. {@link composeBackend} turns them into a full {@link Backend}.
  */
-export interface Backend {
+export interface BackendPrimitives {
   /** Registry name, e.g. `'cpu'`, `'gpujs'`. */
   readonly name: string;
   /** Storage dtypes this backend supports (gpu.js has no float64). */
@@ -130,22 +130,26 @@ export interface Backend {
   indexAdd(shape: Shape, dtype: DType, axis: number, index: View, src: View): Handle;
   /** Joins same-dtype views along `axis`; they agree on every other dim. */
   concat(xs: readonly View[], axis: number): Handle;
+}
 
-  // ---- optional fused kernels ------------------------------------------------------------------
-  // A backend may implement these to run a common pattern in one pass. When absent, the core
-  // computes the same result from the primitives above. They come in pairs (forward, backward).
-
+/**
+ * One-pass kernels for the patterns that dominate training. Every {@link Backend} has all of them:
+ * `composeBackend(primitives, overrides)` fills each one a backend does not override with its
+ * default, the same math composed from the primitives (`src/composite/`, one file per kernel).
+ * Callers never ask whether a kernel exists. Forward and backward come in pairs.
+ */
+export interface FusedKernels {
   /**
    * Layer normalisation over the last dim of a contiguous-or-strided `x` `[rows, C]` (any leading
    * dims): y = (x − mean)/√(var + ε)·weight + bias, with the biased variance. `weight`/`bias`
    * are `[C]` or null.
    */
-  layerNorm?(x: View, weight: View | null, bias: View | null, eps: number): Handle;
+  layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle;
   /**
    * Gradients of {@link Backend.layerNorm} for upstream gradient `grad` (shape of x): returns
    * [dx, dweight, dbias] (dweight/dbias null when weight/bias are null).
    */
-  layerNormBackward?(
+  layerNormBackward(
     x: View,
     weight: View | null,
     grad: View,
@@ -156,31 +160,31 @@ export interface Backend {
    * dL/dx of `gelu` (exact, or the tanh form) for upstream gradient `grad`, both shaped like `x`:
    * grad·(Φ(x) + x·φ(x)) in one pass.
    */
-  geluBackward?(x: View, grad: View, approximate: 'none' | 'tanh'): Handle;
+  geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'): Handle;
   /**
    * dL/dx of softmax (`log` false: y·(g − Σ g·y)) or log-softmax (`log` true: g − eʸ·Σ g) along
    * `axis`, from the op's output `y` and upstream gradient `grad` (same shape).
    */
-  softmaxBackward?(y: View, grad: View, axis: number, log: boolean): Handle;
+  softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle;
   /**
    * Causal softmax over the last dim of `x` `[..., Tq, Tk]` (Tk ≥ Tq, float): y = softmax(scale·x)
    * where query row i may see keys j ≤ i + (Tk − Tq) (the KV-cache convention: the last query
    * sees every key); the other entries are exactly 0 and never enter the max or the sum. One
    * pass per row, no mask tensor. Its gradient is `scale·`{@link Backend.softmaxBackward} of y.
    */
-  causalSoftmax?(x: View, scale: number): Handle;
+  causalSoftmax(x: View, scale: number): Handle;
   /**
    * Per-row softmax cross-entropy of float `logits` `[N, C]` at int32 `targets` `[N]`, with label
    * smoothing ε: loss = −(1−ε)·log p[target] − ε·mean_c log p[c], p = softmax(logits); 0 for rows
    * whose target is `ignoreIndex`. Output `[N]`. Throws `IndexError` for a target outside [0, C)
    * that is not `ignoreIndex`.
    */
-  crossEntropy?(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle;
+  crossEntropy(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle;
   /**
    * dL/dlogits of {@link Backend.crossEntropy} for upstream gradient `grad` `[N]`:
    * grad·(p − (1−ε)·onehot(target) − ε/C), zero rows where the target is `ignoreIndex`. Output `[N, C]`.
    */
-  crossEntropyBackward?(
+  crossEntropyBackward(
     logits: View,
     targets: View,
     grad: View,
@@ -191,7 +195,7 @@ export interface Backend {
    * One Adam/AdamW step for one parameter, in one pass (see {@link AdamUpdateOptions}); returns
    * the new [param, expAvg, expAvgSq, maxExpAvgSq (null without amsgrad)], all contiguous.
    */
-  adamUpdate?(
+  adamUpdate(
     param: View,
     grad: View,
     expAvg: View,
@@ -200,6 +204,32 @@ export interface Backend {
     options: AdamUpdateOptions,
   ): [Handle, Handle, Handle, Handle | null];
 }
+
+/** The names of the {@link FusedKernels}, each overridable by a backend. */
+export type FusedKernelName = keyof FusedKernels;
+
+/** Every {@link FusedKernelName}, in pairs (a missing or extra name fails to compile). */
+export const FUSED_KERNEL_NAMES = [
+  'layerNorm',
+  'layerNormBackward',
+  'geluBackward',
+  'softmaxBackward',
+  'causalSoftmax',
+  'crossEntropy',
+  'crossEntropyBackward',
+  'adamUpdate',
+] as const satisfies readonly FusedKernelName[];
+// Exhaustiveness: every kernel of the interface is in the list above.
+const everyKernelListed: Record<Exclude<FusedKernelName, (typeof FUSED_KERNEL_NAMES)[number]>, never> = {};
+void everyKernelListed;
+
+/**
+ * A compute device: its primitives and every fused kernel (a backend's own or the default
+ * composed from its primitives). Implementations: `cpuBackend` (the reference),
+ * `@dendrite/backend-wasm`, `@dendrite/backend-gpujs`. Every backend passes the conformance suite
+ * in `tooling/conformance` against the CPU reference.
+ */
+export interface Backend extends BackendPrimitives, FusedKernels {}
 
 /** Hyper-parameters of one fused Adam step (PyTorch's `torch.optim.Adam`/`AdamW` update). */
 export interface AdamUpdateOptions {

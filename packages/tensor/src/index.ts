@@ -1,6 +1,8 @@
 /**
  * @dendrite/tensor — N-d tensors with NumPy broadcasting, the Backend interface, the CPU backend,
- * seeded randomness, memory scopes and the op-dispatch hook autograd attaches to.
+ * seeded randomness, memory scopes and the op-dispatch hook autograd attaches to. What a backend
+ * author needs besides (composeBackend, createCpuBackend, kernel helpers, the composites every
+ * fused kernel is checked against) is on the `@dendrite/tensor/backend` entry.
  */
 
 export {
@@ -14,10 +16,8 @@ export {
   type UnaryOp,
   type View,
 } from './backend.js';
-export { type ArrayAllocator, withArrayAllocator } from './cpu/alloc.js';
+export type { AdamUpdateResult } from './composite/adam.js';
 export { cpuBackend } from './cpu/index.js';
-export { type MatmulPlan, planMatmul } from './cpu/matmul-plan.js';
-export { forEachRow } from './cpu/storage.js';
 export {
   arange,
   type CreateOptions,
@@ -101,14 +101,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise.js';
-export {
-  type AdamUpdateResult,
-  adamUpdate,
-  type FusedKernel,
-  geluBackward,
-  hasFusedKernel,
-  softmaxBackward,
-} from './ops/fused.js';
+export { adamUpdate, geluBackward, softmaxBackward } from './ops/fused.js';
 export { type IndexItem, index } from './ops/index-view.js';
 export {
   embedding,
@@ -123,7 +116,7 @@ export {
   takeAlongDim,
 } from './ops/indexing.js';
 export { chunk, concat, split, stack } from './ops/join.js';
-export { hasFusedLayerNorm, layerNorm, layerNormBackward } from './ops/layernorm.js';
+export { layerNorm, layerNormBackward } from './ops/layernorm.js';
 export { matmul } from './ops/matmul.js';
 export { type RandpermOptions, randperm } from './ops/randperm.js';
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from './backend.js';
+import { composeBackend, primitivesOf } from './backend-kit.js';
 import { cpuBackend } from './cpu/index.js';
 import { randn, tensor } from './creation.js';
 import { ShapeError, ValueError } from './errors.js';
@@ -11,12 +12,9 @@ import type { Tensor } from './tensor.js';
 const f64 = { dtype: 'float64' as const };
 const maxAbsDiff = (a: Tensor, b: Tensor) => b.sub(a).abs().max().itemSync();
 /** The CPU backend without its fused layer norm: layerNorm comes from primitives. */
-const unfused: Backend = registerBackend({
-  ...cpuBackend,
-  name: 'cpu-no-fused-layernorm',
-  layerNorm: undefined,
-  layerNormBackward: undefined,
-});
+const unfused: Backend = registerBackend(
+  composeBackend({ ...primitivesOf(cpuBackend), name: 'cpu-no-fused-layernorm' }),
+);
 
 /** y = (x − mean)/√(var + ε)·w + b over the trailing `k` dims, written out. */
 function reference(x: Tensor, k: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {

@@ -12,13 +12,19 @@ export class Storage {
   /** Shared with the finalizer so that an explicit free is not repeated by it. */
   private readonly token: { freed: boolean };
 
+  /**
+   * @param owned false for a handle lent by a caller (a fused kernel's default runs tensor ops on
+   *   its input views): released without freeing, never counted, never finalized.
+   */
   constructor(
     readonly backend: Backend,
     readonly handle: Handle,
     readonly dtype: DType,
     readonly size: number,
+    private readonly owned = true,
   ) {
-    this.token = { freed: false };
+    this.token = { freed: !owned };
+    if (!owned) return;
     if (!backend.gcManaged) finalizer.register(this, { backend, handle, token: this.token }, this);
     liveStorages++;
   }
@@ -31,11 +37,32 @@ export class Storage {
     if (this.released) return;
     if (--this.refs <= 0) {
       this.released = true;
+      if (!this.owned) return;
       this.token.freed = true;
       liveStorages--;
       if (!this.backend.gcManaged) finalizer.unregister(this);
       this.backend.free(this.handle);
     }
+  }
+
+  /**
+   * Hands the handle to the caller instead of freeing it (a fused kernel's default returns the
+   * handle of the tensor it computed). Only for an owned storage with this one view left.
+   */
+  take(): Handle {
+    if (!this.owned || this.released || this.refs !== 1) {
+      throw new Error('Storage.take: the handle is borrowed, released or shared');
+    }
+    this.released = true;
+    this.token.freed = true;
+    liveStorages--;
+    if (!this.backend.gcManaged) finalizer.unregister(this);
+    return this.handle;
+  }
+
+  /** Whether {@link Storage.take} may hand this storage's handle over. */
+  get takeable(): boolean {
+    return this.owned && !this.released && this.refs === 1;
   }
 
   get isReleased(): boolean {

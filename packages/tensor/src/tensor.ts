@@ -75,6 +75,33 @@ export class Tensor {
     return new Tensor(new Storage(backend, handle, dtype, size), shape, contiguousStrides(shape), 0, dtype);
   }
 
+  /**
+   * @internal A tensor over a view of a handle the caller owns (nothing is freed when it is
+   * disposed): how a fused kernel's default runs tensor ops on its input views.
+   */
+  static borrow(backend: Backend, view: View): Tensor {
+    let size = view.offset + 1;
+    for (let d = 0; d < view.shape.length; d++) size += (view.shape[d] - 1) * Math.abs(view.strides[d]);
+    if (sizeOf(view.shape) === 0) size = 0;
+    const storage = new Storage(backend, view.handle, view.dtype, size, false);
+    return new Tensor(storage, view.shape, view.strides, view.offset, view.dtype);
+  }
+
+  /**
+   * @internal Ends this tensor and returns a contiguous handle of its values that the caller now
+   * owns: its own storage's handle when it is the only, contiguous view of all of it, else a copy.
+   */
+  takeHandle(): View['handle'] {
+    this.assertLive('takeHandle');
+    const whole = this.isContiguous && this._offset === 0 && this.size === this._storage.size;
+    const handle =
+      whole && this._storage.takeable
+        ? this._storage.take()
+        : this.backend.copy(this.backendView('takeHandle'));
+    this.dispose();
+    return handle;
+  }
+
   /** @internal A new tensor object viewing this one's storage with other shape/strides/offset. */
   static viewOf(base: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
     base.assertLive('view');

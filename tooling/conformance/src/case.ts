@@ -83,11 +83,6 @@ export interface ReferenceSpec {
   inputs: (g: Generator) => Tensor[];
   /** The computation, run once on the CPU inputs and once on their copies on the backend under test. */
   compute: (xs: readonly Tensor[]) => Outputs;
-  /**
-   * For ops backed by an optional fused kernel (e.g. `layerNorm`): a backend without that kernel
-   * computes the op from primitives, so it need not emit the op — its values must still match.
-   */
-  optionalKernel?: keyof Backend;
 }
 
 /** A case that compares the backend with the CPU reference on the same deterministic inputs. */
@@ -104,8 +99,7 @@ export function referenceCase(group: string, spec: ReferenceSpec): ConformanceCa
       const expected = tidy(() => asList(spec.compute(cpuInputs)));
       const { result: actual, ops } = recordOps(() => tidy(() => asList(spec.compute(devInputs))));
       try {
-        const fused = spec.optionalKernel === undefined || typeof backend[spec.optionalKernel] === 'function';
-        checkEmitted(spec.name, fused ? spec.ops : [], ops);
+        checkEmitted(spec.name, spec.ops, ops);
         if (actual.length !== expected.length) {
           throw new ConformanceError(`${spec.name}: ${actual.length} outputs, expected ${expected.length}`);
         }
@@ -138,8 +132,6 @@ export interface GoldenSpec {
   /** Builds inputs directly on `backend` (e.g. `tensor([...], { backend })`) and computes. */
   compute: (backend: Backend) => Outputs;
   expected: Golden | readonly Golden[];
-  /** As in {@link ReferenceSpec}: the op may come from primitives where the fused kernel is absent. */
-  optionalKernel?: keyof Backend;
 }
 
 /** A case that checks the backend against values worked out by hand, so it means something on the CPU too. */
@@ -154,8 +146,7 @@ export function goldenCase(group: string, spec: GoldenSpec): ConformanceCase {
       const { result: actual, ops } = recordOps(() => tidy(() => asList(spec.compute(backend))));
       const expected = Array.isArray(spec.expected) ? spec.expected : [spec.expected as Golden];
       try {
-        const fused = spec.optionalKernel === undefined || typeof backend[spec.optionalKernel] === 'function';
-        checkEmitted(spec.name, fused ? spec.ops : [], ops);
+        checkEmitted(spec.name, spec.ops, ops);
         if (actual.length !== expected.length) {
           throw new ConformanceError(`${spec.name}: ${actual.length} outputs, expected ${expected.length}`);
         }

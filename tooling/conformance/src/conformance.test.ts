@@ -8,7 +8,9 @@ import {
   type ReduceOp,
   type View,
 } from '@dendrite/tensor';
+import { composeBackend, primitivesOf } from '@dendrite/tensor/backend';
 import { describe, expect, it } from 'vitest';
+import { KERNEL_CASES } from './cases/gradients.js';
 import {
   assertMatches,
   CONFORMANCE_CASES,
@@ -22,6 +24,7 @@ import {
   toleranceFor,
 } from './index.js';
 import { normal } from './inputs.js';
+import { COMPOSITE_KERNEL_TOLERANCES } from './tolerances.js';
 
 /** The CPU backend as a device would look: made asynchronously, values readable only with `await t.data()`. */
 const asyncCpu: Backend = {
@@ -156,29 +159,19 @@ describe('tolerances', () => {
   });
 });
 
-/**
- * The CPU backend without the fused causal-softmax and cross-entropy kernels: those ops come from
- * primitives and must match at the default tolerances. (layerNorm is left out: from float32
- * primitives it needs a wider tolerance, see backend-gpujs.)
- */
-const unfused: Backend = {
-  ...cpuBackend,
-  name: 'cpu-unfused',
-  causalSoftmax: undefined,
-  crossEntropy: undefined,
-  crossEntropyBackward: undefined,
-};
+/** The CPU primitives with every fused kernel at its default (the composites of `@dendrite/tensor/backend`). */
+const composed: Backend = composeBackend({ ...primitivesOf(cpuBackend), name: 'cpu-composites' });
 
-describe('causalSoftmax and softmaxCrossEntropy pass from primitives on a backend without the kernels', () => {
-  const fusedCases = CONFORMANCE_CASES.filter(
-    (c) => c.group === 'loss' || c.ops.some((op) => op === 'causalSoftmax' || op === 'softmaxCrossEntropy'),
-  );
-  it('finds their cases', () => {
-    expect(fusedCases.length).toBe(19);
+describe('the default kernels: the CPU primitives composed without a fused kernel pass the whole suite', () => {
+  it('every fused kernel has its cases', () => {
+    for (const [kernel, prefix] of Object.entries(KERNEL_CASES)) {
+      const named = CONFORMANCE_CASES.filter((c) => c.name.startsWith(prefix));
+      expect(named.length, `${kernel}: no case named '${prefix} …'`).toBeGreaterThan(0);
+    }
   });
-  for (const c of fusedCases) {
+  for (const c of CONFORMANCE_CASES) {
     it(c.name, async () => {
-      await c.run({ backend: unfused, tolerances: {} });
+      await c.run({ backend: composed, tolerances: COMPOSITE_KERNEL_TOLERANCES });
     });
   }
 });

@@ -26,6 +26,7 @@ export { CONFORMANCE_CASES, missingOps } from './cases/index.js';
 export { assertMatches, ConformanceError, closeEnough, type HostTensor } from './compare.js';
 export { type ConformanceOptions, runConformance } from './run.js';
 export {
+  COMPOSITE_KERNEL_TOLERANCES,
   DEFAULT_TOLERANCES,
   type OpFamily,
   type Tolerance,

@@ -1,5 +1,6 @@
-import { crossEntropyBackward, oneHot, type Tensor, where } from '@dendrite/tensor';
-import { fusedOk } from './fused.js';
+import { crossEntropyBackward, type Tensor } from '@dendrite/tensor';
+import { crossEntropyBackwardComposite } from '@dendrite/tensor/backend';
+import { fusedOrComposite } from './fused.js';
 import { defineGrad } from './registry.js';
 
 // lossₙ = (1−ε)·(lse − xₙ[tₙ]) + ε·(lse − mean_c xₙ[c]),  lse = log Σ_c e^(xₙ[c]):
@@ -11,14 +12,10 @@ defineGrad('softmaxCrossEntropy', {
     const [logits, targets] = ctx.saved as [Tensor, Tensor];
     const ignoreIndex = ctx.attrs.ignoreIndex as number;
     const labelSmoothing = ctx.attrs.labelSmoothing as number;
-    if (fusedOk(logits, 'crossEntropyBackward')) {
-      return [crossEntropyBackward(logits, targets, g, { ignoreIndex, labelSmoothing }), null];
-    }
-    const C = logits.shape[1];
-    const valid = targets.ne(ignoreIndex);
-    const hot = oneHot(where(valid, targets, 0), C, logits.dtype);
-    let dlogits = logits.softmax(-1).sub(hot.mul(1 - labelSmoothing));
-    if (labelSmoothing > 0) dlogits = dlogits.sub(labelSmoothing / C);
-    return [where(valid.unsqueeze(1), dlogits.mul(g.unsqueeze(1)), 0), null];
+    const dlogits = fusedOrComposite(
+      () => crossEntropyBackward(logits, targets, g, { ignoreIndex, labelSmoothing }),
+      () => crossEntropyBackwardComposite(logits, targets, g, ignoreIndex, labelSmoothing),
+    );
+    return [dlogits, null];
   },
 });

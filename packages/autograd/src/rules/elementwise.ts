@@ -1,6 +1,7 @@
-import { erf, exp, geluBackward, type Tensor, where, zerosLike } from '@dendrite/tensor';
+import { exp, geluBackward, type Tensor, where, zerosLike } from '@dendrite/tensor';
+import { geluBackwardComposite } from '@dendrite/tensor/backend';
 import { sumToShape } from './broadcast.js';
-import { fusedOk } from './fused.js';
+import { fusedOrComposite } from './fused.js';
 import { defineGrad, markNotDifferentiable } from './registry.js';
 
 const input = (e: { inputs: readonly Tensor[] }) => [e.inputs[0]];
@@ -32,33 +33,22 @@ defineGrad('relu', { save: output, backward: (g, { saved: [y] }) => [where(y.gt(
 // d/dx x·Φ(x) = Φ(x) + x·φ(x),  Φ(x) = ½(1 + erf(x/√2)),  φ(x) = e^(−x²/2)/√(2π)
 defineGrad('gelu', {
   save: input,
-  backward: (g, { saved: [x] }) => {
-    if (fusedOk(x, 'geluBackward')) return [geluBackward(x, g, 'none')];
-    const cdf = erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
-    const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
-    return [g.mul(cdf.add(x.mul(pdf)))];
-  },
+  backward: (g, { saved: [x] }) => [
+    fusedOrComposite(
+      () => geluBackward(x, g, 'none'),
+      () => geluBackwardComposite(x, g, 'none'),
+    ),
+  ],
 });
 // u = √(2/π)(x + 0.044715x³), y = ½x(1 + tanh u):  dy/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²)
 defineGrad('gelu_tanh', {
   save: input,
-  backward: (g, { saved: [x] }) => {
-    if (fusedOk(x, 'geluBackward')) return [geluBackward(x, g, 'tanh')];
-    const k = Math.sqrt(2 / Math.PI);
-    const x2 = x.mul(x);
-    const t = x.add(x2.mul(x).mul(0.044715)).mul(k).tanh();
-    const left = t.add(1).mul(0.5);
-    const right = x
-      .mul(0.5)
-      .mul(t.mul(t).neg().add(1))
-      .mul(
-        x2
-          .mul(3 * 0.044715)
-          .add(1)
-          .mul(k),
-      );
-    return [g.mul(left.add(right))];
-  },
+  backward: (g, { saved: [x] }) => [
+    fusedOrComposite(
+      () => geluBackward(x, g, 'tanh'),
+      () => geluBackwardComposite(x, g, 'tanh'),
+    ),
+  ],
 });
 // d/dx sin x = cos x
 defineGrad('sin', { save: input, backward: (g, { saved: [x] }) => [g.mul(x.cos())] });

@@ -1,11 +1,11 @@
-import { type FusedKernel, hasFusedKernel, type Tensor } from '@dendrite/tensor';
 import { isGradEnabled } from '../mode.js';
 
 /**
- * Whether a rule may call a backend's fused gradient kernel: the backend has it, and the
- * backward pass is not itself being recorded (a kernel call is not an op, so gradients of
- * gradients must go through primitives).
+ * Runs a fused gradient kernel, or its composite while the backward pass is itself being recorded
+ * (gradients of gradients): a kernel call is one step, not an op, so nothing of it is recorded,
+ * while the composite (`@dendrite/tensor/backend`, the same math) runs as recorded primitives.
+ * Every backend has every kernel: there is nothing to probe.
  */
-export function fusedOk(t: Tensor, kernel: FusedKernel): boolean {
-  return !isGradEnabled() && hasFusedKernel(t.backend, kernel);
+export function fusedOrComposite<T>(kernel: () => T, composite: () => T): T {
+  return isGradEnabled() ? composite() : kernel();
 }

@@ -1,3 +1,4 @@
+import { composeBackend, primitivesOf } from '@dendrite/tensor/backend';
 import '../index.js';
 import {
   type Backend,
@@ -29,14 +30,10 @@ interface Case {
 }
 
 const otherCpu = registerBackend({ ...cpuBackend, name: 'cpu-copy' });
-/** The CPU backend without the fused causal-softmax and cross-entropy kernels: the ops come from primitives. */
-const unfused: Backend = registerBackend({
-  ...cpuBackend,
-  name: 'cpu-unfused',
-  causalSoftmax: undefined,
-  crossEntropy: undefined,
-  crossEntropyBackward: undefined,
-});
+/** The CPU primitives with every fused kernel at its default (the composites, run unrecorded). */
+const unfused: Backend = registerBackend(
+  composeBackend({ ...primitivesOf(cpuBackend), name: 'cpu-unfused' }),
+);
 
 // Fixed weights used inside case functions (f runs many times during a check: no fresh randomness in it).
 const w2 = uniform([2]);
@@ -327,12 +324,22 @@ describe('composite ops differentiate through their primitives', () => {
       f: (x) => x.permute(2, 0, 1).index([1, 4], '...', 2),
     },
     {
-      name: 'causalSoftmax without the fused kernel (mul, where, softmax)',
+      name: 'layerNorm, GELU and log-softmax on the default kernels (composites of the primitives)',
+      inputs: () => [uniform([3, 5], -2, 2), uniform([5]), uniform([5])],
+      f: (x, w, b) =>
+        layerNorm(x.to(unfused), 5, w.to(unfused), b.to(unfused))
+          .gelu()
+          .add(x.to(unfused).gelu({ approximate: 'tanh' }))
+          .logSoftmax(-1)
+          .to(cpuBackend),
+    },
+    {
+      name: 'causalSoftmax on the default kernel (mul, where, softmax)',
       inputs: () => [uniform([2, 3, 4], -2, 2)],
       f: (x) => causalSoftmax(x.to(unfused), 0.5).to(cpuBackend),
     },
     {
-      name: 'softmaxCrossEntropy without the fused kernels (logSoftmax, gather)',
+      name: 'softmaxCrossEntropy on the default kernels (logSoftmax, gather)',
       inputs: () => [uniform([4, 5], -2, 2)],
       f: (x) =>
         softmaxCrossEntropy(x.to(unfused), targets.to(unfused), { labelSmoothing: 0.1 }).to(cpuBackend),

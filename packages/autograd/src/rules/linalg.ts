@@ -1,6 +1,7 @@
 import { matmul, softmaxBackward, type Tensor } from '@dendrite/tensor';
+import { softmaxBackwardComposite } from '@dendrite/tensor/backend';
 import { sumToShape } from './broadcast.js';
-import { fusedOk } from './fused.js';
+import { fusedOrComposite } from './fused.js';
 import { defineGrad } from './registry.js';
 
 // C = A·B:  dL/dA = dL/dC · Bᵀ,  dL/dB = Aᵀ · dL/dC  (summed over broadcast batch dims)
@@ -36,8 +37,12 @@ defineGrad('softmax', {
   save: (e) => [e.output],
   backward: (g, { saved: [y], attrs }) => {
     const axis = attrs.axis as number;
-    if (fusedOk(y, 'softmaxBackward')) return [softmaxBackward(y, g, axis, false)];
-    return [y.mul(g.sub(g.mul(y).sum(axis, true)))];
+    return [
+      fusedOrComposite(
+        () => softmaxBackward(y, g, axis, false),
+        () => softmaxBackwardComposite(y, g, axis, false),
+      ),
+    ];
   },
 });
 
@@ -46,8 +51,12 @@ defineGrad('logSoftmax', {
   save: (e) => [e.output],
   backward: (g, { saved: [y], attrs }) => {
     const axis = attrs.axis as number;
-    if (fusedOk(y, 'softmaxBackward')) return [softmaxBackward(y, g, axis, true)];
-    return [g.sub(y.exp().mul(g.sum(axis, true)))];
+    return [
+      fusedOrComposite(
+        () => softmaxBackward(y, g, axis, true),
+        () => softmaxBackwardComposite(y, g, axis, true),
+      ),
+    ];
   },
 });
 
@@ -57,9 +66,10 @@ defineGrad('causalSoftmax', {
   save: (e) => [e.output],
   backward: (g, { saved: [y], attrs }) => {
     const scale = attrs.scale as number;
-    const dz = fusedOk(y, 'softmaxBackward')
-      ? softmaxBackward(y, g, -1, false)
-      : y.mul(g.sub(g.mul(y).sum(-1, true)));
+    const dz = fusedOrComposite(
+      () => softmaxBackward(y, g, -1, false),
+      () => softmaxBackwardComposite(y, g, -1, false),
+    );
     return [scale === 1 ? dz : dz.mul(scale)];
   },
 });

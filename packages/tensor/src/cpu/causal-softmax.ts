@@ -1,17 +1,17 @@
 import type { Handle, View } from '../backend.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { contiguousData, handle } from './storage.js';
 
 /**
  * y[i][j] = e^(s·x[i][j] − m) / Σ_{j' ≤ i+Tk−Tq} e^(s·x[i][j'] − m) for j ≤ i + (Tk − Tq), else 0;
  * m = max over the visible keys. One pass per row of `[..., Tq, Tk]`; the masked tail is never read.
  */
-export function causalSoftmax(x: View, scale: number): Handle {
+export function causalSoftmax(alloc: ArrayAllocator, x: View, scale: number): Handle {
   const data = contiguousData(x);
   const rank = x.shape.length;
   const tq = x.shape[rank - 2];
   const tk = x.shape[rank - 1];
-  const out = outArray(x.dtype, data.length); // zeroed: masked entries stay exactly 0
+  const out = alloc(x.dtype, data.length); // zeroed: masked entries stay exactly 0
   const rows = tk === 0 ? 0 : data.length / tk;
   const past = tk - tq;
   const e = new Float64Array(tk); // scratch: the row's exponentials, kept in float64

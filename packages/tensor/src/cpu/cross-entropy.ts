@@ -1,6 +1,6 @@
 import type { Handle, View } from '../backend.js';
 import { IndexError } from '../errors.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { contiguousData, handle } from './storage.js';
 
 /**
@@ -34,11 +34,17 @@ function logSumExp(x: ArrayLike<number>, base: number, C: number): number {
 }
 
 /** loss = (1−ε)·(lse − x_t) + ε·(lse − mean_c x_c), lse = log Σ_c e^(x_c); 0 where t = ignoreIndex. */
-export function crossEntropy(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle {
+export function crossEntropy(
+  alloc: ArrayAllocator,
+  logits: View,
+  targets: View,
+  ignoreIndex: number,
+  smoothing: number,
+): Handle {
   const [N, C] = logits.shape;
   const t = classesOf(targets, C, ignoreIndex);
   const x = contiguousData(logits);
-  const out = outArray(logits.dtype, N);
+  const out = alloc(logits.dtype, N);
   for (let n = 0; n < N; n++) {
     const target = t[n];
     if (target < 0) continue;
@@ -57,6 +63,8 @@ export function crossEntropy(logits: View, targets: View, ignoreIndex: number, s
 
 /** dL/dx_c = g·(p_c − (1−ε)·[c = t] − ε/C), p = softmax(x); a zero row where t = ignoreIndex. */
 export function crossEntropyBackward(
+  alloc: ArrayAllocator,
+
   logits: View,
   targets: View,
   grad: View,
@@ -67,7 +75,7 @@ export function crossEntropyBackward(
   const t = classesOf(targets, C, ignoreIndex);
   const x = contiguousData(logits);
   const g = contiguousData(grad);
-  const out = outArray(logits.dtype, N * C);
+  const out = alloc(logits.dtype, N * C);
   const uniform = smoothing / C;
   const e = new Float64Array(C); // scratch: the row's exponentials, each computed once
   for (let n = 0; n < N; n++) {

@@ -1,6 +1,6 @@
 import type { BinaryOp, Handle, UnaryOp, View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { erf, erf32, gelu, gelu32, geluTanh, sigmoid } from './math.js';
 import { arrayOf, contiguousData, contiguousStrides, forEachRow, handle, sizeOf } from './storage.js';
 
@@ -58,9 +58,9 @@ function unaryLoop(op: UnaryOp, x: TypedArray, out: TypedArray): void {
   }
 }
 
-export function unary(op: UnaryOp, x: View): Handle {
+export function unary(alloc: ArrayAllocator, op: UnaryOp, x: View): Handle {
   const src = contiguousData(x);
-  const out = outArray(x.dtype, src.length);
+  const out = alloc(x.dtype, src.length);
   unaryLoop(op, src, out);
   return handle(out);
 }
@@ -123,9 +123,15 @@ function binaryRow(
 
 const COMPARE = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
-export function binary(op: BinaryOp, a: View, b: View, shape: readonly number[]): Handle {
+export function binary(
+  alloc: ArrayAllocator,
+  op: BinaryOp,
+  a: View,
+  b: View,
+  shape: readonly number[],
+): Handle {
   const size = sizeOf(shape);
-  const out = outArray(COMPARE.has(op) ? 'bool' : a.dtype, size);
+  const out = alloc(COMPARE.has(op) ? 'bool' : a.dtype, size);
   if (size === 0) return handle(out);
   const A = arrayOf(a.handle);
   const B = arrayOf(b.handle);
@@ -140,9 +146,9 @@ export function binary(op: BinaryOp, a: View, b: View, shape: readonly number[])
   return handle(out);
 }
 
-export function where(cond: View, a: View, b: View, shape: readonly number[]): Handle {
+export function where(alloc: ArrayAllocator, cond: View, a: View, b: View, shape: readonly number[]): Handle {
   const size = sizeOf(shape);
-  const out = outArray(a.dtype, size);
+  const out = alloc(a.dtype, size);
   if (size === 0) return handle(out);
   const C = arrayOf(cond.handle);
   const A = arrayOf(a.handle);

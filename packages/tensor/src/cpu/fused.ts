@@ -1,5 +1,5 @@
 import type { AdamUpdateOptions, Handle, View } from '../backend.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { erf, erf32 } from './math.js';
 import { around } from './reduce.js';
 import { contiguousData, handle } from './storage.js';
@@ -8,10 +8,15 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** g·(Φ(x) + x·φ(x)), Φ(x) = ½(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π); or the tanh form's derivative. */
-export function geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'): Handle {
+export function geluBackward(
+  alloc: ArrayAllocator,
+  x: View,
+  grad: View,
+  approximate: 'none' | 'tanh',
+): Handle {
   const xs = contiguousData(x);
   const gs = contiguousData(grad);
-  const out = outArray(x.dtype, xs.length);
+  const out = alloc(x.dtype, xs.length);
   const n = xs.length;
   if (approximate === 'tanh') {
     for (let i = 0; i < n; i++) {
@@ -31,10 +36,16 @@ export function geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'):
 }
 
 /** softmax: dx = y·(g − Σ g·y);  log-softmax: dx = g − eʸ·Σ g  (sums along the axis). */
-export function softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle {
+export function softmaxBackward(
+  alloc: ArrayAllocator,
+  y: View,
+  grad: View,
+  axis: number,
+  log: boolean,
+): Handle {
   const ys = contiguousData(y);
   const gs = contiguousData(grad);
-  const out = outArray(y.dtype, ys.length);
+  const out = alloc(y.dtype, ys.length);
   const { outer, n, inner } = around(y.shape, axis);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
@@ -59,6 +70,8 @@ export function softmaxBackward(y: View, grad: View, axis: number, log: boolean)
  * v ← β₂v + (1−β₂)g²; v̂ ← max(v̂, v) (amsgrad); θ ← θ − (m / (√v̂/√(1−β₂ᵗ) + ε))·η/(1−β₁ᵗ).
  */
 export function adamUpdate(
+  alloc: ArrayAllocator,
+
   param: View,
   grad: View,
   expAvg: View,
@@ -72,10 +85,10 @@ export function adamUpdate(
   const v = contiguousData(expAvgSq);
   const vm = maxExpAvgSq ? contiguousData(maxExpAvgSq) : null;
   const n = p.length;
-  const P = outArray(param.dtype, n);
-  const M = outArray(param.dtype, n);
-  const V = outArray(param.dtype, n);
-  const VM = vm ? outArray(param.dtype, n) : null;
+  const P = alloc(param.dtype, n);
+  const M = alloc(param.dtype, n);
+  const V = alloc(param.dtype, n);
+  const VM = vm ? alloc(param.dtype, n) : null;
   // Each intermediate and each constant is rounded to the storage dtype, exactly as the
   // op-by-op update (whose scalars become tensors of the parameter's dtype) rounds them, so a
   // fused and an unfused step give identical parameters in float32 and float64. The loop is

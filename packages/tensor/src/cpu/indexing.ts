@@ -2,7 +2,7 @@ import type { Handle, View } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { IndexError } from '../errors.js';
 import { contiguousStrides, fmtShape } from '../shape.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { around } from './reduce.js';
 import { arrayOf, contiguousData, handle, sizeOf } from './storage.js';
 
@@ -44,9 +44,9 @@ function walkIndexed(
   }
 }
 
-export function gather(x: View, axis: number, index: View): Handle {
+export function gather(alloc: ArrayAllocator, x: View, axis: number, index: View): Handle {
   const src = arrayOf(x.handle);
-  const out = outArray(x.dtype, sizeOf(index.shape));
+  const out = alloc(x.dtype, sizeOf(index.shape));
   walkIndexed('gather', index, axis, x.shape, x.strides, x.offset, (pos, t) => {
     out[pos] = src[t];
   });
@@ -54,13 +54,15 @@ export function gather(x: View, axis: number, index: View): Handle {
 }
 
 export function scatterAdd(
+  alloc: ArrayAllocator,
+
   shape: readonly number[],
   dtype: DType,
   axis: number,
   index: View,
   src: View,
 ): Handle {
-  const out = outArray(dtype, sizeOf(shape));
+  const out = alloc(dtype, sizeOf(shape));
   // src is read at the index's positions (it may be larger than the index).
   const s = arrayOf(src.handle);
   const srcPos = positionsIn(index.shape, src);
@@ -90,12 +92,12 @@ function positionsIn(shape: readonly number[], v: View): Int32Array {
   return out;
 }
 
-export function indexSelect(x: View, axis: number, index: View): Handle {
+export function indexSelect(alloc: ArrayAllocator, x: View, axis: number, index: View): Handle {
   const data = contiguousData(x);
   const idx = contiguousData(index);
   const { outer, n, inner } = around(x.shape, axis);
   const m = idx.length;
-  const out = outArray(x.dtype, outer * m * inner);
+  const out = alloc(x.dtype, outer * m * inner);
   for (let j = 0; j < m; j++) {
     const v = idx[j];
     if (v < 0 || v >= n) throw outOfRange('indexSelect', v, n, axis, `[${j}]`);
@@ -116,6 +118,8 @@ function isRange(idx: ArrayLike<number>): boolean {
 }
 
 export function indexAdd(
+  alloc: ArrayAllocator,
+
   shape: readonly number[],
   dtype: DType,
   axis: number,
@@ -130,7 +134,7 @@ export function indexAdd(
     const v = idx[j];
     if (v < 0 || v >= n) throw outOfRange('indexAdd', v, n, axis, `[${j}]`);
   }
-  const out = outArray(dtype, sizeOf(shape));
+  const out = alloc(dtype, sizeOf(shape));
   if (m > 0 && isRange(idx)) {
     // A slice's gradient (index = start, start+1, …): each outer block is one copy, no sums.
     const block = m * inner;
@@ -150,10 +154,10 @@ export function indexAdd(
   return handle(out);
 }
 
-export function concat(xs: readonly View[], axis: number): Handle {
+export function concat(alloc: ArrayAllocator, xs: readonly View[], axis: number): Handle {
   const shape = [...xs[0].shape];
   shape[axis] = xs.reduce((s, v) => s + v.shape[axis], 0);
-  const out = outArray(xs[0].dtype, sizeOf(shape));
+  const out = alloc(xs[0].dtype, sizeOf(shape));
   const { outer, n: total, inner } = around(shape, axis);
   let start = 0;
   for (const v of xs) {

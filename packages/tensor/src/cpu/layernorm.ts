@@ -1,5 +1,5 @@
 import type { Handle, View } from '../backend.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { contiguousData, handle } from './storage.js';
 
 /** Mean and 1/√(var + ε) of one row (two passes: the variance of centred values). */
@@ -16,11 +16,17 @@ function rowStats(x: ArrayLike<number>, base: number, C: number, eps: number): [
 }
 
 /** y = (x − mean)·rstd·w + b, row by row. */
-export function layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle {
+export function layerNorm(
+  alloc: ArrayAllocator,
+  x: View,
+  weight: View | null,
+  bias: View | null,
+  eps: number,
+): Handle {
   const data = contiguousData(x);
   const C = x.shape[x.shape.length - 1];
   const rows = C === 0 ? 0 : data.length / C;
-  const out = outArray(x.dtype, data.length);
+  const out = alloc(x.dtype, data.length);
   const w = weight ? contiguousData(weight) : null;
   const b = bias ? contiguousData(bias) : null;
   for (let r = 0; r < rows; r++) {
@@ -40,6 +46,8 @@ export function layerNorm(x: View, weight: View | null, bias: View | null, eps: 
  * x̂ = (x − mean)·rstd, ĝ = g·w:  dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)),  dw = Σ_rows g·x̂,  db = Σ_rows g.
  */
 export function layerNormBackward(
+  alloc: ArrayAllocator,
+
   x: View,
   weight: View | null,
   grad: View,
@@ -51,7 +59,7 @@ export function layerNormBackward(
   const C = x.shape[x.shape.length - 1];
   const rows = C === 0 ? 0 : data.length / C;
   const w = weight ? contiguousData(weight) : null;
-  const dx = outArray(x.dtype, data.length);
+  const dx = alloc(x.dtype, data.length);
   const dw = w ? new Float64Array(C) : null;
   const db = withBias ? new Float64Array(C) : null;
   const xhat = new Float64Array(C);
@@ -79,7 +87,7 @@ export function layerNormBackward(
   }
   const cast = (acc: Float64Array | null) => {
     if (!acc) return null;
-    const out = outArray(x.dtype, C);
+    const out = alloc(x.dtype, C);
     out.set(acc);
     return handle(out);
   };

@@ -1,6 +1,6 @@
 import type { Handle, View } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { planMatmul } from './matmul-plan.js';
 import { arrayOf, handle } from './storage.js';
 
@@ -134,9 +134,9 @@ function pack(
   }
 }
 
-export function matmul(a: View, b: View): Handle {
+export function matmul(alloc: ArrayAllocator, a: View, b: View): Handle {
   const { K, N, rows, count, ars, acs, brs, bcs, aOffsets, bOffsets, size } = planMatmul(a, b);
-  const C = outArray(a.dtype, size);
+  const C = alloc(a.dtype, size);
   if (C.length === 0 || K === 0) return handle(C);
   const A = arrayOf(a.handle);
   const B = arrayOf(b.handle);

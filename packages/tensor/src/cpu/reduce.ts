@@ -1,7 +1,7 @@
 import type { ArgReduceOp, Handle, ReduceOp, View } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 import { contiguousStrides } from '../shape.js';
-import { outArray } from './alloc.js';
+import type { ArrayAllocator } from './alloc.js';
 import { contiguousData, handle, sizeOf, stridedCopy } from './storage.js';
 
 /**
@@ -28,9 +28,9 @@ function leadingAxes(axes: readonly number[]): boolean {
   return axes.every((a, i) => a === i);
 }
 
-export function reduce(op: ReduceOp, x: View, axes: readonly number[]): Handle {
+export function reduce(alloc: ArrayAllocator, op: ReduceOp, x: View, axes: readonly number[]): Handle {
   const outSize = sizeOf(x.shape.filter((_, i) => !axes.includes(i)));
-  const out = outArray(x.dtype, outSize);
+  const out = alloc(x.dtype, outSize);
   if (outSize === 0) return handle(out);
   if (op === 'sum' && leadingAxes(axes) && axes.length < x.shape.length && axes.length > 0) {
     // Column sums over a [rows, cols] layout: stream rows, accumulate into a float64 buffer.
@@ -76,9 +76,9 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[]): Handle {
   return handle(out);
 }
 
-export function argReduce(op: ArgReduceOp, x: View, axis: number): Handle {
+export function argReduce(alloc: ArrayAllocator, op: ArgReduceOp, x: View, axis: number): Handle {
   const { data, outer, inner } = rowsFor(x, [axis]);
-  const out = new Int32Array(outer);
+  const out = alloc('int32', outer);
   const isMax = op === 'argmax';
   for (let r = 0; r < outer; r++) {
     const base = r * inner;
@@ -106,9 +106,9 @@ export function around(shape: readonly number[], axis: number): { outer: number;
   return { outer, n: shape[axis], inner };
 }
 
-export function cumsum(x: View, axis: number): Handle {
+export function cumsum(alloc: ArrayAllocator, x: View, axis: number): Handle {
   const data = contiguousData(x);
-  const out = outArray(x.dtype, data.length);
+  const out = alloc(x.dtype, data.length);
   const { outer, n, inner } = around(x.shape, axis);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
@@ -124,9 +124,9 @@ export function cumsum(x: View, axis: number): Handle {
   return handle(out);
 }
 
-export function softmax(x: View, axis: number, log: boolean): Handle {
+export function softmax(alloc: ArrayAllocator, x: View, axis: number, log: boolean): Handle {
   const data = contiguousData(x);
-  const out = outArray(x.dtype, data.length);
+  const out = alloc(x.dtype, data.length);
   const { outer, n, inner } = around(x.shape, axis);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;

@@ -2,9 +2,6 @@ import { emitOp, registerOp } from '../dispatch.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { where } from './elementwise.js';
-import { softmax } from './softmax.js';
-import { triangleMask } from './triangular.js';
 import { checkTensor, wrap } from './util.js';
 
 const CAUSAL_SOFTMAX = registerOp(
@@ -37,21 +34,14 @@ function check(x: Tensor, scale: number): void {
  * Causal softmax of attention scores `x` `[..., Tq, Tk]` along the last dim: y = softmax(scale·x)
  * where query i may see only keys j ≤ i + (Tk − Tq) — with a KV cache the queries are the last Tq
  * positions, so the last query sees every key. Masked entries are exactly 0 and never enter the
- * max or the sum. One fused kernel where the backend has it (no mask tensor), else a `where` with
- * a lower-triangular mask and a softmax. Needs Tk ≥ Tq.
+ * max or the sum. One kernel, without a mask tensor where the backend has its own (the default is a
+ * `where` with a lower-triangular mask and a softmax). Needs Tk ≥ Tq.
  *
  * @example causalSoftmax(q.matmul(k.mT), 1 / Math.sqrt(headSize)) // attention weights
  */
 export function causalSoftmax(x: Tensor, scale = 1): Tensor {
   check(x, scale);
   const b = x.backend;
-  if (!b.causalSoftmax) {
-    const tq = x.shape[x.rank - 2];
-    const tk = x.shape[x.rank - 1];
-    const visible = triangleMask(x, (d) => d <= tk - tq);
-    const scores = scale === 1 ? x : x.mul(scale);
-    return softmax(where(visible, scores, Number.NEGATIVE_INFINITY), -1);
-  }
   const out = wrap(b, b.causalSoftmax(x.backendView('causalSoftmax'), scale), x.shape, x.dtype);
   return emitOp(CAUSAL_SOFTMAX, [x], out, { scale });
 }

@@ -47,8 +47,8 @@ function check(logits: Tensor, targets: Tensor, ignoreIndex: number, smoothing: 
  * the logits in one pass (the softmax is never stored): lossₙ = −(1−ε)·log pₙ[tₙ] − ε·mean_c log pₙ[c],
  * p = softmax(logits), ε = `labelSmoothing`. Rows whose target is `ignoreIndex` get 0. Returns the
  * per-row losses `[N]` (reduce them yourself, or use `crossEntropy` of `@dendrite/nn`). Throws
- * `IndexError` for a target outside [0, C) that is not `ignoreIndex`. One fused kernel (and a
- * fused gradient) where the backend has it, else log-softmax and gather.
+ * `IndexError` for a target outside [0, C) that is not `ignoreIndex`. One kernel and one gradient
+ * kernel (a backend's own, or the defaults from log-softmax and gather in `composite/cross-entropy.ts`).
  */
 export function softmaxCrossEntropy(
   logits: Tensor,
@@ -59,37 +59,15 @@ export function softmaxCrossEntropy(
   const smoothing = options.labelSmoothing ?? 0;
   check(logits, targets, ignoreIndex, smoothing);
   const b = logits.backend;
-  if (!b.crossEntropy) return fromPrimitives(logits, targets, ignoreIndex, smoothing);
   const handle = b.crossEntropy(logits.backendView(OP), targets.backendView(OP), ignoreIndex, smoothing);
   const out = wrap(b, handle, [logits.shape[0]], logits.dtype);
   return emitOp(SOFTMAX_CROSS_ENTROPY, [logits, targets], out, { ignoreIndex, labelSmoothing: smoothing });
 }
 
-/** The same loss from log-softmax, gather and where (backends without the fused kernel). */
-function fromPrimitives(logits: Tensor, targets: Tensor, ignoreIndex: number, smoothing: number): Tensor {
-  const C = logits.shape[1];
-  const logp = logSoftmax(logits, -1);
-  const valid = targets.ne(ignoreIndex);
-  let picked: Tensor;
-  try {
-    picked = gather(logp, 1, where(valid, targets, 0).unsqueeze(1)).squeeze(1);
-  } catch (err) {
-    if (err instanceof IndexError) {
-      throw new IndexError(
-        `${OP}: a target is outside [0, ${C}) for ${C} classes and is not ignoreIndex ${ignoreIndex} (${err.message})`,
-      );
-    }
-    throw err;
-  }
-  let loss = picked.neg();
-  if (smoothing > 0) loss = loss.mul(1 - smoothing).sub(logp.mean(-1).mul(smoothing));
-  return where(valid, loss, 0);
-}
-
 /**
  * The fused gradient kernel of {@link softmaxCrossEntropy} (not an op: it is not recorded):
  * dL/dlogits = grad·(p − (1−ε)·onehot(t) − ε/C) for upstream gradient `grad` `[N]`, zero rows
- * where the target is `ignoreIndex`. Only for backends that have the `crossEntropyBackward` kernel.
+ * where the target is `ignoreIndex`.
  */
 export function crossEntropyBackward(
   logits: Tensor,
@@ -98,8 +76,6 @@ export function crossEntropyBackward(
   options: SoftmaxCrossEntropyOptions = {},
 ): Tensor {
   const b = logits.backend;
-  if (!b.crossEntropyBackward)
-    throw new ValueError(`crossEntropyBackward: backend '${b.name}' has no fused cross-entropy gradient`);
   const ignoreIndex = options.ignoreIndex ?? -100;
   const smoothing = options.labelSmoothing ?? 0;
   check(logits, targets, ignoreIndex, smoothing);

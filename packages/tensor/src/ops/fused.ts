@@ -1,31 +1,20 @@
 import type { AdamUpdateOptions } from '../backend.js';
+import type { AdamUpdateResult } from '../composite/adam.js';
 import { ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { wrap } from './util.js';
 
-/** The optional one-pass kernels a backend may offer (besides the layer-norm pair, see `hasFusedLayerNorm`). */
-export type FusedKernel =
-  | 'geluBackward'
-  | 'softmaxBackward'
-  | 'adamUpdate'
-  | 'causalSoftmax'
-  | 'crossEntropy'
-  | 'crossEntropyBackward';
-
 /**
- * Fused gradient kernels: one pass where a backend offers them (see the optional members of
- * `Backend`). They are kernel calls, not ops — nothing is recorded — so gradient rules use them
- * only when the backward pass itself is not being recorded, and use primitives otherwise.
+ * Fused gradient kernels as tensor functions (see `FusedKernels` of `Backend`). They are kernel
+ * calls, not ops — nothing is recorded — so gradient rules use them only when the backward pass
+ * itself is not being recorded, and the composites of `src/composite/` (the same math as recorded
+ * primitives) otherwise.
  */
-export function hasFusedKernel(backend: object, kernel: FusedKernel): boolean {
-  return typeof (backend as Record<string, unknown>)[kernel] === 'function';
-}
 
 /** dL/dx = g·(Φ(x) + x·φ(x)) for `gelu`, or the derivative of its tanh form. */
 export function geluBackward(x: Tensor, grad: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const b = x.backend;
-  if (!b.geluBackward) throw new ValueError(`geluBackward: backend '${b.name}' has no fused GELU gradient`);
   return wrap(
     b,
     b.geluBackward(x.backendView('geluBackward'), grad.backendView('geluBackward'), approximate),
@@ -37,8 +26,6 @@ export function geluBackward(x: Tensor, grad: Tensor, approximate: 'none' | 'tan
 /** dL/dx of softmax (or log-softmax) along `axis` from its output `y` and upstream gradient `grad`. */
 export function softmaxBackward(y: Tensor, grad: Tensor, axis: number, log: boolean): Tensor {
   const b = y.backend;
-  if (!b.softmaxBackward)
-    throw new ValueError(`softmaxBackward: backend '${b.name}' has no fused softmax gradient`);
   const ax = normalizeAxis(axis, y.rank, 'softmaxBackward');
   return wrap(
     b,
@@ -48,16 +35,9 @@ export function softmaxBackward(y: Tensor, grad: Tensor, axis: number, log: bool
   );
 }
 
-/** The new values of one fused Adam/AdamW step (the inputs are not modified). */
-export interface AdamUpdateResult {
-  param: Tensor;
-  expAvg: Tensor;
-  expAvgSq: Tensor;
-  maxExpAvgSq: Tensor | null;
-}
-
 /**
- * One Adam or AdamW step for one parameter in a single pass, where the backend has the kernel:
+ * One Adam or AdamW step for one parameter in one kernel call (the backend's own, or the default
+ * `composite/adam.ts`, which is also the reference every kernel is checked against):
  * m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε), with
  * decoupled (AdamW) or L2 (Adam) weight decay. Used by `@dendrite/optim`.
  */
@@ -70,7 +50,6 @@ export function adamUpdate(
   options: AdamUpdateOptions,
 ): AdamUpdateResult {
   const b = param.backend;
-  if (!b.adamUpdate) throw new ValueError(`adamUpdate: backend '${b.name}' has no fused Adam kernel`);
   const [p, m, v, vmax] = b.adamUpdate(
     param.backendView('adamUpdate'),
     grad.backendView('adamUpdate'),

@@ -32,21 +32,13 @@ function checkInputs(op: string, x: Tensor, weight: Tensor | null, bias: Tensor 
 
 /**
  * The kernel of {@link layerNorm}: layer normalisation over the last dim only, with weight and bias
- * `[C]` or null. One fused kernel (the `layerNorm` op) where the backend has it, else the same math
- * from primitives. Not exported: callers use {@link layerNorm} with `normalizedShape` `[C]`.
+ * `[C]` or null: one `layerNorm` op, the backend's kernel (its own, or the default composed from its
+ * primitives, see `composite/layer-norm.ts`). Not exported: callers use {@link layerNorm} with `normalizedShape` `[C]`.
  * y = (x − mean)/√(var + ε)·weight + bias over the last dim (biased variance)
  */
 function layerNormLastDim(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   checkInputs('layerNorm', x, weight, bias, eps);
   const b = x.backend;
-  if (!b.layerNorm) {
-    const mean = x.mean(-1, true);
-    const centered = x.sub(mean);
-    let y = centered.mul(centered.square().mean(-1, true).add(eps).rsqrt());
-    if (weight) y = y.mul(weight);
-    if (bias) y = y.add(bias);
-    return y;
-  }
   const handle = b.layerNorm(
     x.backendView('layerNorm'),
     weight ? weight.backendView('layerNorm') : null,
@@ -120,16 +112,10 @@ export function layerNorm(
   return reshape(y, x.shape);
 }
 
-/** Whether `backend` runs layer normalisation (and its gradient) as fused kernels. */
-export function hasFusedLayerNorm(backend: { layerNorm?: unknown; layerNormBackward?: unknown }): boolean {
-  return typeof backend.layerNorm === 'function' && typeof backend.layerNormBackward === 'function';
-}
-
 /**
  * The fused gradient kernel of the `layerNorm` op — layer norm over the last dim, weight `[C]` —
  * (not an op: it is not recorded). For upstream
- * gradient `grad`: dx, and dweight/dbias when those exist. Only for backends with
- * {@link hasFusedLayerNorm}.
+ * gradient `grad`: dx, and dweight/dbias when those exist.
  */
 export function layerNormBackward(
   x: Tensor,
@@ -139,8 +125,6 @@ export function layerNormBackward(
   withBias: boolean,
 ): { dx: Tensor; dweight: Tensor | null; dbias: Tensor | null } {
   const b = x.backend;
-  if (!b.layerNormBackward)
-    throw new ValueError(`layerNormBackward: backend '${b.name}' has no fused layer norm`);
   const [dx, dw, db] = b.layerNormBackward(
     x.backendView('layerNormBackward'),
     weight ? weight.backendView('layerNormBackward') : null,

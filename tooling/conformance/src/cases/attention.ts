@@ -5,8 +5,6 @@ import { normal } from '../inputs.js';
 const base = {
   ops: ['causalSoftmax'],
   family: 'softmax' as const,
-  // Backends without the fused kernel compute it from mul, where and softmax: values must still match.
-  optionalKernel: 'causalSoftmax' as const,
 };
 
 const CAUSAL_SOFTMAX: ConformanceCase[] = [
@@ -61,7 +59,6 @@ const GOLDEN: ConformanceCase[] = [
     ops: ['causalSoftmax'],
     family: 'softmax',
     dtypes: ['float32'],
-    optionalKernel: 'causalSoftmax',
     compute: (b) => [
       causalSoftmax(
         tensor(

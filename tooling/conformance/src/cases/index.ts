@@ -4,6 +4,7 @@ import { ATTENTION_CASES } from './attention.js';
 import { COPY_CASES } from './copy.js';
 import { CREATION_CASES } from './creation.js';
 import { ELEMENTWISE_CASES } from './elementwise.js';
+import { GRADIENT_CASES } from './gradients.js';
 import { INDEXING_CASES } from './indexing.js';
 import { LINALG_CASES } from './linalg.js';
 import { LOSS_CASES } from './loss.js';
@@ -18,6 +19,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   ...LINALG_CASES,
   ...ATTENTION_CASES,
   ...LOSS_CASES,
+  ...GRADIENT_CASES,
   ...INDEXING_CASES,
 ];
 

@@ -1,40 +1,11 @@
-import {
-  type Backend,
-  crossEntropyBackward,
-  hasFusedKernel,
-  oneHot,
-  softmaxCrossEntropy,
-  type Tensor,
-  tensor,
-  where,
-} from '@dendrite/tensor';
+import { type Backend, softmaxCrossEntropy, tensor } from '@dendrite/tensor';
 import { type ConformanceCase, goldenCase, referenceCase } from '../case.js';
 import { integers, normal } from '../inputs.js';
 
 const base = {
   ops: ['softmaxCrossEntropy'],
   family: 'softmax' as const,
-  // Backends without the fused kernel compute the loss from log-softmax and gather.
-  optionalKernel: 'crossEntropy' as const,
 };
-
-/**
- * dL/dlogits for upstream gradient `g`: the backend's fused kernel where it has one, else the
- * formula g·(softmax − (1−ε)·onehot − ε/C) from primitives, so every backend is checked.
- */
-function gradient(x: Tensor, t: Tensor, g: Tensor, ignoreIndex: number, labelSmoothing: number): Tensor {
-  if (hasFusedKernel(x.backend, 'crossEntropyBackward')) {
-    return crossEntropyBackward(x, t, g, { ignoreIndex, labelSmoothing });
-  }
-  const C = x.shape[1];
-  const valid = t.ne(ignoreIndex);
-  const hot = oneHot(where(valid, t, 0), C, x.dtype);
-  const d = x
-    .softmax(-1)
-    .sub(hot.mul(1 - labelSmoothing))
-    .sub(labelSmoothing / C);
-  return where(valid.unsqueeze(1), d.mul(g.unsqueeze(1)), 0);
-}
 
 const CROSS_ENTROPY: ConformanceCase[] = [
   ...(['float32', 'float64'] as const).flatMap((dtype) => [
@@ -76,14 +47,6 @@ const CROSS_ENTROPY: ConformanceCase[] = [
     inputs: (g) => [normal(g, [3, 1500], 'float32', 2), integers(g, [3], 0, 1500)],
     compute: ([x, t]) => softmaxCrossEntropy(x, t, { labelSmoothing: 0.05 }),
   }),
-  referenceCase('loss', {
-    name: 'softmaxCrossEntropy gradient (the fused crossEntropyBackward kernel where the backend has one)',
-    ops: [],
-    family: 'softmax',
-    dtypes: ['float32', 'int32'],
-    inputs: (g) => [normal(g, [6, 9], 'float32', 3), integers(g, [6], -1, 9), normal(g, [6])],
-    compute: ([x, t, g]) => [gradient(x, t, g, -1, 0), gradient(x, t, g, -1, 0.2)],
-  }),
 ];
 
 const on = (backend: Backend) => ({ backend });
@@ -94,7 +57,6 @@ const GOLDEN: ConformanceCase[] = [
     ops: ['softmaxCrossEntropy'],
     family: 'softmax',
     dtypes: ['float32', 'int32'],
-    optionalKernel: 'crossEntropy',
     compute: (b) => {
       const logits = tensor(
         [
