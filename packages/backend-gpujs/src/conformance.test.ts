@@ -1,9 +1,9 @@
+import { runConformance } from '@dendrite/conformance';
 import { gpujsBackend } from './index.js';
-import { conformance } from './test/conformance.js';
 import { backendFor, testModes } from './test/modes.js';
 
-// Cases that store float64 are not registered: this backend has no float64.
-const dtypes = new Set(['float32', 'int32', 'bool'] as const);
+/** Cases that store float64 are not registered: this backend has no float64. */
+const skipDTypes = ['float64' as const];
 
 /**
  * Every op passes at the suite's default float32 tolerances except one, documented in the README:
@@ -14,16 +14,16 @@ const dtypes = new Set(['float32', 'int32', 'bool'] as const);
 const tolerances = { 'layerNorm.float32': { rtol: 2e-3, atol: 1e-6 } };
 
 for (const mode of await testModes()) {
-  conformance({ name: `gpujs ${mode}`, backend: () => backendFor(mode), dtypes, tolerances });
+  runConformance({ name: `gpujs ${mode}`, backend: () => backendFor(mode), skipDTypes, tolerances });
 }
 
 // webgpu sends products of 32³ multiply-adds and up to the hand-written WGSL kernel; the suite's
 // products are smaller, so run its matmul cases again with every product on the WGSL kernel.
 if ((await testModes()).includes('webgpu')) {
-  conformance({
+  runConformance({
     name: 'gpujs webgpu, every matmul on the tiled WGSL kernel',
     backend: () => gpujsBackend({ mode: 'webgpu', wgslMatmulMinSize: 0, name: 'gpujs:webgpu:wgsl' }),
-    dtypes,
+    skipDTypes,
     tolerances,
     groups: /matmul/,
   });

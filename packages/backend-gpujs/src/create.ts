@@ -1,7 +1,8 @@
 import { BackendError, registerBackend } from '@dendrite/tensor';
-import { GpujsBackend, type GpujsBackendOptions } from './backend.js';
+import { GpujsBackend } from './backend.js';
 import { type GPUAdapterLike, loadGpuJs } from './gpujs.js';
 import { AUTO_ORDER, GPUJS_MODES, type GpujsMode, modeAvailable } from './modes.js';
+import type { GpujsBackendOptions } from './options.js';
 
 /** Why a mode cannot run here, for the error message. */
 function unavailableReason(mode: GpujsMode): string {

@@ -2,7 +2,7 @@ import { collapseDims, contiguousStrides } from '@dendrite/tensor';
 import type { GpuHandle } from './handle.js';
 import { address, kernelSource, names, splitIndex } from './kernels/codegen.js';
 import type { MathNeeds } from './kernels/math.js';
-import type { KernelSpec } from './runner.js';
+import type { KernelSpec } from './kernels/spec.js';
 
 /**
  * Element-wise fusion. An element-wise op (unary, binary, where, cast, copy) does not launch a

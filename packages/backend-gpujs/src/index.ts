@@ -4,13 +4,7 @@
  * mode. `setBackend(await gpujsBackend({ mode }))` switches a whole model to it.
  */
 
-export {
-  GpujsBackend,
-  type GpujsBackendOptions,
-  type GpujsInfo,
-  type GpujsStats,
-  type IndexCheck,
-} from './backend.js';
+export { GpujsBackend } from './backend.js';
 export { gpujsBackend } from './create.js';
 export {
   AUTO_ORDER,
@@ -20,4 +14,5 @@ export {
   type GpujsModeRequest,
   modeAvailable,
 } from './modes.js';
-export type { RunnerStats } from './runner.js';
+export type { GpujsBackendOptions, GpujsInfo, IndexCheck } from './options.js';
+export type { GpujsStats, RunnerStats } from './stats.js';

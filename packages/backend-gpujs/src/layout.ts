@@ -1,4 +1,4 @@
-import { sizeOf } from '@dendrite/tensor';
+import { contiguousStrides, sizeOf, type View } from '@dendrite/tensor';
 
 /**
  * Strided layouts, folded to as few dimensions as possible before a kernel sees them.
@@ -36,4 +36,33 @@ export function* offsetsOf(
       coord[d] = 0;
     }
   }
+}
+
+/** Whether `v` reads all of a contiguous `own`-shaped array in order, as an op over `shape` does. */
+export function readsInOrder(v: View, own: readonly number[], shape: readonly number[]): boolean {
+  if (v.offset !== 0 || v.shape.length !== own.length || own.length !== shape.length) return false;
+  const rm = contiguousStrides(own);
+  for (let d = 0; d < own.length; d++) {
+    if (v.shape[d] !== own[d] || own[d] !== shape[d]) return false;
+    if (own[d] > 1 && v.strides[d] !== rm[d]) return false;
+  }
+  return true;
+}
+
+/** The dims of a view without its size-1 dims, keeping `keep` (returned renumbered). */
+export function squeezed(
+  shape: readonly number[],
+  stridesList: readonly (readonly number[])[],
+  keep: number,
+): { shape: number[]; strides: number[][]; axis: number } {
+  const out: number[] = [];
+  const strides: number[][] = stridesList.map(() => []);
+  let axis = -1;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1 && d !== keep) continue;
+    if (d === keep) axis = out.length;
+    out.push(shape[d]);
+    stridesList.forEach((s, k) => strides[k].push(s[d]));
+  }
+  return { shape: out, strides, axis };
 }

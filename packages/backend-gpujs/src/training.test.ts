@@ -41,6 +41,15 @@ const STEPS = 50;
  */
 const LOSS_ATOL = 1e-4;
 
+/**
+ * What one training step (forward, backward, clipping, AdamW) of the baby GPT costs once compiled:
+ * kernel launches with element-wise fusion, and host arrays moved to the device. Pinned so that a
+ * change to fusion or to an op's kernels shows up here (and in the README's table). In webgpu each
+ * upload is a launch too.
+ */
+const DISPATCHES_PER_STEP = 228;
+const UPLOADS_PER_STEP = 14;
+
 interface Run {
   losses: number[];
   /** Backend counters after each step (gpujs only). */
@@ -104,8 +113,10 @@ for (const mode of await testModes()) {
       expect(last.kernels).toBe(second.kernels);
       // One read per step (the loss), nothing else comes back to the host.
       expect(last.reads - second.reads).toBe(STEPS - 2);
-      const perStep = last.dispatches - got.stats[STEPS - 2].dispatches;
-      expect(perStep).toBeGreaterThan(0);
+      const before = got.stats[STEPS - 2];
+      expect(last.uploads - before.uploads).toBe(UPLOADS_PER_STEP);
+      const uploadLaunches = mode === 'webgpu' ? UPLOADS_PER_STEP : 0;
+      expect(last.dispatches - before.dispatches).toBe(DISPATCHES_PER_STEP + uploadLaunches);
     }, 120_000); // ~5 s alone in webgpu mode on lavapipe (2 s webasm, 1 s cpu); room for 20× slower
 
     it('a second identical training-step sequence compiles nothing new', async () => {

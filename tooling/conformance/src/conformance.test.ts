@@ -16,6 +16,7 @@ import {
   CONFORMANCE_CASES,
   type ConformanceCase,
   ConformanceError,
+  casesToRun,
   closeEnough,
   DEFAULT_TOLERANCES,
   missingOps,
@@ -82,6 +83,21 @@ describe('the suite itself', () => {
     ]) {
       expect(groups).toContain(`golden: ${g}`);
     }
+  });
+
+  it('registers only the cases the options select: dtypes, skip entries and groups are decided up front', () => {
+    const all = casesToRun({});
+    expect(all).toEqual(CONFORMANCE_CASES);
+    const noFloat64 = casesToRun({ skipDTypes: ['float64'] });
+    expect(noFloat64.length).toBeGreaterThan(0);
+    expect(noFloat64.length).toBeLessThan(all.length);
+    expect(noFloat64.every((c) => !c.dtypes.includes('float64'))).toBe(true);
+    const products = casesToRun({ groups: /matmul/ });
+    expect(products.length).toBeGreaterThan(0);
+    expect(products.every((c) => /matmul/.test(c.group))).toBe(true);
+    const first = CONFORMANCE_CASES[0].name;
+    expect(casesToRun({ skip: [first] }).map((c) => c.name)).not.toContain(first);
+    expect(casesToRun({ skip: [/./] })).toEqual([]);
   });
 
   it('refuses a case that claims an op it does not run', async () => {

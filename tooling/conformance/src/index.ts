@@ -24,7 +24,7 @@ export {
 } from './case.js';
 export { CONFORMANCE_CASES, missingOps } from './cases/index.js';
 export { assertMatches, ConformanceError, closeEnough, type HostTensor } from './compare.js';
-export { type ConformanceOptions, runConformance } from './run.js';
+export { type ConformanceOptions, casesToRun, runConformance } from './run.js';
 export {
   COMPOSITE_KERNEL_TOLERANCES,
   DEFAULT_TOLERANCES,

@@ -1,5 +1,5 @@
-import type { KernelSpec } from '../runner.js';
 import { address, kernelSource, names, splitIndex } from './codegen.js';
+import type { KernelSpec } from './spec.js';
 
 /**
  * Gathers and scatters. Index values are float32 copies of int32 indices. An index outside

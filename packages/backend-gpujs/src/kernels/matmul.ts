@@ -1,5 +1,5 @@
-import type { KernelSpec } from '../runner.js';
 import { address, kernelSource, names, splitIndex } from './codegen.js';
+import type { KernelSpec } from './spec.js';
 
 /**
  * Batched matrix product, one output cell per thread: C[…, i, j] = Σₖ A[…, i, k]·B[…, k, j].

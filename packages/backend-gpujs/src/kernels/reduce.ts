@@ -1,6 +1,6 @@
 import type { ArgReduceOp, ReduceOp } from '@dendrite/tensor';
-import type { KernelSpec } from '../runner.js';
 import { address, kernelSource, names, splitIndex } from './codegen.js';
+import type { KernelSpec } from './spec.js';
 
 /**
  * Reductions. One output element per thread, looping over the elements it reduces: gpu.js has no
