@@ -29,9 +29,8 @@ import {
   writeFileAtomic,
 } from '@dendrite/nn/node';
 import type { Optimizer, OptimizerStateDict } from '@dendrite/optim';
-import type { GeneratorState, Tensor } from '@dendrite/tensor';
+import type { Tensor } from '@dendrite/tensor';
 import { loadTokenizer, type Tokenizer } from '@dendrite/tokenizer';
-import type { TextSource } from './data.js';
 import { DivergedError, errnoCode, fsError, UserError, withFsErrors } from './errors.js';
 import {
   encodeModelEntries,
@@ -42,46 +41,9 @@ import {
   runIdentityFiles,
   STATE_FORMAT,
 } from './format.js';
+import { decodeTrainerState, encodeTrainerState, type TrainerState } from './trainer-state.js';
 
-export { FILES, type RunIdentity };
-
-/** The settings a run trains with (flags resolved to values; see resume.ts for what may change). */
-export interface RunSettings {
-  tokenizer: string;
-  /** The `--config` the run started with (a preset name or a file path; for messages). */
-  config: string;
-  iters: number;
-  batch: number;
-  lr: number;
-  minLr: number;
-  warmup: number;
-  weightDecay: number;
-  gradClip: number;
-  evalInterval: number;
-  evalIters: number;
-  logInterval: number;
-  seed: number;
-}
-
-/** What the trainer keeps besides tensors to continue bit-identically. */
-export interface TrainerState {
-  /** Iterations completed. */
-  iter: number;
-  /** State of the generator that draws training batches. */
-  dataRng: GeneratorState;
-  /** State of the generator behind dropout masks. */
-  modelRng: GeneratorState;
-  /** Best validation loss seen at an evaluation. */
-  bestValLoss: number | null;
-  /** Seconds of training so far (across resumes). */
-  elapsed: number;
-  /** The settings in force (updated when a resume changes one). */
-  settings: RunSettings;
-  /** Settings the user chose (the others follow their defaults, e.g. min-lr = lr/10). */
-  chosen: (keyof RunSettings)[];
-  /** The training text's source and fingerprint. */
-  data: TextSource;
-}
+export { FILES, type RunIdentity, type TrainerState };
 
 /** Throws when a weights file's header says it belongs to another config or tokenizer. */
 async function checkIdentity(
@@ -196,7 +158,7 @@ export async function prepareCheckpoint(
     const identity = await identityMetadata(id);
     const stateBytes = encodeSafetensors(entries, {
       format: STATE_FORMAT,
-      trainer: JSON.stringify(state),
+      trainer: encodeTrainerState(state),
       optimizerScalars: JSON.stringify(scalars),
       optimizerGroups: JSON.stringify(opt.paramGroups),
       ...identity,
@@ -320,7 +282,8 @@ export async function readMetadata(path: string): Promise<Record<string, string>
 function iterOf(metadata: Record<string, string>): number {
   if (metadata.format === STATE_FORMAT) {
     try {
-      return (JSON.parse(metadata.trainer) as TrainerState).iter;
+      const iter: unknown = JSON.parse(metadata.trainer)?.iter;
+      return typeof iter === 'number' && Number.isInteger(iter) ? iter : -1;
     } catch {
       return -1;
     }
@@ -417,11 +380,7 @@ export async function readTrainerState(dir: string, id: RunIdentity): Promise<Tr
     );
   }
   await checkIdentity(metadata, id, path, dir);
-  try {
-    return JSON.parse(metadata.trainer) as TrainerState;
-  } catch {
-    throw new UserError(`cannot resume: the trainer state in ${path} is not valid JSON`);
-  }
+  return decodeTrainerState(metadata.trainer, path);
 }
 
 /** Restores weights and optimizer state from `training-state.safetensors`. */

@@ -8,7 +8,8 @@ import { COMMANDS, type CommandName, type FlagValue, helpText, parseCommandLine 
 import { prepare } from './prepare.js';
 import { defaultReporter } from './reporter.js';
 import { continueText, sampleText } from './sample.js';
-import { type TrainOptions, train } from './train.js';
+import { optionsFromFlags, TRAIN_SETTINGS } from './settings.js';
+import { train } from './train.js';
 
 /** The version `tiny-gpt --version` prints. */
 export const VERSION = '0.1.0';
@@ -48,30 +49,7 @@ function interruptible(): { signal: AbortSignal; dispose(): void } {
 }
 
 async function runTrain(f: Flags): Promise<void> {
-  const options: TrainOptions = {
-    data: str(f, 'data'),
-    encoding: str(f, 'encoding'),
-    tokenizer: str(f, 'tokenizer'),
-    config: str(f, 'config'),
-    backend: str(f, 'backend'),
-    iters: num(f, 'iters'),
-    maxTime: num(f, 'max-time'),
-    stopAfter: num(f, 'stop-after'),
-    batch: num(f, 'batch'),
-    lr: num(f, 'lr'),
-    minLr: num(f, 'min-lr'),
-    warmup: num(f, 'warmup'),
-    weightDecay: num(f, 'weight-decay'),
-    gradClip: num(f, 'grad-clip'),
-    evalInterval: num(f, 'eval-interval'),
-    evalIters: num(f, 'eval-iters'),
-    logInterval: num(f, 'log-interval'),
-    seed: num(f, 'seed'),
-    out: str(f, 'out'),
-    resume: f.resume === true,
-    overwrite: f.overwrite === true,
-  };
-  const sampleTokens = num(f, 'sample-tokens') ?? 300;
+  const { sampleTokens = TRAIN_SETTINGS.sampleTokens.default, ...options } = optionsFromFlags(f);
   const reporter = defaultReporter();
   const interrupt = interruptible();
   let result: Awaited<ReturnType<typeof train>>;
@@ -87,7 +65,7 @@ async function runTrain(f: Flags): Promise<void> {
     interrupted: 'interrupted',
   }[result.stoppedBy];
   console.log(
-    `\n${why} at iteration ${result.iter}: val loss ${result.finalValLoss?.toFixed(4) ?? '—'}; checkpoint in ${resolve(options.out ?? 'runs/tiny')}`,
+    `\n${why} at iteration ${result.iter}: val loss ${result.finalValLoss?.toFixed(4) ?? '—'}; checkpoint in ${resolve(options.out ?? TRAIN_SETTINGS.out.default)}`,
   );
   if (result.stoppedBy === 'interrupted') {
     process.exitCode = EXIT.interrupted;

@@ -4,6 +4,8 @@
  *
  * The table is the single definition of a flag: its kind, its bounds, its help line. The parser,
  * `--help`, the library's option checks ({@link checkOption}) and the docs' tests all read it.
+ * The `train` flags come from the train settings table (settings.ts), which defines each setting
+ * once, its flag included.
  *
  * Parsing rules (GNU `getopt_long`'s, through Node's `util.parseArgs` tokenizer):
  * - a flag that takes a value takes the next argument whatever it looks like, so `--lr -1`,
@@ -16,6 +18,9 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError } from './errors.js';
+import { boundsProblem, valueProblem } from './flag-check.js';
+import { flagsOf } from './setting.js';
+import { TRAIN_SETTINGS } from './settings.js';
 
 /** How a flag's value is read. */
 export type FlagKind = 'string' | 'number' | 'integer' | 'boolean';
@@ -52,96 +57,7 @@ const seed: FlagSpec = {
 export const COMMANDS = {
   train: {
     summary: 'Train a GPT on a text (default: the built-in corpus) and print a sample',
-    flags: {
-      data: {
-        kind: 'string',
-        value: '<file|url>',
-        help: 'Training text: a UTF-8 file or an http(s) URL (default: the built-in corpus)',
-      },
-      encoding: {
-        kind: 'string',
-        value: '<name>',
-        help: "Encoding of --data: 'utf-8' (default, strict) or 'latin1'",
-      },
-      tokenizer: { kind: 'string', value: '<kind>', help: "'char', 'bpe' or 'bpe:N' (default: char)" },
-      config: {
-        kind: 'string',
-        value: '<preset|json>',
-        help: 'Model size: tiny, baby, shakespeare-char, gpt2, or a JSON file (default: tiny)',
-      },
-      backend: {
-        kind: 'string',
-        value: '<name>',
-        help: 'Compute backend: auto, wasm, cpu, gpujs, gpujs:<mode> (default: auto = wasm if available)',
-      },
-      iters: { kind: 'integer', value: '<n>', min: 1, help: 'Total training iterations (default: 2000)' },
-      'max-time': {
-        kind: 'number',
-        value: '<seconds>',
-        min: 0,
-        help: 'Stop after this many seconds of this invocation (checkpointing first)',
-      },
-      'stop-after': {
-        kind: 'integer',
-        value: '<n>',
-        min: 1,
-        help: 'Train at most n iterations in this invocation, then checkpoint (continue with --resume)',
-      },
-      batch: { kind: 'integer', value: '<n>', min: 1, help: 'Sequences per batch (default: 12)' },
-      lr: { kind: 'number', value: '<rate>', min: 0, help: 'Peak learning rate (default: 1e-3)' },
-      'min-lr': {
-        kind: 'number',
-        value: '<rate>',
-        min: 0,
-        help: 'Final learning rate of the cosine decay (default: lr/10)',
-      },
-      warmup: {
-        kind: 'integer',
-        value: '<n>',
-        min: 0,
-        help: 'Warmup iterations (default: min(100, iters/10))',
-      },
-      'weight-decay': { kind: 'number', value: '<x>', min: 0, help: 'AdamW weight decay (default: 0.1)' },
-      'grad-clip': {
-        kind: 'number',
-        value: '<x>',
-        min: 0,
-        help: 'Clip gradients to this global norm, 0 = off (default: 1)',
-      },
-      'eval-interval': {
-        kind: 'integer',
-        value: '<n>',
-        min: 1,
-        help: 'Evaluate and checkpoint every n iterations (default: 100)',
-      },
-      'eval-iters': { kind: 'integer', value: '<n>', min: 1, help: 'Batches per evaluation (default: 10)' },
-      'log-interval': {
-        kind: 'integer',
-        value: '<n>',
-        min: 1,
-        help: 'Iterations between progress lines (default: 10)',
-      },
-      seed: {
-        ...seed,
-        help: 'Seed for weights, batches and dropout, an integer in [0, 2^53) (default: 1337)',
-      },
-      out: {
-        kind: 'string',
-        value: '<dir>',
-        help: 'Run folder for checkpoints and logs (default: runs/tiny)',
-      },
-      resume: { kind: 'boolean', help: 'Continue the run in --out where it stopped' },
-      overwrite: {
-        kind: 'boolean',
-        help: 'Start a new run in an --out that holds one (replaced at the new run’s first checkpoint)',
-      },
-      'sample-tokens': {
-        kind: 'integer',
-        value: '<n>',
-        min: 0,
-        help: 'Tokens to sample when training ends (default: 300, 0 = none)',
-      },
-    },
+    flags: flagsOf(TRAIN_SETTINGS),
   },
   sample: {
     summary: 'Generate text from a trained checkpoint, streaming to stdout',
@@ -226,23 +142,6 @@ export type ParsedCommandLine =
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** Does `value` lie in the flag's bounds? Returns the complaint, or undefined. */
-function boundsProblem(spec: FlagSpec, value: number): string | undefined {
-  const lo = spec.min;
-  const hi = spec.max;
-  const below = lo !== undefined && (spec.minExclusive ? value <= lo : value < lo);
-  const above = hi !== undefined && value > hi;
-  if (!below && !above) return undefined;
-  const what = spec.kind === 'integer' ? 'an integer' : 'a number';
-  const range =
-    lo !== undefined && hi !== undefined
-      ? `${spec.minExclusive ? '>' : '≥'} ${lo} and ≤ ${hi === Number.MAX_SAFE_INTEGER ? '2^53 − 1' : hi}`
-      : lo !== undefined
-        ? `${spec.minExclusive ? '>' : '≥'} ${lo}`
-        : `≤ ${hi}`;
-  return `must be ${what} ${range}`;
-}
-
 /** Reads one flag's text as its kind says; throws a {@link UserError} naming the flag. */
 export function parseFlagValue(name: string, spec: FlagSpec, text: string): FlagValue {
   if (spec.kind === 'string') return text;
@@ -262,28 +161,14 @@ export function parseFlagValue(name: string, spec: FlagSpec, text: string): Flag
 }
 
 /**
- * Checks a number given to the library (not through the CLI) against the same rules as its flag;
+ * Checks a value given to the library (not through the CLI) against the same rules as its flag;
  * `name` is the flag's name (`eval-interval`).
  */
 export function checkOption(command: CommandName, name: string, value: unknown): void {
   if (value === undefined) return;
   const spec = (COMMANDS[command].flags as Record<string, FlagSpec>)[name];
   if (!spec) throw new Error(`checkOption: ${command} has no flag --${name}`);
-  if (spec.kind === 'string') {
-    if (typeof value !== 'string') throw new UserError(`--${name} must be a string, got ${String(value)}`);
-    return;
-  }
-  if (spec.kind === 'boolean') {
-    if (typeof value !== 'boolean')
-      throw new UserError(`--${name} must be true or false, got ${String(value)}`);
-    return;
-  }
-  const what = spec.kind === 'integer' ? 'an integer' : 'a number';
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new UserError(`--${name} must be ${what}, got ${String(value)}`);
-  if (spec.kind === 'integer' && !Number.isSafeInteger(value))
-    throw new UserError(`--${name} must be an integer of at most 2^53 − 1 in size, got ${String(value)}`);
-  const problem = boundsProblem(spec, value);
+  const problem = valueProblem(spec, value);
   if (problem) throw new UserError(`--${name} ${problem}, got ${String(value)}`);
 }
 

@@ -3,7 +3,7 @@
  */
 
 export { type BenchOptions, benchTraining, findShakespeare } from './bench.js';
-export { FILES, type RunSettings, type TrainerState } from './checkpoint.js';
+export { FILES } from './checkpoint.js';
 export { main, VERSION } from './cli.js';
 export { builtInCorpus } from './corpus.js';
 export { loadText, TokenDataset } from './data.js';
@@ -36,4 +36,10 @@ export {
   type Reporter,
 } from './reporter.js';
 export { continueText, type SampleOptions, sampleText } from './sample.js';
+export {
+  type RunSettings,
+  TRAIN_SETTINGS,
+  type TrainSettings,
+} from './settings.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';
+export type { TrainerState } from './trainer-state.js';

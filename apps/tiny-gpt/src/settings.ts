@@ -1,6 +1,8 @@
 /**
- * A run's settings: the defaults, how chosen values resolve into settings, and what a resume may
- * change.
+ * The `train` command's settings, defined once (see setting.ts for the combinators). From this
+ * table come {@link TrainOptions}' fields, the defaults, the checks of the library's options, the
+ * `train` flags and their `--help` lines, what a resume may change (resume.ts) and the settings a
+ * checkpoint saves and reads back (trainer-state.ts). The README's resume table is tested against it.
  *
  * Resume rules. A resumed run continues the SAME run, so what defines it is fixed: the model
  * (`--config`), the tokenizer, the text (`--data`: the same bytes, possibly from another path),
@@ -12,113 +14,239 @@
  * values are announced, saved with the next checkpoint and kept by later resumes. Per-invocation
  * flags (`--max-time`, `--stop-after`, `--sample-tokens`, `--backend`) are never saved.
  */
-import type { RunSettings } from './checkpoint.js';
-import { UserError } from './errors.js';
+import {
+  derived,
+  flagName,
+  integer,
+  isOptions,
+  isSettings,
+  type NamesWhere,
+  namesOf,
+  namesWhere,
+  number,
+  type OptionNames,
+  type OptionsOf,
+  resolve,
+  type SettingsOf,
+  settingsProblem,
+  text,
+  toggle,
+} from './setting.js';
 import { parseTokenizerSpec } from './tokenizers.js';
 
-/** Defaults of the settings a user did not choose (min-lr and warmup derive from others). */
-export const DEFAULTS = {
-  tokenizer: 'char',
-  config: 'tiny',
-  iters: 2000,
-  batch: 12,
-  lr: 1e-3,
-  weightDecay: 0.1,
-  gradClip: 1,
-  evalInterval: 100,
-  evalIters: 10,
-  logInterval: 10,
-  seed: 1337,
+/** The settings of `tiny-gpt train` and of {@link train}, in `--help` order. */
+export const TRAIN_SETTINGS = {
+  data: text({
+    value: '<file|url>',
+    help: 'Training text: a UTF-8 file or an http(s) URL',
+    defaultText: 'the built-in corpus',
+    resume: 'text',
+  }),
+  encoding: text({
+    value: '<name>',
+    help: "Encoding of --data: 'utf-8' (default, strict) or 'latin1'",
+    resume: 'text',
+  }),
+  tokenizer: text({
+    value: '<kind>',
+    help: "'char', 'bpe' or 'bpe:N'",
+    default: 'char',
+    resume: 'fixed',
+    // `bpe` and `bpe:512` are the same tokenizer
+    sameValue: (a, b) => JSON.stringify(parseTokenizerSpec(a)) === JSON.stringify(parseTokenizerSpec(b)),
+  }),
+  config: text({
+    value: '<preset|json>',
+    help: 'Model size: tiny, baby, shakespeare-char, gpt2, or a JSON file',
+    default: 'tiny',
+    // Compared by the model it describes, not its spelling (resume.ts); saved for messages.
+    resume: 'fixed',
+  }),
+  backend: text({
+    value: '<name>',
+    help: 'Compute backend: auto, wasm, cpu, gpujs, gpujs:<mode>',
+    default: 'auto',
+    defaultText: 'auto = wasm if available',
+    resume: 'this-run',
+  }),
+  iters: integer({
+    value: '<n>',
+    min: 1,
+    help: 'Total training iterations',
+    default: 2000,
+    resume: 'may-change',
+  }),
+  maxTime: number({
+    value: '<seconds>',
+    min: 0,
+    help: 'Stop after this many seconds of this invocation (checkpointing first)',
+    resume: 'this-run',
+  }),
+  stopAfter: integer({
+    value: '<n>',
+    min: 1,
+    help: 'Train at most n iterations in this invocation, then checkpoint (continue with --resume)',
+    resume: 'this-run',
+  }),
+  batch: integer({ value: '<n>', min: 1, help: 'Sequences per batch', default: 12, resume: 'fixed' }),
+  lr: number({
+    value: '<rate>',
+    min: 0,
+    help: 'Peak learning rate',
+    default: 1e-3,
+    defaultText: '1e-3',
+    resume: 'may-change',
+  }),
+  minLr: number({
+    value: '<rate>',
+    min: 0,
+    help: 'Final learning rate of the cosine decay',
+    default: derived('lr/10', (s) => s.number('lr') / 10),
+    resume: 'may-change',
+  }),
+  warmup: integer({
+    value: '<n>',
+    min: 0,
+    help: 'Warmup iterations',
+    default: derived('min(100, iters/10)', (s) => Math.min(100, Math.floor(s.number('iters') / 10))),
+    resume: 'may-change',
+  }),
+  weightDecay: number({
+    value: '<x>',
+    min: 0,
+    help: 'AdamW weight decay',
+    default: 0.1,
+    resume: 'may-change',
+  }),
+  gradClip: number({
+    value: '<x>',
+    min: 0,
+    help: 'Clip gradients to this global norm, 0 = off',
+    default: 1,
+    resume: 'may-change',
+  }),
+  evalInterval: integer({
+    value: '<n>',
+    min: 1,
+    help: 'Evaluate and checkpoint every n iterations',
+    default: 100,
+    resume: 'may-change',
+  }),
+  evalIters: integer({
+    value: '<n>',
+    min: 1,
+    help: 'Batches per evaluation',
+    default: 10,
+    resume: 'may-change',
+  }),
+  logInterval: integer({
+    value: '<n>',
+    min: 1,
+    help: 'Iterations between progress lines',
+    default: 10,
+    resume: 'may-change',
+  }),
+  seed: integer({
+    value: '<n>',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    help: 'Seed for weights, batches and dropout, an integer in [0, 2^53)',
+    default: 1337,
+    resume: 'fixed',
+  }),
+  out: text({
+    value: '<dir>',
+    help: 'Run folder for checkpoints and logs',
+    default: 'runs/tiny',
+    resume: 'folder',
+  }),
+  resume: toggle({ help: 'Continue the run in --out where it stopped', resume: 'folder' }),
+  overwrite: toggle({
+    help: 'Start a new run in an --out that holds one (replaced at the new run’s first checkpoint)',
+    resume: 'folder',
+  }),
+  sampleTokens: integer({
+    value: '<n>',
+    min: 0,
+    help: 'Tokens to sample when training ends',
+    default: 300,
+    defaultText: '300, 0 = none',
+    resume: 'this-run',
+    cliOnly: true,
+  }),
 } as const;
 
-/** The flag of each setting. */
-export const FLAG_OF: Record<keyof RunSettings, string> = {
-  tokenizer: 'tokenizer',
-  config: 'config',
-  iters: 'iters',
-  batch: 'batch',
-  lr: 'lr',
-  minLr: 'min-lr',
-  warmup: 'warmup',
-  weightDecay: 'weight-decay',
-  gradClip: 'grad-clip',
-  evalInterval: 'eval-interval',
-  evalIters: 'eval-iters',
-  logInterval: 'log-interval',
-  seed: 'seed',
-};
+type Table = typeof TRAIN_SETTINGS;
 
-/** Settings a resume keeps (they define the run); all others may change. */
-export const FIXED_ON_RESUME = ['config', 'tokenizer', 'batch', 'seed'] as const;
+/** Every `train` setting resolved: chosen values, defaults for the rest. */
+export type TrainSettings = SettingsOf<Table>;
+/** The name of a setting {@link train} takes. */
+export type TrainOptionName = OptionNames<Table>;
+/** The options {@link train} takes: any subset of the settings (not the CLI's `sampleTokens`). */
+export type TrainSettingOptions = Pick<OptionsOf<Table>, TrainOptionName>;
+/** The name of a setting a checkpoint saves: one that defines or steers the run. */
+export type RunSettingName = NamesWhere<Table, 'fixed' | 'may-change'>;
+/** The settings a run trains with, saved in every checkpoint (see trainer-state.ts). */
+export type RunSettings = Pick<TrainSettings, RunSettingName>;
 
-/** Settings from the values a user chose; the rest from {@link DEFAULTS}. */
+/** All setting names, in table order. */
+export const TRAIN_SETTING_NAMES = namesOf(TRAIN_SETTINGS);
+/** The settings {@link train} takes, in table order. */
+export const TRAIN_OPTION_NAMES = TRAIN_SETTING_NAMES.filter(
+  (n): n is TrainOptionName => !('cliOnly' in TRAIN_SETTINGS[n]),
+);
+/** The settings a checkpoint saves, in table order. */
+export const RUN_SETTING_NAMES = namesWhere(TRAIN_SETTINGS, ['fixed', 'may-change']);
+/** The settings that define a run: a resume keeps them. */
+export const FIXED_SETTING_NAMES = namesWhere(TRAIN_SETTINGS, ['fixed']);
+
+/** The run settings from the values a user chose; defaults for the rest (min-lr and warmup derive from others). */
 export function resolveSettings(chosen: Partial<RunSettings>): RunSettings {
-  const base = { ...DEFAULTS, ...chosen };
-  return {
-    ...base,
-    minLr: chosen.minLr ?? base.lr / 10,
-    warmup: chosen.warmup ?? Math.min(100, Math.floor(base.iters / 10)),
-  };
+  return resolve(TRAIN_SETTINGS, RUN_SETTING_NAMES, chosen);
 }
 
-/** The chosen subset of `options` (the keys that are settings and are defined). */
-export function chosenSettings(options: Partial<Record<keyof RunSettings, unknown>>): Partial<RunSettings> {
-  const out: Partial<Record<keyof RunSettings, unknown>> = {};
-  for (const key of Object.keys(FLAG_OF) as (keyof RunSettings)[])
-    if (options[key] !== undefined) out[key] = options[key];
-  return out as Partial<RunSettings>;
+/** Every setting of an invocation (the run's and this invocation's), defaults applied. */
+export function resolveTrainSettings(options: Partial<OptionsOf<Table>>): TrainSettings {
+  return resolve(TRAIN_SETTINGS, TRAIN_SETTING_NAMES, options);
 }
 
-function sameSetting(key: keyof RunSettings, a: unknown, b: unknown): boolean {
-  if (key === 'tokenizer') {
-    return JSON.stringify(parseTokenizerSpec(String(a))) === JSON.stringify(parseTokenizerSpec(String(b)));
-  }
-  return a === b;
+/** The run settings a user chose in `options` (the defined ones). */
+export function chosenSettings(options: Partial<OptionsOf<Table>>): Partial<RunSettings> {
+  const chosen: Record<string, unknown> = {};
+  for (const name of RUN_SETTING_NAMES) if (options[name] !== undefined) chosen[name] = options[name];
+  if (!isOptions(TRAIN_SETTINGS, RUN_SETTING_NAMES, chosen))
+    throw new Error('chosenSettings: unchecked options');
+  return chosen;
+}
+
+/** Is `name` the name of a run setting? */
+export function isRunSettingName(name: unknown): name is RunSettingName {
+  return RUN_SETTING_NAMES.some((n) => n === name);
+}
+
+/** Do `values` hold every run setting, each a good value? */
+export function isRunSettings(values: unknown): values is RunSettings {
+  return isSettings(TRAIN_SETTINGS, RUN_SETTING_NAMES, values);
+}
+
+/** The names of the chosen settings, in table order. */
+export function chosenNames(chosen: Partial<RunSettings>): RunSettingName[] {
+  return RUN_SETTING_NAMES.filter((n) => chosen[n] !== undefined);
 }
 
 /**
- * The settings of a resumed run: the saved ones, with the changeable ones the user gives now.
- * `config` is compared by the caller (by the model it describes, not its spelling). Throws a
- * {@link UserError} for a fixed setting asked to change, or `--iters` not past the current
- * iteration. Returns the changes as `--flag old → new` lines to announce.
+ * The `train` options held in parsed command-line flags (by flag name), with their types checked
+ * against the table; `sampleTokens` is among them.
  */
-export function resumeSettings(
-  saved: { settings: RunSettings; chosen: (keyof RunSettings)[]; iter: number },
-  now: Partial<RunSettings>,
-  dir: string,
-): { settings: RunSettings; chosen: (keyof RunSettings)[]; changes: string[] } {
-  for (const key of FIXED_ON_RESUME) {
-    if (key === 'config') continue;
-    const value = now[key];
-    if (value !== undefined && !sameSetting(key, value, saved.settings[key])) {
-      throw new UserError(
-        `cannot resume with --${FLAG_OF[key]} ${String(value)}: the run in ${dir} trains with --${FLAG_OF[key]} ${String(saved.settings[key])}, and a resumed run keeps its model, tokenizer, text, batch size and seed; start a new run (--overwrite or another --out) to change it`,
-      );
-    }
+export function optionsFromFlags(flags: Readonly<Record<string, unknown>>): Partial<OptionsOf<Table>> {
+  const options: Record<string, unknown> = {};
+  for (const name of TRAIN_SETTING_NAMES) {
+    const value = flags[flagName(name)];
+    if (value !== undefined) options[name] = value;
   }
-  const chosenValues: Partial<RunSettings> = {};
-  for (const key of saved.chosen) (chosenValues as Record<string, unknown>)[key] = saved.settings[key];
-  for (const [key, value] of Object.entries(now) as [keyof RunSettings, never][]) {
-    if (value !== undefined && !(FIXED_ON_RESUME as readonly string[]).includes(key))
-      chosenValues[key] = value;
+  if (!isOptions(TRAIN_SETTINGS, TRAIN_SETTING_NAMES, options)) {
+    const bad = settingsProblem(TRAIN_SETTINGS, TRAIN_SETTING_NAMES, options, false);
+    throw new Error(`optionsFromFlags: the parser let through ${bad?.name} ${bad?.problem}`);
   }
-  // The fixed settings stay as they were, chosen or defaulted.
-  for (const key of FIXED_ON_RESUME) (chosenValues as Record<string, unknown>)[key] = saved.settings[key];
-  const settings = resolveSettings(chosenValues);
-  if (settings.iters <= saved.iter) {
-    throw new UserError(
-      now.iters === undefined
-        ? `the run in ${dir} is complete: it reached iteration ${saved.iter} of --iters ${saved.settings.iters}; pass a larger --iters to train further`
-        : `cannot resume with --iters ${now.iters}: the run in ${dir} is already at iteration ${saved.iter}; pass a larger --iters`,
-    );
-  }
-  const changes: string[] = [];
-  for (const key of Object.keys(FLAG_OF) as (keyof RunSettings)[]) {
-    if (settings[key] !== saved.settings[key])
-      changes.push(`--${FLAG_OF[key]} ${String(saved.settings[key])} → ${String(settings[key])}`);
-  }
-  const chosen = [
-    ...new Set([...saved.chosen, ...(Object.keys(chosenValues) as (keyof RunSettings)[])]),
-  ].filter((k) => !(FIXED_ON_RESUME as readonly string[]).includes(k) || saved.chosen.includes(k));
-  return { settings, chosen, changes };
+  return options;
 }
