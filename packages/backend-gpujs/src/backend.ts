@@ -1,6 +1,5 @@
 import type {
   ArgReduceOp,
-  Backend,
   BinaryOp,
   DType,
   Handle,
@@ -9,6 +8,7 @@ import type {
   UnaryOp,
   View,
 } from '@dendrite/tensor';
+import type { BackendPrimitives } from '@dendrite/tensor/backend';
 import type { OpContext } from './context.js';
 import type { GpuJsModule } from './gpujs.js';
 import { KernelCache } from './kernel-cache.js';
@@ -32,9 +32,12 @@ import { TiledMatmul } from './wgsl-matmul.js';
  * `fusion.ts`); nothing is read back to the host except by `read`.
  *
  * This class only composes: each op lives in `src/ops/`, working on the {@link OpContext} built here.
- * Create it with `await gpujsBackend({ mode })`; see the package README.
+ * It holds the primitives; `gpujsBackend({ mode })` composes them into a full `Backend`, whose fused
+ * kernels (layer norm, attention softmax, cross-entropy, the Adam step, their gradients) are the
+ * defaults composed from these primitives (`composeBackend` of `@dendrite/tensor/backend`) — and
+ * fuse where lazy element-wise fusion (`fusion.ts`) can. See the package README.
  */
-export class GpujsBackend implements Backend {
+export class GpujsBackend implements BackendPrimitives {
   readonly name: string;
   readonly dtypes = GPUJS_DTYPES;
   readonly canReadSync: boolean;

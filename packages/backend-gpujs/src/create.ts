@@ -1,4 +1,5 @@
-import { BackendError, registerBackend } from '@dendrite/tensor';
+import { type Backend, BackendError, registerBackend } from '@dendrite/tensor';
+import { composeBackend } from '@dendrite/tensor/backend';
 import { GpujsBackend } from './backend.js';
 import { type GPUAdapterLike, loadGpuJs } from './gpujs.js';
 import { AUTO_ORDER, GPUJS_MODES, type GpujsMode, modeAvailable } from './modes.js';
@@ -37,7 +38,7 @@ function unavailableReason(mode: GpujsMode): string {
  * gpu.js's default loop cap) runs and is read back, so a broken device fails here, not mid-training;
  * `backend.info().mode` says which mode runs.
  */
-export async function gpujsBackend(options: GpujsBackendOptions = {}): Promise<GpujsBackend> {
+export async function gpujsBackend(options: GpujsBackendOptions = {}): Promise<GpujsBackend & Backend> {
   const requested = options.mode ?? 'auto';
   if (requested !== 'auto' && !GPUJS_MODES.includes(requested)) {
     throw new BackendError(
@@ -67,14 +68,14 @@ export async function gpujsBackend(options: GpujsBackendOptions = {}): Promise<G
     adapter =
       [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown';
   }
-  const backend = new GpujsBackend(gpujs, mode, requested, options, adapter, context);
+  const backend = composeBackend(new GpujsBackend(gpujs, mode, requested, options, adapter, context));
   await probe(backend);
   registerBackend(backend);
   return backend;
 }
 
 /** Sums 1500 ones on the backend and reads the result back. */
-async function probe(backend: GpujsBackend): Promise<void> {
+async function probe(backend: GpujsBackend & Backend): Promise<void> {
   const ones = backend.fill(1500, 1, 'float32');
   const view = { handle: ones, dtype: 'float32' as const, shape: [1500], strides: [1], offset: 0 };
   const total = backend.reduce('sum', view, [0]);

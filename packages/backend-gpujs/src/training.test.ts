@@ -61,7 +61,7 @@ async function train(backend: Backend, steps = STEPS): Promise<Run> {
   const model = withBackend(backend, () => new GPT(CONFIG, { generator: new Generator(1) }));
   const opt = new AdamW(model.parameters(), { lr: 1e-2, weightDecay: 0.1 });
   const data = new Generator(2);
-  const gpujs = 'stats' in backend ? (backend as GpujsBackend) : null;
+  const gpujs = 'stats' in backend ? (backend as unknown as GpujsBackend) : null;
   const run: Run = { losses: [], stats: [] };
   for (let step = 0; step < steps; step++) {
     const x = new Int32Array(BATCH * CONFIG.blockSize);

@@ -79,11 +79,11 @@ function defaultKernels(backend: Backend): FusedKernels {
  * @example
  * const myBackend = composeBackend(myPrimitives, { layerNorm: myLayerNormKernel });
  */
-export function composeBackend(
-  primitives: BackendPrimitives,
+export function composeBackend<P extends BackendPrimitives>(
+  primitives: P,
   overrides: Partial<FusedKernels> = {},
-): Backend {
-  const backend = Object.create(primitives) as Backend;
+): P & Backend {
+  const backend = Object.create(primitives) as P & Backend;
   Object.assign(backend, defaultKernels(backend));
   // The primitives' methods (a fused kernel among them overrides its default), bound to them.
   const seen = new Set<string>(['constructor']);

@@ -22,7 +22,8 @@ const { values } = parseArgs({
   },
 });
 const iters = Number(values.iters);
-if (!Number.isInteger(iters) || iters < 1) throw new Error(`--iters: expected a positive integer, got ${values.iters}`);
+if (!Number.isInteger(iters) || iters < 1)
+  throw new Error(`--iters: expected a positive integer, got ${values.iters}`);
 if (values.backend === 'wasm') {
   const { wasmBackend, disableThreads } = await import('@dendrite/backend-wasm');
   if (process.env.DENDRITE_WASM_THREADS === '0') disableThreads();

@@ -1,3 +1,4 @@
+import type { Backend } from '@dendrite/tensor';
 import { type GpujsBackend, type GpujsMode, gpujsBackend } from '../index.js';
 import { installNodeWebGPU } from '../node-webgpu.js';
 
@@ -11,10 +12,10 @@ export async function testModes(): Promise<GpujsMode[]> {
   return webgpu.adapter ? ['webasm', 'cpu', 'webgpu'] : ['webasm', 'cpu'];
 }
 
-const backends = new Map<GpujsMode, Promise<GpujsBackend>>();
+const backends = new Map<GpujsMode, Promise<GpujsBackend & Backend>>();
 
 /** One backend per mode per test file. */
-export function backendFor(mode: GpujsMode): Promise<GpujsBackend> {
+export function backendFor(mode: GpujsMode): Promise<GpujsBackend & Backend> {
   let b = backends.get(mode);
   if (b === undefined) {
     b = gpujsBackend({ mode });
