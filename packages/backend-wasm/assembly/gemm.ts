@@ -1,5 +1,5 @@
 // WebAssembly SIMD kernels for @dendrite/backend-wasm, in AssemblyScript.
-// Compiled by scripts/build-wasm.mjs into src/kernels.generated.ts (base64), shipped in the package.
+// Compiled by scripts/build-wasm.mjs into generated/kernels.ts (base64, not committed), bundled into dist/.
 // Memory is imported: the JS side owns it and lays out operands before each call.
 
 import { copyStrided } from './copy';

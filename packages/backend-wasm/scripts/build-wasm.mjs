@@ -1,13 +1,23 @@
-// Compiles assembly/*.ts (AssemblyScript) to WebAssembly and writes src/kernels.generated.ts with the
-// module as base64, so the package ships its kernels inside its JavaScript (no file to fetch, no
-// native addon, no post-install step). `--check` verifies the committed file is current instead.
+// Compiles assembly/*.ts (AssemblyScript) to the four WebAssembly variants the backend runs and writes
+// generated/kernels.ts with each module as base64, so the package's bundle carries its kernels inside
+// its JavaScript (no file to fetch, no native addon, no post-install step for users).
+//
+// generated/kernels.ts is a build product: never committed (generated/ is gitignored), made from
+// assembly/ by this script and nothing else. Its first line stamps a digest of everything the compile
+// reads (assembly/*, this script, the AssemblyScript and Binaryen versions); when the stamp matches,
+// the file is current and the script returns without compiling (a few milliseconds), so every entry
+// point that needs the file can simply run it: the root `postinstall`, turbo's `generate` task
+// (which `build` and `typecheck` depend on), the package's `build` script and its vitest setup.
+// `--force` compiles anyway. See README.md, "Why the binary lives where it does".
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const target = `${root}src/kernels.generated.ts`;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The generated module, relative to the package root. */
+export const TARGET = 'generated/kernels.ts';
 
 const COMMON = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--importMemory', '--noExportMemory'];
 
@@ -15,7 +25,8 @@ const COMMON = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--importMemory'
  * Compiles the kernels; `shared` imports a shared memory (for worker threads), `relaxed` enables
  * relaxed SIMD (fused multiply-add in the matrix product) for engines that run it.
  */
-export async function compileKernels(shared = false, relaxed = false) {
+export async function compileKernels(shared = false, relaxed = false, root = ROOT) {
+  const { default: asc } = await import('assemblyscript/asc'); // loaded only when compiling
   let binary;
   const stderr = [];
   const features = relaxed ? ['--enable', 'relaxed-simd'] : [];
@@ -23,7 +34,7 @@ export async function compileKernels(shared = false, relaxed = false) {
     ? ['--enable', 'threads', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '16384']
     : ['--initialMemory', '1'];
   const { error } = await asc.main(
-    [`${root}assembly/index.ts`, ...COMMON, ...features, ...memory, '--outFile', 'kernels.wasm'],
+    [join(root, 'assembly/index.ts'), ...COMMON, ...features, ...memory, '--outFile', 'kernels.wasm'],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) binary = contents;
@@ -37,65 +48,101 @@ export async function compileKernels(shared = false, relaxed = false) {
   return Buffer.from(binary);
 }
 
+/** [export name, shared memory, relaxed SIMD, what it is] for each variant, in file order. */
+const VARIANTS = [
+  ['KERNELS_WASM_BASE64', false, false, 'The compiled WebAssembly kernels (imported memory), base64.'],
+  [
+    'KERNELS_SHARED_WASM_BASE64',
+    true,
+    false,
+    'The same kernels for a shared memory (worker threads), base64.',
+  ],
+  ['KERNELS_RELAXED_WASM_BASE64', false, true, 'The kernels with relaxed SIMD (fused multiply-add), base64.'],
+  ['KERNELS_SHARED_RELAXED_WASM_BASE64', true, true, 'Relaxed SIMD for a shared memory, base64.'],
+];
+
+/** The compiler's version and the Binaryen version it pins (both shape the bytes). */
+function compilerVersions() {
+  // createRequire, not import.meta.resolve: vitest's module runner (the tests import this file) lacks it.
+  const asc = createRequire(import.meta.url)('assemblyscript/package.json');
+  return `assemblyscript ${asc.version}, binaryen ${asc.dependencies?.binaryen ?? '?'}`;
+}
+
+/**
+ * A digest of every input of the compile under `root`: the AssemblyScript sources (names and
+ * bytes), this script (flags, variants, rendering) and the compiler versions.
+ */
+export function inputsDigest(root = ROOT, versions = compilerVersions()) {
+  const hash = createHash('sha256').update(versions).update('\0');
+  const files = readdirSync(join(root, 'assembly'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) =>
+      relative(root, join(e.parentPath ?? e.path, e.name))
+        .split(sep)
+        .join('/'),
+    )
+    .sort();
+  for (const file of [...files, 'scripts/build-wasm.mjs'])
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
+  return hash.digest('hex');
+}
+
+/** The digest stamped on the first line of an existing generated module, or null. */
+export function stampOf(root = ROOT) {
+  const path = join(root, TARGET);
+  if (!existsSync(path)) return null;
+  const first = readFileSync(path, 'utf8').split('\n', 1)[0];
+  return /^\/\/ inputs sha256 ([0-9a-f]{64})/.exec(first)?.[1] ?? null;
+}
+
 function base64Lines(wasm) {
   return (wasm.toString('base64').match(/.{1,100}/g) ?? []).map((l) => `  '${l}'`).join(' +\n');
 }
 
-const VARIANTS = [
-  ['KERNELS_WASM_BASE64', 'plain', 'The compiled WebAssembly kernels (imported memory), base64.'],
-  [
-    'KERNELS_SHARED_WASM_BASE64',
-    'shared memory',
-    'The same kernels for a shared memory (worker threads), base64.',
-  ],
-  [
-    'KERNELS_RELAXED_WASM_BASE64',
-    'plain, relaxed SIMD',
-    'The kernels with relaxed SIMD (fused multiply-add), base64.',
-  ],
-  [
-    'KERNELS_SHARED_RELAXED_WASM_BASE64',
-    'shared memory, relaxed SIMD',
-    'Relaxed SIMD for a shared memory, base64.',
-  ],
-];
-
-/** src/kernels.generated.ts for the four compiled variants, in the order of VARIANTS. */
-export function renderModule(binaries) {
+/** generated/kernels.ts for the compiled variants (in the order of VARIANTS), stamped with `digest`. */
+export function renderModule(binaries, digest) {
   const sha = (b) => createHash('sha256').update(b).digest('hex');
   const head = VARIANTS.map(
-    ([, label], i) => `// ${label}: ${binaries[i].length} bytes, sha256 ${sha(binaries[i])}`,
+    ([, shared, relaxed], i) =>
+      `// ${shared ? 'shared memory' : 'plain'}${relaxed ? ', relaxed SIMD' : ''}: ${binaries[i].length} bytes, sha256 ${sha(binaries[i])}`,
   );
   const body = VARIANTS.map(
-    ([name, , doc], i) => `/** ${doc} */\nexport const ${name} =\n${base64Lines(binaries[i])};\n`,
+    ([name, , , doc], i) => `/** ${doc} */\nexport const ${name} =\n${base64Lines(binaries[i])};\n`,
   );
-  return `// Generated by scripts/build-wasm.mjs from assembly/*.ts — do not edit.\n${head.join('\n')}\n\n${body.join('\n')}`;
+  return [
+    `// inputs sha256 ${digest}`,
+    '// Generated by scripts/build-wasm.mjs from assembly/*.ts — not committed, do not edit.',
+    ...head,
+    '',
+    body.join('\n'),
+  ].join('\n');
 }
 
-/** Every variant rendered as src/kernels.generated.ts. */
-export async function renderKernels() {
+/**
+ * Makes generated/kernels.ts current: compiles the four variants unless the file's stamp already
+ * matches the inputs (or `force`). Written through a temporary file and a rename, so a concurrent
+ * reader (another task, a test run) sees the old file or the new one, never half of one.
+ */
+export async function ensureKernels({ root = ROOT, force = false, log = console.log } = {}) {
+  const digest = inputsDigest(root);
+  if (!force && stampOf(root) === digest) return { compiled: false, seconds: 0 };
+  const started = performance.now();
   const binaries = [];
-  for (const [shared, relaxed] of [
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ])
-    binaries.push(await compileKernels(shared, relaxed));
-  return renderModule(binaries);
+  for (const [, shared, relaxed] of VARIANTS) binaries.push(await compileKernels(shared, relaxed, root));
+  const path = join(root, TARGET);
+  mkdirSync(join(root, 'generated'), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, renderModule(binaries, digest));
+  renameSync(temporary, path);
+  const seconds = (performance.now() - started) / 1000;
+  log(`backend-wasm: compiled assembly/ (4 variants) into ${TARGET} in ${seconds.toFixed(1)} s`);
+  return { compiled: true, seconds };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const source = await renderKernels();
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(target, 'utf8');
-    if (current !== source) {
-      console.error(
-        'src/kernels.generated.ts is out of date: run `pnpm --filter @dendrite/backend-wasm build:wasm`',
-      );
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(target, source);
-  }
+  await ensureKernels({ force: process.argv.includes('--force') });
 }

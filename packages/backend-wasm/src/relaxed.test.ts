@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KERNELS_RELAXED_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_RELAXED_WASM_BASE64 } from '../generated/kernels.js';
 import { decodeBase64, wasmFeatures } from './runtime.js';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));

@@ -1,10 +1,10 @@
-import { LinearHeap } from './heap.js';
 import {
   KERNELS_RELAXED_WASM_BASE64,
   KERNELS_SHARED_RELAXED_WASM_BASE64,
   KERNELS_SHARED_WASM_BASE64,
   KERNELS_WASM_BASE64,
-} from './kernels.generated.js';
+} from '../generated/kernels.js';
+import { LinearHeap } from './heap.js';
 import type { SimdKernelExports } from './simd-exports.js';
 
 /** The exported functions of the compiled kernels (see assembly/). */

@@ -1,6 +1,6 @@
 import { type BinaryOp, contiguousStrides, cpuBackend, type UnaryOp, type View } from '@dendrite/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../generated/kernels.js';
 import type { SimdKernelExports } from './simd-exports.js';
 
 // Every float32 SIMD kernel against the CPU reference backend, at the conformance suite's float32
