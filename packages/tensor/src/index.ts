@@ -70,6 +70,8 @@ export {
 export {
   abs,
   add,
+  applyBinary,
+  applyUnary,
   clamp,
   cos,
   div,
@@ -146,6 +148,22 @@ export {
 } from './ops/reduce.js';
 export { cumsum } from './ops/scan.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export {
+  BINARY_OPS,
+  BINARY_SPEC,
+  type BinaryOpSpec,
+  binarySpec,
+  type DifferentiableBinaryOp,
+  type NonDifferentiableBinaryOp,
+} from './ops/spec/binary.js';
+export type { TestRange, ToleranceFamily } from './ops/spec/domain.js';
+export {
+  type DifferentiableUnaryOp,
+  UNARY_OPS,
+  UNARY_SPEC,
+  type UnaryOpSpec,
+  unarySpec,
+} from './ops/spec/unary.js';
 export { tril, triu } from './ops/triangular.js';
 export {
   clone,
