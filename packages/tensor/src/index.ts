@@ -84,6 +84,7 @@ export {
   gt,
   le,
   log,
+  log1p,
   lt,
   maskedFill,
   maximum,

@@ -34,6 +34,8 @@ const UNARY_RULES = {
   exp: { save: output, backward: (g, { saved: [y] }) => [g.mul(y)] },
   // d/dx ln x = 1/x
   log: { save: input, backward: (g, { saved: [x] }) => [g.div(x)] },
+  // d/dx ln(1 + x) = 1/(1 + x)
+  log1p: { save: input, backward: (g, { saved: [x] }) => [g.div(x.add(1))] },
   // d/dx √x = 1/(2√x) = 1/(2y)
   sqrt: { save: output, backward: (g, { saved: [y] }) => [g.div(y.mul(2))] },
   // d/dx x^(−½) = −½·x^(−3/2) = −½·y³

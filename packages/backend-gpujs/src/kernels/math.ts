@@ -58,6 +58,12 @@ const UNARY_LINES = {
   sign: (v) => [`let y = ${v};`, `if (${v} > 0) { y = 1.0; }`, `if (${v} < 0) { y = -1.0; }`],
   exp: (v) => [`let y = Math.exp(${v});`],
   log: (v) => [`let y = Math.log(${v});`],
+  // y = ln(1 + v); below |v| = 0.1 the series v − v²/2 + v³/3 − … − v⁸/8 (error < 1.2e-9 relative),
+  // because 1 + v in float32 drops the low digits of a small v
+  log1p: (v) => [
+    `let y = Math.log(1 + ${v});`,
+    `if (Math.abs(${v}) < 0.1) { y = ${v} * (1 - ${v} * (0.5 - ${v} * (0.3333333333333333 - ${v} * (0.25 - ${v} * (0.2 - ${v} * (0.16666666666666666 - ${v} * (0.14285714285714285 - ${v} * 0.125))))))); }`,
+  ],
   sqrt: (v) => [`let y = Math.sqrt(${v});`],
   rsqrt: (v) => [`let y = 1 / Math.sqrt(${v});`],
   tanh: (v) => tanhLines(v, 'y', 'th'),

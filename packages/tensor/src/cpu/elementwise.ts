@@ -27,6 +27,9 @@ const UNARY_LOOPS = {
   log: (x, out, n) => {
     for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
   },
+  log1p: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]); // exact near 0, where 1 + x would round
+  },
   sqrt: (x, out, n) => {
     for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
   },

@@ -39,6 +39,11 @@ export const sign = (x: Tensor): Tensor => applyUnary('sign', x);
 export const exp = (x: Tensor): Tensor => applyUnary('exp', x);
 /** Natural logarithm: y = ln x (NaN for x < 0, −∞ at 0). */
 export const log = (x: Tensor): Tensor => applyUnary('log', x);
+/**
+ * y = ln(1 + x), accurate for x near 0 where `log(1 + x)` loses digits (as `torch.log1p`):
+ * NaN for x < −1, −∞ at −1; ints compute in float32.
+ */
+export const log1p = (x: Tensor): Tensor => applyUnary('log1p', x);
 /** Square root: y = √x. */
 export const sqrt = (x: Tensor): Tensor => applyUnary('sqrt', x);
 /** Reciprocal square root: y = 1/√x. */

@@ -29,6 +29,12 @@ export const UNARY_SPEC = {
   sign: { math: 'y = sign(x)', dtype: 'int-preserving', domain: REAL_AWAY_FROM_0, tolerance: 'elementwise' },
   exp: { math: 'y = eˣ', dtype: 'float', domain: REAL, tolerance: 'transcendental' },
   log: { math: 'y = ln x', dtype: 'float', domain: POSITIVE, tolerance: 'transcendental' },
+  log1p: {
+    math: 'y = ln(1 + x)',
+    dtype: 'float',
+    domain: { low: -0.9, high: 6 },
+    tolerance: 'transcendental',
+  },
   sqrt: { math: 'y = √x', dtype: 'float', domain: POSITIVE, tolerance: 'transcendental' },
   rsqrt: { math: 'y = 1/√x', dtype: 'float', domain: POSITIVE, tolerance: 'transcendental' },
   tanh: { math: 'y = tanh x', dtype: 'float', domain: REAL, tolerance: 'transcendental' },
