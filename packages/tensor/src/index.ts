@@ -149,6 +149,7 @@ export {
 } from './ops/reduce.js';
 export { cumsum } from './ops/scan.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { type SoftplusOptions, softplus } from './ops/softplus.js';
 export {
   BINARY_OPS,
   BINARY_SPEC,

@@ -7,6 +7,7 @@ import {
   binarySpec,
   type DType,
   type Generator,
+  softplus,
   type Tensor,
   type TestRange,
   tensor,
@@ -196,6 +197,18 @@ const WHERE: ConformanceCase[] = [
   }),
 ];
 
+/** Composite ops: no kernel of their own, but a chain of primitives a backend must get right together. */
+const COMPOSITE: ConformanceCase[] = [
+  referenceCase('composite', {
+    name: 'softplus: float32, β = 1 and β = 2 with threshold 5, both sides of the threshold',
+    ops: ['exp', 'log1p', 'where'],
+    family: 'transcendental',
+    dtypes: ['float32', 'bool'],
+    inputs: (g) => [uniform(g, [6, 7], -30, 30)],
+    compute: ([x]) => [softplus(x), softplus(x, { beta: 2, threshold: 5 })],
+  }),
+];
+
 const on = (backend: Backend) => ({ backend });
 
 const GOLDEN: ConformanceCase[] = [
@@ -337,5 +350,6 @@ export const ELEMENTWISE_CASES: readonly ConformanceCase[] = [
   ...UNARY_OPS.flatMap(unaryCases),
   ...BINARY_OPS.flatMap(binaryCases),
   ...WHERE,
+  ...COMPOSITE,
   ...GOLDEN,
 ];
