@@ -50,6 +50,7 @@ const CASES: Record<string, Case[]> = {
   sign: [{ name: 'zero gradient', shapes: [[5]], f: (x) => awayFromZero(x).sign().mul(x) }],
   exp: [{ name: 'matrix', shapes: [[2, 3]], f: (x) => x.exp() }],
   log: [{ name: 'positive', shapes: [[2, 3]], range: [0.5, 2], f: (x) => x.log() }],
+  log1p: [{ name: 'above −1', shapes: [[2, 3]], range: [-0.9, 2], f: (x) => x.log1p() }],
   sqrt: [{ name: 'positive', shapes: [[2, 3]], range: [0.5, 2], f: (x) => x.sqrt() }],
   rsqrt: [{ name: 'positive', shapes: [[2, 3]], range: [0.5, 2], f: (x) => x.rsqrt() }],
   tanh: [{ name: 'matrix', shapes: [[3, 3]], range: [-2, 2], f: (x) => x.tanh() }],

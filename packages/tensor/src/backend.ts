@@ -1,4 +1,6 @@
 import type { DType, TypedArray } from './dtype.js';
+import { BINARY_OPS, BINARY_SPEC } from './ops/spec/binary.js';
+import type { UNARY_SPEC } from './ops/spec/unary.js';
 import type { Shape } from './shape.js';
 
 /**
@@ -26,44 +28,26 @@ export interface View {
   readonly offset: number;
 }
 
-/** Element-wise functions of one input. Output dtype = input dtype (the core passes floats where math needs them). */
-export type UnaryOp =
-  | 'neg' // y = -x
-  | 'abs' // y = |x|
-  | 'sign' // y = sign(x) ∈ {-1, 0, 1}
-  | 'exp' // y = eˣ
-  | 'log' // y = ln x
-  | 'sqrt' // y = √x
-  | 'rsqrt' // y = 1/√x
-  | 'tanh' // y = tanh x
-  | 'sigmoid' // y = 1/(1+e⁻ˣ)
-  | 'relu' // y = max(x, 0)
-  | 'gelu' // y = x·Φ(x) = x·½(1 + erf(x/√2))
-  | 'gelu_tanh' // y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
-  | 'sin' // y = sin x
-  | 'cos' // y = cos x
-  | 'erf'; // y = 2/√π ∫₀ˣ e^(−t²) dt
+/**
+ * Element-wise functions of one input: the keys of `UNARY_SPEC` (`ops/spec/unary.ts`), where each
+ * op's math, dtype rule and test domain are defined. Output dtype = input dtype (the core passes
+ * floats where the math needs them).
+ */
+export type UnaryOp = keyof typeof UNARY_SPEC;
 
-/** Element-wise functions of two same-dtype inputs. Comparisons output `bool`. */
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge';
+/**
+ * Element-wise functions of two same-dtype inputs: the keys of `BINARY_SPEC` (`ops/spec/binary.ts`).
+ * Comparisons output `bool`.
+ */
+export type BinaryOp = keyof typeof BINARY_SPEC;
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 export type ArgReduceOp = 'argmax' | 'argmin';
 
-export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+/** The binary ops whose output is bool (the spec's `dtype: 'comparison'`). */
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(
+  BINARY_OPS.filter((op) => BINARY_SPEC[op].dtype === 'comparison'),
+);
 
 /**
  * The primitives every backend implements itself: storage, element-wise ops, reductions, matmul,

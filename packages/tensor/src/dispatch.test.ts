@@ -4,6 +4,8 @@ import { cpuBackend } from './cpu/index.js';
 import { arange, ones, tensor } from './creation.js';
 import { getOpHook, getOpInfo, listOps, type OpEvent, setOpHook } from './dispatch.js';
 import * as ops from './index.js';
+import { BINARY_OPS } from './ops/spec/binary.js';
+import { UNARY_OPS } from './ops/spec/unary.js';
 import type { Tensor } from './tensor.js';
 
 /** Runs `fn` with a hook that records every event; returns the events and fn's result. */
@@ -148,40 +150,15 @@ describe('setOpHook', () => {
   });
 });
 
+/** Every primitive: the element-wise ops of the spec, and the others by name. */
 const PRIMITIVES = [
+  ...UNARY_OPS,
+  ...BINARY_OPS,
   'layerNorm',
   'causalSoftmax',
   'softmaxCrossEntropy',
   'cast',
   'toBackend',
-  'neg',
-  'abs',
-  'sign',
-  'exp',
-  'log',
-  'sqrt',
-  'rsqrt',
-  'tanh',
-  'sigmoid',
-  'relu',
-  'gelu',
-  'gelu_tanh',
-  'sin',
-  'cos',
-  'erf',
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
   'where',
   'reshape',
   'permute',
@@ -233,42 +210,8 @@ describe('listOps and getOpInfo', () => {
     const { events } = record(() => {
       x.int();
       x.to(other);
-      for (const f of [
-        'neg',
-        'abs',
-        'sign',
-        'exp',
-        'log',
-        'sqrt',
-        'rsqrt',
-        'tanh',
-        'sigmoid',
-        'relu',
-        'gelu',
-        'sin',
-        'cos',
-        'erf',
-      ] as const) {
-        x[f]();
-      }
-      x.gelu({ approximate: 'tanh' });
-      for (const f of [
-        'add',
-        'sub',
-        'mul',
-        'div',
-        'pow',
-        'maximum',
-        'minimum',
-        'eq',
-        'ne',
-        'lt',
-        'le',
-        'gt',
-        'ge',
-      ] as const) {
-        x[f](x);
-      }
+      for (const op of UNARY_OPS) ops.applyUnary(op, x);
+      for (const op of BINARY_OPS) ops.applyBinary(op, x, x);
       x.where(x.gt(2), 0);
       x.reshape(4);
       x.permute(1, 0);

@@ -16,6 +16,7 @@ import {
   gt,
   le,
   log,
+  log1p,
   lt,
   maskedFill,
   maximum,
@@ -74,6 +75,26 @@ describe('unary ops: hand-computed values', () => {
     expectClose(exp(tensor([-INF, INF, NaN_])), [0, INF, NaN_], 0);
     expectClose(log(tensor([1, Math.E, 2], { dtype: 'float64' })), [0, 1, Math.LN2], 1e-15, 'float64');
     expectClose(log(tensor([0, -1, NaN_])), [-INF, NaN_, NaN_], 0);
+  });
+
+  it('log1p: known values, accurate where log(1 + x) is not, its edges and dtype rule', () => {
+    // ln 2, −ln 2, ln e = 1; ln(1 + 10⁻¹⁰) = 10⁻¹⁰ − 10⁻²⁰/2 + … (log(1 + x) is off by 8e-8 relative there)
+    const x = tensor([1, -0.5, Math.E - 1, 1e-10, -1e-10], { dtype: 'float64' });
+    const want = [Math.LN2, -Math.LN2, 1, 9.9999999995e-11, -1.00000000005e-10];
+    const got = log1p(x).dataSync();
+    want.forEach((w, i) => {
+      expect(Math.abs(got[i] - w) / Math.abs(w)).toBeLessThan(2e-16);
+    });
+    expect(Math.abs(log(x.add(1)).dataSync()[3] - 1e-10) / 1e-10).toBeGreaterThan(1e-8);
+    // float32: 1 + 1e-7 rounds to 1.0000001192…, yet log1p keeps every digit of 1e-7
+    expect(log1p(tensor([1e-7])).dataSync()[0]).toBe(Math.fround(9.999999500000033e-8));
+    expectClose(log1p(tensor([-1, -2, INF, -INF, NaN_, 0])), [-INF, NaN_, INF, NaN_, NaN_, 0], 0, 'float32');
+    expect(Object.is(log1p(tensor([-0])).dataSync()[0], -0)).toBe(true);
+    expectClose(log1p(tensor([0, 1, 3], { dtype: 'int32' })), [0, Math.LN2, Math.log(4)], 1e-7, 'float32');
+    expectClose(log1p(tensor([true, false])), [Math.LN2, 0], 1e-7, 'float32');
+    expectClose(tensor([1, 3], { dtype: 'float64' }).log1p(), [Math.LN2, Math.log(4)], 1e-15, 'float64');
+    expect(() => log1p([1, 2] as never)).toThrow(DTypeError);
+    expect(() => log1p(null as never)).toThrow(/log1p: input must be a Tensor, got null/);
   });
 
   it('sqrt and rsqrt', () => {

@@ -70,6 +70,8 @@ export {
 export {
   abs,
   add,
+  applyBinary,
+  applyUnary,
   clamp,
   cos,
   div,
@@ -82,6 +84,7 @@ export {
   gt,
   le,
   log,
+  log1p,
   lt,
   maskedFill,
   maximum,
@@ -139,6 +142,23 @@ export {
 } from './ops/reduce.js';
 export { cumsum } from './ops/scan.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { type SoftplusOptions, softplus } from './ops/softplus.js';
+export {
+  BINARY_OPS,
+  BINARY_SPEC,
+  type BinaryOpSpec,
+  binarySpec,
+  type DifferentiableBinaryOp,
+  type NonDifferentiableBinaryOp,
+} from './ops/spec/binary.js';
+export type { TestRange, ToleranceFamily } from './ops/spec/domain.js';
+export {
+  type DifferentiableUnaryOp,
+  UNARY_OPS,
+  UNARY_SPEC,
+  type UnaryOpSpec,
+  unarySpec,
+} from './ops/spec/unary.js';
 export { tril, triu } from './ops/triangular.js';
 export {
   clone,

@@ -386,6 +386,10 @@ export class Tensor {
   log(): Tensor {
     return ew.log(this);
   }
+  /** ln(1 + x), accurate near 0 (see {@link ew.log1p}). */
+  log1p(): Tensor {
+    return ew.log1p(this);
+  }
   sqrt(): Tensor {
     return ew.sqrt(this);
   }

@@ -1,11 +1,13 @@
 import {
   type Backend,
   BackendError,
+  BINARY_OPS,
   contiguousStrides,
   cpuBackend,
   type Handle,
   listOps,
   type ReduceOp,
+  UNARY_OPS,
   type View,
 } from '@dendrite/tensor';
 import { composeBackend, primitivesOf } from '@dendrite/tensor/backend';
@@ -62,6 +64,13 @@ describe('the suite itself', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(missingOps()).toEqual([]);
     expect(listOps().length).toBeGreaterThan(40);
+  });
+
+  it('derives a case list for exactly the element-wise ops of the spec', () => {
+    const covered = (group: string) =>
+      new Set(CONFORMANCE_CASES.filter((c) => c.group === group).flatMap((c) => c.ops));
+    expect([...covered('unary')]).toEqual([...UNARY_OPS]);
+    expect([...covered('binary')]).toEqual([...BINARY_OPS]);
   });
 
   it('notices an op without a case', () => {

@@ -1,7 +1,12 @@
 import { composeBackend, primitivesOf } from '@dendrite/tensor/backend';
 import '../index.js';
 import {
+  applyBinary,
+  applyUnary,
   type Backend,
+  BINARY_OPS,
+  type BinaryOp,
+  binarySpec,
   causalSoftmax,
   concat,
   cpuBackend,
@@ -14,13 +19,18 @@ import {
   registerBackend,
   scatterAddZeros,
   softmaxCrossEntropy,
+  softplus,
   type Tensor,
   takeAlongDim,
+  UNARY_OPS,
+  UNARY_SPEC,
+  type UnaryOp,
+  unarySpec,
   where,
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../gradcheck.js';
-import { awayFromZero, ints, uniform } from '../test/helpers.js';
+import { awayFromZero, inRange, ints, uniform } from '../test/helpers.js';
 import { isDifferentiable } from './registry.js';
 
 interface Case {
@@ -42,31 +52,38 @@ const w6 = uniform([6]);
 const targets = ints([2, -100, 0, 4]);
 
 /**
- * Gradient-check cases by op. Each differentiable op of the tensor core must appear here: the
- * completeness test below fails otherwise. Shapes include broadcasting; inputs avoid kinks.
+ * One case per differentiable element-wise op, from its spec: inputs in the op's test range (away
+ * from its kinks), a [3, 4] input, or for two inputs a [3, 4] and a broadcast [4].
  */
-const CASES: Record<string, Case[]> = {
-  neg: [{ name: 'matrix', inputs: () => [uniform([3, 4])], f: (x) => x.neg() }],
-  abs: [{ name: 'away from 0', inputs: () => [awayFromZero([3, 4])], f: (x) => x.abs() }],
-  sign: [{ name: 'zero gradient', inputs: () => [awayFromZero([5])], f: (x) => x.sign().mul(x) }],
-  exp: [{ name: 'matrix', inputs: () => [uniform([2, 3])], f: (x) => x.exp() }],
-  log: [{ name: 'positive', inputs: () => [uniform([2, 3], 0.5, 2)], f: (x) => x.log() }],
-  sqrt: [{ name: 'positive', inputs: () => [uniform([2, 3], 0.5, 2)], f: (x) => x.sqrt() }],
-  rsqrt: [{ name: 'positive', inputs: () => [uniform([2, 3], 0.5, 2)], f: (x) => x.rsqrt() }],
-  tanh: [{ name: 'matrix', inputs: () => [uniform([3, 3], -2, 2)], f: (x) => x.tanh() }],
-  sigmoid: [{ name: 'matrix', inputs: () => [uniform([3, 3], -3, 3)], f: (x) => x.sigmoid() }],
-  relu: [{ name: 'away from 0', inputs: () => [awayFromZero([4, 3])], f: (x) => x.relu() }],
-  gelu: [{ name: 'exact erf form', inputs: () => [uniform([4, 3], -3, 3)], f: (x) => x.gelu() }],
-  gelu_tanh: [
-    {
-      name: 'tanh approximation',
-      inputs: () => [uniform([4, 3], -3, 3)],
-      f: (x) => x.gelu({ approximate: 'tanh' }),
-    },
-  ],
-  sin: [{ name: 'vector', inputs: () => [uniform([6], -3, 3)], f: (x) => x.sin() }],
-  cos: [{ name: 'vector', inputs: () => [uniform([6], -3, 3)], f: (x) => x.cos() }],
-  erf: [{ name: 'vector', inputs: () => [uniform([6], -2, 2)], f: (x) => x.erf() }],
+const SPEC_CASES: Record<string, Case[]> = Object.fromEntries([
+  ...UNARY_OPS.filter((op) => unarySpec(op).notDifferentiable === undefined).map((op) => [
+    op,
+    [
+      {
+        name: 'spec test range, [3, 4]',
+        inputs: () => [inRange([3, 4], unarySpec(op).domain)],
+        f: (x: Tensor) => applyUnary(op, x),
+      },
+    ],
+  ]),
+  ...BINARY_OPS.filter((op) => binarySpec(op).notDifferentiable === undefined).map((op) => [
+    op,
+    [
+      {
+        name: 'spec test ranges, [3, 4] with a broadcast [4]',
+        inputs: () => [inRange([3, 4], binarySpec(op).domain.a), inRange([4], binarySpec(op).domain.b)],
+        f: (a: Tensor, b: Tensor) => applyBinary(op, a, b),
+      },
+    ],
+  ]),
+]);
+
+/**
+ * Further gradient-check cases by op: every op that is not element-wise, and the broadcasting and
+ * scalar forms of element-wise ops. Each differentiable op of the tensor core must have a case here
+ * or in SPEC_CASES: the completeness test below fails otherwise. Inputs avoid kinks.
+ */
+const EXTRA_CASES: Record<string, Case[]> = {
   add: [
     { name: 'same shape', inputs: () => [uniform([2, 3]), uniform([2, 3])], f: (a, b) => a.add(b) },
     { name: 'broadcast row', inputs: () => [uniform([4, 3]), uniform([3])], f: (a, b) => a.add(b) },
@@ -253,7 +270,22 @@ const CASES: Record<string, Case[]> = {
   ],
 };
 
+const CASES: Record<string, Case[]> = { ...EXTRA_CASES };
+for (const [op, cases] of Object.entries(SPEC_CASES)) CASES[op] = [...cases, ...(EXTRA_CASES[op] ?? [])];
+
 describe('float64 gradient checks of every differentiable op', () => {
+  it('the spec-derived cases are exactly the differentiable element-wise ops of the spec', () => {
+    const specOps = [...UNARY_OPS, ...BINARY_OPS];
+    expect(Object.keys(SPEC_CASES)).toEqual(specOps.filter((op) => isDifferentiable(op) === true));
+    for (const op of specOps) {
+      const reason =
+        op in UNARY_SPEC
+          ? unarySpec(op as UnaryOp).notDifferentiable
+          : binarySpec(op as BinaryOp).notDifferentiable;
+      expect(isDifferentiable(op), op).toBe(reason === undefined);
+    }
+  });
+
   it('every differentiable op of the tensor core has at least one gradcheck case', () => {
     const differentiable = listOps()
       .map((op) => op.name)
@@ -281,6 +313,16 @@ describe('composite ops differentiate through their primitives', () => {
     { name: 'logSumExp', inputs: () => [uniform([3, 4])], f: (x) => x.logSumExp(-1) },
     { name: 'clamp', inputs: () => [uniform([8], -2, 2)], f: (x) => x.clamp(-0.95, 0.95) },
     { name: 'square', inputs: () => [uniform([4])], f: (x) => x.square() },
+    {
+      name: 'softplus (mul, gt, where, exp, log1p, div)',
+      inputs: () => [uniform([3, 4], -3, 3)],
+      f: (x) => softplus(x),
+    },
+    {
+      name: 'softplus, β = 2, threshold 5, on both sides of the threshold',
+      inputs: () => [uniform([3, 4], -3, 3)],
+      f: (x) => softplus(x.mul(4), { beta: 2, threshold: 5 }),
+    },
     { name: 'triu', inputs: () => [uniform([2, 3, 3])], f: (x) => x.triu(1) },
     { name: 'tril', inputs: () => [uniform([3, 4])], f: (x) => x.tril() },
     { name: 'maskedFill', inputs: () => [uniform([3, 3])], f: (x) => x.maskedFill(x.gt(0.5), -1) },

@@ -51,51 +51,45 @@ export function erfLines(x: string, out: string, tag: string): string[] {
   ];
 }
 
+/** Lines declaring `y` = op(v), per unary op of the tensor core's spec (a missing op is a compile error). */
+const UNARY_LINES = {
+  neg: (v) => [`let y = -${v};`],
+  abs: (v) => [`let y = Math.abs(${v});`],
+  sign: (v) => [`let y = ${v};`, `if (${v} > 0) { y = 1.0; }`, `if (${v} < 0) { y = -1.0; }`],
+  exp: (v) => [`let y = Math.exp(${v});`],
+  log: (v) => [`let y = Math.log(${v});`],
+  // y = ln(1 + v); below |v| = 0.1 the series v − v²/2 + v³/3 − … − v⁸/8 (error < 1.2e-9 relative),
+  // because 1 + v in float32 drops the low digits of a small v
+  log1p: (v) => [
+    `let y = Math.log(1 + ${v});`,
+    `if (Math.abs(${v}) < 0.1) { y = ${v} * (1 - ${v} * (0.5 - ${v} * (0.3333333333333333 - ${v} * (0.25 - ${v} * (0.2 - ${v} * (0.16666666666666666 - ${v} * (0.14285714285714285 - ${v} * 0.125))))))); }`,
+  ],
+  sqrt: (v) => [`let y = Math.sqrt(${v});`],
+  rsqrt: (v) => [`let y = 1 / Math.sqrt(${v});`],
+  tanh: (v) => tanhLines(v, 'y', 'th'),
+  // σ(v) = 1/(1 + e^(−v)), through e^(−|v|) so that neither branch overflows
+  sigmoid: (v) => [
+    `let se = Math.exp(-Math.abs(${v}));`,
+    'let y = 1 / (1 + se);',
+    `if (${v} < 0) { y = se / (1 + se); }`,
+  ],
+  relu: (v) => [`let y = ${v};`, `if (${v} < 0) { y = 0.0; }`],
+  // y = v·Φ(v) = ½v(1 + erf(v/√2))
+  gelu: (v) => [...erfLines(`${v} * 0.7071067811865476`, 'ge', 'er'), `let y = 0.5 * ${v} * (1 + ge);`],
+  // y = ½v(1 + tanh(√(2/π)(v + 0.044715v³)))
+  gelu_tanh: (v) => [
+    `let gu = 0.7978845608028654 * (${v} + 0.044715 * ${v} * ${v} * ${v});`,
+    ...tanhLines('gu', 'gt', 'th'),
+    `let y = 0.5 * ${v} * (1 + gt);`,
+  ],
+  sin: (v) => [`let y = Math.sin(${v});`],
+  cos: (v) => [`let y = Math.cos(${v});`],
+  erf: (v) => erfLines(v, 'y', 'er'),
+} satisfies Record<UnaryOp, (v: string) => string[]>;
+
 /** Lines declaring `y` = op(v). */
 export function unaryLines(op: UnaryOp, v: string): string[] {
-  switch (op) {
-    case 'neg':
-      return [`let y = -${v};`];
-    case 'abs':
-      return [`let y = Math.abs(${v});`];
-    case 'sign':
-      return [`let y = ${v};`, `if (${v} > 0) { y = 1.0; }`, `if (${v} < 0) { y = -1.0; }`];
-    case 'exp':
-      return [`let y = Math.exp(${v});`];
-    case 'log':
-      return [`let y = Math.log(${v});`];
-    case 'sqrt':
-      return [`let y = Math.sqrt(${v});`];
-    case 'rsqrt':
-      return [`let y = 1 / Math.sqrt(${v});`];
-    case 'tanh':
-      return tanhLines(v, 'y', 'th');
-    case 'sigmoid':
-      // σ(v) = 1/(1 + e^(−v)), through e^(−|v|) so that neither branch overflows
-      return [
-        `let se = Math.exp(-Math.abs(${v}));`,
-        'let y = 1 / (1 + se);',
-        `if (${v} < 0) { y = se / (1 + se); }`,
-      ];
-    case 'relu':
-      return [`let y = ${v};`, `if (${v} < 0) { y = 0.0; }`];
-    case 'gelu':
-      // y = v·Φ(v) = ½v(1 + erf(v/√2))
-      return [...erfLines(`${v} * 0.7071067811865476`, 'ge', 'er'), `let y = 0.5 * ${v} * (1 + ge);`];
-    case 'gelu_tanh':
-      // y = ½v(1 + tanh(√(2/π)(v + 0.044715v³)))
-      return [
-        `let gu = 0.7978845608028654 * (${v} + 0.044715 * ${v} * ${v} * ${v});`,
-        ...tanhLines('gu', 'gt', 'th'),
-        `let y = 0.5 * ${v} * (1 + gt);`,
-      ];
-    case 'sin':
-      return [`let y = Math.sin(${v});`];
-    case 'cos':
-      return [`let y = Math.cos(${v});`];
-    case 'erf':
-      return erfLines(v, 'y', 'er');
-  }
+  return UNARY_LINES[op](v);
 }
 
 /** Scalar arguments an op's snippet needs. */
@@ -135,34 +129,32 @@ function powLines(a: string, b: string, intResult: boolean): string[] {
   return lines;
 }
 
+/** Lines declaring `y` = op(a, b), per binary op of the spec; comparisons give 1 or 0. */
+const BINARY_LINES = {
+  add: (a, b) => [`let y = ${a} + ${b};`],
+  sub: (a, b) => [`let y = ${a} - ${b};`],
+  mul: (a, b) => [`let y = ${a} * ${b};`],
+  div: (a, b) => [`let y = ${a} / ${b};`],
+  pow: (a, b, intResult) => powLines(a, b, intResult),
+  maximum: (a, b) => [
+    `let y = ${b};`,
+    `if (${a} > ${b}) { y = ${a}; }`,
+    `if (!(${a} == ${a})) { y = ${a}; }`,
+  ],
+  minimum: (a, b) => [
+    `let y = ${b};`,
+    `if (${a} < ${b}) { y = ${a}; }`,
+    `if (!(${a} == ${a})) { y = ${a}; }`,
+  ],
+  eq: (a, b) => ['let y = 0.0;', `if (${a} == ${b}) { y = 1.0; }`],
+  ne: (a, b) => ['let y = 1.0;', `if (${a} == ${b}) { y = 0.0; }`],
+  lt: (a, b) => ['let y = 0.0;', `if (${a} < ${b}) { y = 1.0; }`],
+  le: (a, b) => ['let y = 0.0;', `if (${a} <= ${b}) { y = 1.0; }`],
+  gt: (a, b) => ['let y = 0.0;', `if (${a} > ${b}) { y = 1.0; }`],
+  ge: (a, b) => ['let y = 0.0;', `if (${a} >= ${b}) { y = 1.0; }`],
+} satisfies Record<BinaryOp, (a: string, b: string, intResult: boolean) => string[]>;
+
 /** Lines declaring `y` = op(a, b); comparisons give 1 or 0. */
 export function binaryLines(op: BinaryOp, a: string, b: string, intResult: boolean): string[] {
-  switch (op) {
-    case 'add':
-      return [`let y = ${a} + ${b};`];
-    case 'sub':
-      return [`let y = ${a} - ${b};`];
-    case 'mul':
-      return [`let y = ${a} * ${b};`];
-    case 'div':
-      return [`let y = ${a} / ${b};`];
-    case 'pow':
-      return powLines(a, b, intResult);
-    case 'maximum':
-      return [`let y = ${b};`, `if (${a} > ${b}) { y = ${a}; }`, `if (!(${a} == ${a})) { y = ${a}; }`];
-    case 'minimum':
-      return [`let y = ${b};`, `if (${a} < ${b}) { y = ${a}; }`, `if (!(${a} == ${a})) { y = ${a}; }`];
-    case 'eq':
-      return ['let y = 0.0;', `if (${a} == ${b}) { y = 1.0; }`];
-    case 'ne':
-      return ['let y = 1.0;', `if (${a} == ${b}) { y = 0.0; }`];
-    case 'lt':
-      return ['let y = 0.0;', `if (${a} < ${b}) { y = 1.0; }`];
-    case 'le':
-      return ['let y = 0.0;', `if (${a} <= ${b}) { y = 1.0; }`];
-    case 'gt':
-      return ['let y = 0.0;', `if (${a} > ${b}) { y = 1.0; }`];
-    case 'ge':
-      return ['let y = 0.0;', `if (${a} >= ${b}) { y = 1.0; }`];
-  }
+  return BINARY_LINES[op](a, b, intResult);
 }

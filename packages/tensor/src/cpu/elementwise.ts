@@ -1,73 +1,78 @@
-import type { BinaryOp, Handle, UnaryOp, View } from '../backend.js';
+import { type BinaryOp, COMPARISON_OPS, type Handle, type UnaryOp, type View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import type { ArrayAllocator } from './alloc.js';
 import { erf, erf32, gelu, gelu32, geluTanh, sigmoid } from './math.js';
 import { arrayOf, contiguousData, contiguousStrides, forEachRow, handle, sizeOf } from './storage.js';
 
-/** Applies a unary op over a contiguous array. One tight loop per op keeps each loop monomorphic. */
-function unaryLoop(op: UnaryOp, x: TypedArray, out: TypedArray): void {
-  const n = x.length;
-  switch (op) {
-    case 'neg':
-      for (let i = 0; i < n; i++) out[i] = -x[i];
-      return;
-    case 'abs':
-      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
-      return;
-    case 'sign':
-      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i];
-      return;
-    case 'exp':
-      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
-      return;
-    case 'log':
-      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
-      return;
-    case 'sqrt':
-      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
-      return;
-    case 'rsqrt':
-      for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]);
-      return;
-    case 'tanh':
-      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]);
-      return;
-    case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0); // NaN stays NaN, as in PyTorch
-      return;
-    case 'gelu':
-      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = gelu32(x[i]);
-      else for (let i = 0; i < n; i++) out[i] = gelu(x[i]);
-      return;
-    case 'gelu_tanh':
-      for (let i = 0; i < n; i++) out[i] = geluTanh(x[i]);
-      return;
-    case 'sin':
-      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
-      return;
-    case 'cos':
-      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
-      return;
-    case 'erf':
-      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = erf32(x[i]);
-      else for (let i = 0; i < n; i++) out[i] = erf(x[i]);
-      return;
-  }
-}
+/** One tight loop of a unary op: out[i] = f(x[i]) for i < n. */
+type UnaryLoop = (x: TypedArray, out: TypedArray, n: number) => void;
+
+/**
+ * The unary kernels, one per op of `UNARY_SPEC` (a missing op is a compile error). Each is its own
+ * function with one tight loop, so every loop stays monomorphic.
+ */
+const UNARY_LOOPS = {
+  neg: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = -x[i];
+  },
+  abs: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
+  },
+  sign: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i];
+  },
+  exp: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+  },
+  log: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
+  },
+  log1p: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]); // exact near 0, where 1 + x would round
+  },
+  sqrt: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
+  },
+  rsqrt: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]);
+  },
+  tanh: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+  },
+  sigmoid: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]);
+  },
+  relu: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0); // NaN stays NaN, as in PyTorch
+  },
+  gelu: (x, out, n) => {
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = gelu32(x[i]);
+    else for (let i = 0; i < n; i++) out[i] = gelu(x[i]);
+  },
+  gelu_tanh: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = geluTanh(x[i]);
+  },
+  sin: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
+  },
+  cos: (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
+  },
+  erf: (x, out, n) => {
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = erf32(x[i]);
+    else for (let i = 0; i < n; i++) out[i] = erf(x[i]);
+  },
+} satisfies Record<UnaryOp, UnaryLoop>;
 
 export function unary(alloc: ArrayAllocator, op: UnaryOp, x: View): Handle {
   const src = contiguousData(x);
   const out = alloc(x.dtype, src.length);
-  unaryLoop(op, src, out);
+  UNARY_LOOPS[op](src, out, src.length);
   return handle(out);
 }
 
 /** One row of a binary op: out[o..o+n) = f(a[ia + j·sa], b[ib + j·sb]). */
-function binaryRow(
-  op: BinaryOp,
+type BinaryRow = (
   out: TypedArray,
   o: number,
   a: TypedArray,
@@ -77,51 +82,50 @@ function binaryRow(
   ib: number,
   sb: number,
   n: number,
-): void {
-  switch (op) {
-    case 'add':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] + b[ib];
-      return;
-    case 'sub':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] - b[ib];
-      return;
-    case 'mul':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] * b[ib];
-      return;
-    case 'div':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] / b[ib];
-      return;
-    case 'pow':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] ** b[ib];
-      return;
-    case 'maximum':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = Math.max(a[ia], b[ib]); // NaN propagates
-      return;
-    case 'minimum':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = Math.min(a[ia], b[ib]); // NaN propagates
-      return;
-    case 'eq':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] === b[ib] ? 1 : 0;
-      return;
-    case 'ne':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] !== b[ib] ? 1 : 0;
-      return;
-    case 'lt':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] < b[ib] ? 1 : 0;
-      return;
-    case 'le':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] <= b[ib] ? 1 : 0;
-      return;
-    case 'gt':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] > b[ib] ? 1 : 0;
-      return;
-    case 'ge':
-      for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] >= b[ib] ? 1 : 0;
-      return;
-  }
-}
+) => void;
 
-const COMPARE = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+/** The binary kernels, one per op of `BINARY_SPEC` (a missing op is a compile error), one tight loop each. */
+const BINARY_ROWS = {
+  add: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] + b[ib];
+  },
+  sub: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] - b[ib];
+  },
+  mul: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] * b[ib];
+  },
+  div: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] / b[ib];
+  },
+  pow: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] ** b[ib];
+  },
+  maximum: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = Math.max(a[ia], b[ib]); // NaN propagates
+  },
+  minimum: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = Math.min(a[ia], b[ib]); // NaN propagates
+  },
+  eq: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] === b[ib] ? 1 : 0;
+  },
+  ne: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] !== b[ib] ? 1 : 0;
+  },
+  lt: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] < b[ib] ? 1 : 0;
+  },
+  le: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] <= b[ib] ? 1 : 0;
+  },
+  gt: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] > b[ib] ? 1 : 0;
+  },
+  ge: (out, o, a, ia, sa, b, ib, sb, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) out[o + j] = a[ia] >= b[ib] ? 1 : 0;
+  },
+} satisfies Record<BinaryOp, BinaryRow>;
 
 export function binary(
   alloc: ArrayAllocator,
@@ -131,16 +135,17 @@ export function binary(
   shape: readonly number[],
 ): Handle {
   const size = sizeOf(shape);
-  const out = alloc(COMPARE.has(op) ? 'bool' : a.dtype, size);
+  const out = alloc(COMPARISON_OPS.has(op) ? 'bool' : a.dtype, size);
   if (size === 0) return handle(out);
   const A = arrayOf(a.handle);
   const B = arrayOf(b.handle);
+  const row: BinaryRow = BINARY_ROWS[op];
   forEachRow(
     shape,
     [contiguousStrides(shape), a.strides, b.strides],
     [0, a.offset, b.offset],
     (off, n, inner) => {
-      binaryRow(op, out, off[0], A, off[1], inner[1], B, off[2], inner[2], n);
+      row(out, off[0], A, off[1], inner[1], B, off[2], inner[2], n);
     },
   );
   return handle(out);

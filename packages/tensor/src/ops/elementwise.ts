@@ -1,72 +1,65 @@
-import { type BinaryOp, COMPARISON_OPS, type UnaryOp } from '../backend.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
 import { emitOp, registerOp } from '../dispatch.js';
 import { type DType, toFloat } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, fmtShape, shapesEqual } from '../shape.js';
 import type { Tensor, TensorOrScalar } from '../tensor.js';
 import { cast } from './cast.js';
+import { BINARY_OPS, BINARY_SPEC } from './spec/binary.js';
+import { UNARY_OPS, UNARY_SPEC } from './spec/unary.js';
 import { checkTensor, coerceOperands, commonBackend, ensureDType, scalarTensor, wrap } from './util.js';
 
 // ---- unary ------------------------------------------------------------------------------------
 
-const UNARY_MATH: Record<UnaryOp, string> = {
-  neg: 'y = -x',
-  abs: 'y = |x|',
-  sign: 'y = sign(x)',
-  exp: 'y = eˣ',
-  log: 'y = ln x',
-  sqrt: 'y = √x',
-  rsqrt: 'y = 1/√x',
-  tanh: 'y = tanh x',
-  sigmoid: 'y = 1/(1+e⁻ˣ)',
-  relu: 'y = max(x, 0)',
-  gelu: 'y = x·Φ(x) = ½x(1 + erf(x/√2))',
-  gelu_tanh: 'y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))',
-  sin: 'y = sin x',
-  cos: 'y = cos x',
-  erf: 'y = 2/√π ∫₀ˣ e^(−t²) dt',
-};
-for (const [name, math] of Object.entries(UNARY_MATH)) registerOp(name, 'unary', math);
+// Each op's math, dtype rule and test domain live in its spec (spec/unary.ts, spec/binary.ts).
+for (const op of UNARY_OPS) registerOp(op, 'unary', UNARY_SPEC[op].math);
 
-/** Ops that keep integer dtypes; every other unary op computes in float. */
-const INT_PRESERVING: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign']);
-
-function unary(op: UnaryOp, x: Tensor): Tensor {
+/**
+ * Applies the element-wise op `op` (a key of `UNARY_SPEC`) to `x`, with the spec's dtype rule.
+ * The named functions below (`exp`, `log`, …) call it; tests that enumerate the spec call it by name.
+ */
+export function applyUnary(op: UnaryOp, x: Tensor): Tensor {
   checkTensor(x, op, 'input');
+  const keepsInts = UNARY_SPEC[op].dtype === 'int-preserving';
   let input = x;
-  if (x.dtype === 'bool') input = cast(x, INT_PRESERVING.has(op) ? 'int32' : 'float32');
-  else if (!INT_PRESERVING.has(op)) input = ensureDType(x, toFloat(x.dtype));
+  if (x.dtype === 'bool') input = cast(x, keepsInts ? 'int32' : 'float32');
+  else if (!keepsInts) input = ensureDType(x, toFloat(x.dtype));
   const b = input.backend;
   const out = wrap(b, b.unary(op, input.backendView(op)), input.shape, input.dtype);
   return emitOp(op, [input], out);
 }
 
 /** Negation: y = −x (ints stay ints). */
-export const neg = (x: Tensor): Tensor => unary('neg', x);
+export const neg = (x: Tensor): Tensor => applyUnary('neg', x);
 /** Absolute value: y = |x| (ints stay ints). */
-export const abs = (x: Tensor): Tensor => unary('abs', x);
+export const abs = (x: Tensor): Tensor => applyUnary('abs', x);
 /** Sign: y = −1, 0 or 1 (ints stay ints). */
-export const sign = (x: Tensor): Tensor => unary('sign', x);
+export const sign = (x: Tensor): Tensor => applyUnary('sign', x);
 /** Exponential: y = eˣ (ints compute in float32). */
-export const exp = (x: Tensor): Tensor => unary('exp', x);
+export const exp = (x: Tensor): Tensor => applyUnary('exp', x);
 /** Natural logarithm: y = ln x (NaN for x < 0, −∞ at 0). */
-export const log = (x: Tensor): Tensor => unary('log', x);
+export const log = (x: Tensor): Tensor => applyUnary('log', x);
+/**
+ * y = ln(1 + x), accurate for x near 0 where `log(1 + x)` loses digits (as `torch.log1p`):
+ * NaN for x < −1, −∞ at −1; ints compute in float32.
+ */
+export const log1p = (x: Tensor): Tensor => applyUnary('log1p', x);
 /** Square root: y = √x. */
-export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+export const sqrt = (x: Tensor): Tensor => applyUnary('sqrt', x);
 /** Reciprocal square root: y = 1/√x. */
-export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x);
+export const rsqrt = (x: Tensor): Tensor => applyUnary('rsqrt', x);
 /** Hyperbolic tangent: y = tanh x, in (−1, 1). */
-export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+export const tanh = (x: Tensor): Tensor => applyUnary('tanh', x);
 /** Logistic sigmoid: y = 1/(1 + e⁻ˣ), in (0, 1), computed without overflow. */
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+export const sigmoid = (x: Tensor): Tensor => applyUnary('sigmoid', x);
 /** Rectified linear unit: y = max(x, 0) (NaN stays NaN). */
-export const relu = (x: Tensor): Tensor => unary('relu', x);
+export const relu = (x: Tensor): Tensor => applyUnary('relu', x);
 /** Sine: y = sin x. */
-export const sin = (x: Tensor): Tensor => unary('sin', x);
+export const sin = (x: Tensor): Tensor => applyUnary('sin', x);
 /** Cosine: y = cos x. */
-export const cos = (x: Tensor): Tensor => unary('cos', x);
+export const cos = (x: Tensor): Tensor => applyUnary('cos', x);
 /** Error function: y = 2/√π ∫₀ˣ e^(−t²) dt. */
-export const erf = (x: Tensor): Tensor => unary('erf', x);
+export const erf = (x: Tensor): Tensor => applyUnary('erf', x);
 
 /** Options of {@link gelu}. */
 export interface GeluOptions {
@@ -80,7 +73,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   }
-  return unary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu', x);
+  return applyUnary(approximate === 'tanh' ? 'gelu_tanh' : 'gelu', x);
 }
 
 /** y = x² */
@@ -88,30 +81,20 @@ export const square = (x: Tensor): Tensor => mul(x, x);
 
 // ---- binary -----------------------------------------------------------------------------------
 
-const BINARY_MATH: Record<BinaryOp, string> = {
-  add: 'y = a + b',
-  sub: 'y = a - b',
-  mul: 'y = a · b',
-  div: 'y = a / b',
-  pow: 'y = aᵇ',
-  maximum: 'y = max(a, b)',
-  minimum: 'y = min(a, b)',
-  eq: 'y = (a == b)',
-  ne: 'y = (a != b)',
-  lt: 'y = (a < b)',
-  le: 'y = (a <= b)',
-  gt: 'y = (a > b)',
-  ge: 'y = (a >= b)',
-};
-for (const [name, math] of Object.entries(BINARY_MATH)) {
-  registerOp(name, COMPARISON_OPS.has(name as BinaryOp) ? 'comparison' : 'binary', math);
+for (const op of BINARY_OPS) {
+  registerOp(op, BINARY_SPEC[op].dtype === 'comparison' ? 'comparison' : 'binary', BINARY_SPEC[op].math);
 }
 
-function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+/**
+ * Applies the element-wise op `op` (a key of `BINARY_SPEC`) to `a` and `b` with broadcasting and
+ * the spec's dtype rule. The named functions below (`add`, `lt`, …) call it.
+ */
+export function applyBinary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const rule = BINARY_SPEC[op].dtype;
   let [x, y] = coerceOperands(op, [a, b]);
   // Arithmetic on bools counts in int32 (max and min of bools stay bool: or, and, as in PyTorch);
   // division always yields a float.
-  if (!COMPARISON_OPS.has(op) && op !== 'maximum' && op !== 'minimum' && x.dtype === 'bool') {
+  if ((rule === 'arithmetic' || rule === 'float') && x.dtype === 'bool') {
     x = cast(x, 'int32');
     y = cast(y, 'int32');
   }
@@ -120,7 +103,7 @@ function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
       `pow: an int32 tensor to a negative power (${b}) is not an integer; raise a float tensor (x.float().pow(${b}))`,
     );
   }
-  if (op === 'div') {
+  if (rule === 'float') {
     const f: DType = toFloat(x.dtype);
     x = ensureDType(x, f);
     y = ensureDType(y, f);
@@ -135,36 +118,36 @@ function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
     { ...yv, shape, strides: broadcastStrides(yv.shape, yv.strides, shape) },
     shape,
   );
-  const out = wrap(backend, handle, shape, COMPARISON_OPS.has(op) ? 'bool' : x.dtype);
+  const out = wrap(backend, handle, shape, rule === 'comparison' ? 'bool' : x.dtype);
   return emitOp(op, [x, y], out);
 }
 
 /** Sum a + b with NumPy broadcasting; numbers mix with tensors. */
-export const add = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('add', a, b);
+export const add = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('add', a, b);
 /** Difference a − b with broadcasting. */
-export const sub = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('sub', a, b);
+export const sub = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('sub', a, b);
 /** Element-wise product a · b with broadcasting. */
-export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('mul', a, b);
+export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('mul', a, b);
 /** Quotient a / b with broadcasting; always floating point (ints give float32). */
-export const div = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('div', a, b);
+export const div = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('div', a, b);
 /** Power aᵇ with broadcasting. */
-export const pow = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('pow', a, b);
+export const pow = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('pow', a, b);
 /** Element-wise max(a, b) with broadcasting; NaN propagates. */
-export const maximum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('maximum', a, b);
+export const maximum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('maximum', a, b);
 /** Element-wise min(a, b) with broadcasting; NaN propagates. */
-export const minimum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('minimum', a, b);
+export const minimum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('minimum', a, b);
 /** a == b element-wise (bool), with broadcasting. */
-export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('eq', a, b);
+export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('eq', a, b);
 /** a != b element-wise (bool), with broadcasting. */
-export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('ne', a, b);
+export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('ne', a, b);
 /** a < b element-wise (bool), with broadcasting. */
-export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('lt', a, b);
+export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('lt', a, b);
 /** a <= b element-wise (bool), with broadcasting. */
-export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('le', a, b);
+export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('le', a, b);
 /** a > b element-wise (bool), with broadcasting. */
-export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('gt', a, b);
+export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('gt', a, b);
 /** a >= b element-wise (bool), with broadcasting. */
-export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('ge', a, b);
+export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => applyBinary('ge', a, b);
 
 // ---- selection --------------------------------------------------------------------------------
 

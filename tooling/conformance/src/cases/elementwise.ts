@@ -1,40 +1,45 @@
-import { type Backend, type DType, type Tensor, tensor, where } from '@dendrite/tensor';
+import {
+  applyBinary,
+  applyUnary,
+  type Backend,
+  BINARY_OPS,
+  type BinaryOp,
+  binarySpec,
+  type DType,
+  type Generator,
+  softplus,
+  type Tensor,
+  type TestRange,
+  tensor,
+  UNARY_OPS,
+  type UnaryOp,
+  unarySpec,
+  where,
+} from '@dendrite/tensor';
 import { type ConformanceCase, goldenCase, referenceCase } from '../case.js';
 import { booleans, integers, normal, specials, uniform } from '../inputs.js';
-import type { OpFamily } from '../tolerances.js';
 
-interface UnarySpec {
-  op: string;
-  fn: (x: Tensor) => Tensor;
-  family: OpFamily;
-  /** Inputs must be positive (log, sqrt, rsqrt). */
-  positive?: boolean;
-  /** Keeps int32 (neg, abs, sign); bool inputs become int32. */
-  intPreserving?: boolean;
+/** Float values in a spec's test range: small integers where the range is integral (ties), else uniform. */
+function inRange(g: Generator, range: TestRange, shape: number[], dtype: 'float32' | 'float64'): Tensor {
+  return range.integral
+    ? integers(g, shape, range.low, range.high, dtype)
+    : uniform(g, shape, range.low, range.high, dtype);
 }
 
-const UNARY: UnarySpec[] = [
-  { op: 'neg', fn: (x) => x.neg(), family: 'elementwise', intPreserving: true },
-  { op: 'abs', fn: (x) => x.abs(), family: 'elementwise', intPreserving: true },
-  { op: 'sign', fn: (x) => x.sign(), family: 'elementwise', intPreserving: true },
-  { op: 'relu', fn: (x) => x.relu(), family: 'elementwise' },
-  { op: 'exp', fn: (x) => x.exp(), family: 'transcendental' },
-  { op: 'log', fn: (x) => x.log(), family: 'transcendental', positive: true },
-  { op: 'sqrt', fn: (x) => x.sqrt(), family: 'transcendental', positive: true },
-  { op: 'rsqrt', fn: (x) => x.rsqrt(), family: 'transcendental', positive: true },
-  { op: 'tanh', fn: (x) => x.tanh(), family: 'transcendental' },
-  { op: 'sigmoid', fn: (x) => x.sigmoid(), family: 'transcendental' },
-  { op: 'gelu', fn: (x) => x.gelu(), family: 'transcendental' },
-  { op: 'gelu_tanh', fn: (x) => x.gelu({ approximate: 'tanh' }), family: 'transcendental' },
-  { op: 'sin', fn: (x) => x.sin(), family: 'transcendental' },
-  { op: 'cos', fn: (x) => x.cos(), family: 'transcendental' },
-  { op: 'erf', fn: (x) => x.erf(), family: 'transcendental' },
-];
+/** int32 inputs in a spec's test range, clipped to [−limit, limit]. */
+function intsInRange(g: Generator, range: TestRange, shape: number[], limit: number): Tensor {
+  const low = Math.max(Math.ceil(range.low), -limit);
+  const high = Math.min(range.integral ? range.high : Math.floor(range.high) + 1, limit + 1);
+  return integers(g, shape, low, high);
+}
 
-function unaryCases(u: UnarySpec): ConformanceCase[] {
-  const values = (g: Parameters<typeof normal>[0], shape: number[], dtype: 'float32' | 'float64') =>
-    u.positive ? uniform(g, shape, 0.05, 6, dtype) : normal(g, shape, dtype, 2);
-  const base = { ops: [u.op], family: u.family };
+/** The cases of a unary op, from its spec: float inputs in its test range, its dtype rule, special values. */
+function unaryCases(op: UnaryOp): ConformanceCase[] {
+  const spec = unarySpec(op);
+  const u = { op, fn: (x: Tensor) => applyUnary(op, x) };
+  const values = (g: Generator, shape: number[], dtype: 'float32' | 'float64') =>
+    inRange(g, spec.domain, shape, dtype);
+  const base = { ops: [op], family: spec.tolerance };
   const cases = [
     referenceCase('unary', {
       ...base,
@@ -65,7 +70,7 @@ function unaryCases(u: UnarySpec): ConformanceCase[] {
       compute: ([x]) => u.fn(x),
     }),
   ];
-  if (u.intPreserving) {
+  if (spec.dtype === 'int-preserving') {
     cases.push(
       referenceCase('unary', {
         ...base,
@@ -88,7 +93,7 @@ function unaryCases(u: UnarySpec): ConformanceCase[] {
         ...base,
         name: `${u.op}: int32 input computes in float32`,
         dtypes: ['int32', 'float32'],
-        inputs: (g) => [integers(g, [3, 5], u.positive ? 1 : -4, 5)],
+        inputs: (g) => [intsInRange(g, spec.domain, [3, 5], 4)],
         compute: ([x]) => u.fn(x),
       }),
     );
@@ -96,91 +101,34 @@ function unaryCases(u: UnarySpec): ConformanceCase[] {
   return cases;
 }
 
-interface BinarySpec {
-  op: string;
-  fn: (a: Tensor, b: Tensor | number) => Tensor;
-  family: OpFamily;
-  /** Input ranges for [a, b] as float values. */
-  a?: 'normal' | 'positive' | 'integral';
-  b?: 'normal' | 'positive' | 'integral' | 'exponent';
-  scalar: number;
-}
-
-const BINARY: BinarySpec[] = [
-  { op: 'add', fn: (a, b) => a.add(b), family: 'elementwise', scalar: 1.5 },
-  { op: 'sub', fn: (a, b) => a.sub(b), family: 'elementwise', scalar: -2.25 },
-  { op: 'mul', fn: (a, b) => a.mul(b), family: 'elementwise', scalar: 3 },
-  { op: 'div', fn: (a, b) => a.div(b), family: 'elementwise', b: 'positive', scalar: 7 },
-  { op: 'pow', fn: (a, b) => a.pow(b), family: 'transcendental', a: 'positive', b: 'exponent', scalar: 2 },
-  {
-    op: 'maximum',
-    fn: (a, b) => a.maximum(b),
-    family: 'elementwise',
-    a: 'integral',
-    b: 'integral',
-    scalar: 0,
-  },
-  {
-    op: 'minimum',
-    fn: (a, b) => a.minimum(b),
-    family: 'elementwise',
-    a: 'integral',
-    b: 'integral',
-    scalar: 0,
-  },
-  { op: 'eq', fn: (a, b) => a.eq(b), family: 'exact', a: 'integral', b: 'integral', scalar: 1 },
-  { op: 'ne', fn: (a, b) => a.ne(b), family: 'exact', a: 'integral', b: 'integral', scalar: 1 },
-  { op: 'lt', fn: (a, b) => a.lt(b), family: 'exact', a: 'integral', b: 'integral', scalar: 0.5 },
-  { op: 'le', fn: (a, b) => a.le(b), family: 'exact', a: 'integral', b: 'integral', scalar: 0 },
-  { op: 'gt', fn: (a, b) => a.gt(b), family: 'exact', a: 'integral', b: 'integral', scalar: -0.5 },
-  { op: 'ge', fn: (a, b) => a.ge(b), family: 'exact', a: 'integral', b: 'integral', scalar: 2 },
-];
-
-function operand(
-  g: Parameters<typeof normal>[0],
-  kind: BinarySpec['a'] | BinarySpec['b'],
-  shape: number[],
-  dtype: 'float32' | 'float64',
-): Tensor {
-  switch (kind) {
-    case 'positive':
-      return uniform(g, shape, 0.5, 3, dtype);
-    case 'integral':
-      return integers(g, shape, -3, 4, dtype);
-    case 'exponent':
-      return uniform(g, shape, -2, 3, dtype);
-    default:
-      return normal(g, shape, dtype, 2);
-  }
-}
-
-function binaryCases(s: BinarySpec): ConformanceCase[] {
-  const base = { ops: [s.op], family: s.family };
-  const ints = (g: Parameters<typeof normal>[0], shape: number[], which: 'a' | 'b') => {
-    if (s.op === 'pow') return which === 'a' ? integers(g, shape, -5, 6) : integers(g, shape, 0, 4);
-    if (s.op === 'div' && which === 'b') return integers(g, shape, 1, 7);
-    return integers(g, shape, -20, 20);
-  };
+/** The cases of a binary op, from its spec: operands in its test ranges, broadcast, strided, int32, bool, a number. */
+function binaryCases(op: BinaryOp): ConformanceCase[] {
+  const { domain, tolerance } = binarySpec(op);
+  const s = { op, fn: (a: Tensor, b: Tensor | number) => applyBinary(op, a, b), scalar: domain.scalar };
+  const base = { ops: [op], family: tolerance };
+  const operand = (g: Generator, which: 'a' | 'b', shape: number[], dtype: 'float32' | 'float64') =>
+    inRange(g, domain[which], shape, dtype);
+  const ints = (g: Generator, shape: number[], which: 'a' | 'b') => intsInRange(g, domain[which], shape, 20);
   return [
     referenceCase('binary', {
       ...base,
       name: `${s.op}: float32 broadcast [3,1,5] with [4,1]`,
       dtypes: ['float32'],
-      inputs: (g) => [operand(g, s.a, [3, 1, 5], 'float32'), operand(g, s.b, [4, 1], 'float32')],
+      inputs: (g) => [operand(g, 'a', [3, 1, 5], 'float32'), operand(g, 'b', [4, 1], 'float32')],
       compute: ([a, b]) => s.fn(a, b),
     }),
     referenceCase('binary', {
       ...base,
       name: `${s.op}: float64 rank-4 permuted with a transposed [4,5]`,
       dtypes: ['float64'],
-      inputs: (g) => [operand(g, s.a, [2, 3, 5, 4], 'float64'), operand(g, s.b, [5, 4], 'float64')],
+      inputs: (g) => [operand(g, 'a', [2, 3, 5, 4], 'float64'), operand(g, 'b', [5, 4], 'float64')],
       compute: ([a, b]) => s.fn(a.permute(0, 1, 3, 2), b.mT),
     }),
     referenceCase('binary', {
       ...base,
       name: `${s.op}: float32 [37,41], sliced and expanded operands`,
       dtypes: ['float32'],
-      inputs: (g) => [operand(g, s.a, [37, 82], 'float32'), operand(g, s.b, [1, 41], 'float32')],
+      inputs: (g) => [operand(g, 'a', [37, 82], 'float32'), operand(g, 'b', [1, 41], 'float32')],
       compute: ([a, b]) => s.fn(a.slice(1, 0, null, 2), b.expand(37, 41)),
     }),
     referenceCase('binary', {
@@ -201,7 +149,7 @@ function binaryCases(s: BinarySpec): ConformanceCase[] {
       ...base,
       name: `${s.op}: a number operand`,
       dtypes: ['float32', 'int32'],
-      inputs: (g) => [operand(g, s.a, [3, 4], 'float32'), integers(g, [5], -3, 4)],
+      inputs: (g) => [operand(g, 'a', [3, 4], 'float32'), integers(g, [5], -3, 4)],
       compute: ([a, i]) => [s.fn(a, s.scalar), s.fn(i, s.scalar)],
     }),
     referenceCase('binary', {
@@ -246,6 +194,18 @@ const WHERE: ConformanceCase[] = [
     dtypes: ['bool', 'float64'],
     inputs: (g) => [booleans(g, [10]), specials('float64'), normal(g, [10], 'float64')],
     compute: ([c, a, b]) => where(c, a, b),
+  }),
+];
+
+/** Composite ops: no kernel of their own, but a chain of primitives a backend must get right together. */
+const COMPOSITE: ConformanceCase[] = [
+  referenceCase('composite', {
+    name: 'softplus: float32, β = 1 and β = 2 with threshold 5, both sides of the threshold',
+    ops: ['exp', 'log1p', 'where'],
+    family: 'transcendental',
+    dtypes: ['float32', 'bool'],
+    inputs: (g) => [uniform(g, [6, 7], -30, 30)],
+    compute: ([x]) => [softplus(x), softplus(x, { beta: 2, threshold: 5 })],
   }),
 ];
 
@@ -387,8 +347,9 @@ const GOLDEN: ConformanceCase[] = [
 
 /** Element-wise cases: every unary and binary op, where; float32/64, int32, bool, strided, special values. */
 export const ELEMENTWISE_CASES: readonly ConformanceCase[] = [
-  ...UNARY.flatMap(unaryCases),
-  ...BINARY.flatMap(binaryCases),
+  ...UNARY_OPS.flatMap(unaryCases),
+  ...BINARY_OPS.flatMap(binaryCases),
   ...WHERE,
+  ...COMPOSITE,
   ...GOLDEN,
 ];
