@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   adamUpdate,
-  cpuBackend,
   erf,
   exp,
   Generator,

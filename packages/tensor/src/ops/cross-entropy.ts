@@ -1,10 +1,7 @@
 import { emitOp, registerOp } from '../dispatch.js';
-import { DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { checkInt, fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { where } from './elementwise.js';
-import { gather } from './indexing.js';
-import { logSoftmax } from './softmax.js';
 import { checkTensor, commonBackend, wrap } from './util.js';
 
 const OP = 'softmaxCrossEntropy';

@@ -1,6 +1,5 @@
 import type { AdamUpdateOptions } from '../backend.js';
 import type { AdamUpdateResult } from '../composite/adam.js';
-import { ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { wrap } from './util.js';
