@@ -267,8 +267,7 @@ async function gradients(c: Case, backend: Backend): Promise<{ value: number; gr
 }
 
 describe('gradient cases cover every differentiable op', () => {
-  it('has a case for each differentiable primitive of the tensor core this backend runs', async () => {
-    const b = await backendFor('cpu');
+  it('has a case for each differentiable primitive of the tensor core', () => {
     const missing = listOps()
       .map((op) => op.name)
       .filter((name) => isDifferentiable(name) === true && !(CASES[name]?.length > 0));

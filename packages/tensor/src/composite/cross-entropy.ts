@@ -1,6 +1,7 @@
 import { IndexError } from '../errors.js';
 import { where } from '../ops/elementwise.js';
-import { gather, oneHot } from '../ops/indexing.js';
+import { full } from '../creation.js';
+import { gather, scatterAddZeros } from '../ops/indexing.js';
 import { logSoftmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 
@@ -45,10 +46,12 @@ export function crossEntropyBackwardComposite(
   ignoreIndex: number,
   smoothing: number,
 ): Tensor {
-  const C = logits.shape[1];
+  const [N, C] = logits.shape;
   const valid = targets.ne(ignoreIndex);
-  const hot = oneHot(where(valid, targets, 0), C, logits.dtype);
-  let dlogits = logits.softmax(-1).sub(hot.mul(1 - smoothing));
+  // (1−ε)·onehot(t), scattered into zeros (no C×C identity table to upload)
+  const picked = full([N, 1], 1 - smoothing, { dtype: logits.dtype, backend: logits.backend });
+  const hot = scatterAddZeros([N, C], 1, where(valid, targets, 0).unsqueeze(1), picked);
+  let dlogits = logits.softmax(-1).sub(hot);
   if (smoothing > 0) dlogits = dlogits.sub(smoothing / C);
   return where(valid.unsqueeze(1), dlogits.mul(grad.unsqueeze(1)), 0);
 }

@@ -47,6 +47,11 @@ function batchOffsets(v: View, batchShape: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * How a batched product `a·b` walks its operands: sizes, the row and column strides of both, the
+ * offset of each batch entry (broadcast batch dims read the same entry) and the output size. The
+ * CPU kernel and backend-wasm's SIMD product share it.
+ */
 export function planMatmul(a: View, b: View): MatmulPlan {
   const r = a.shape.length;
   const M = a.shape[r - 2];
