@@ -69,13 +69,14 @@ function collectTensors(value: unknown, out: Set<Tensor>, depth: number): void {
   }
 }
 
-let tensorClass: (abstract new (...args: never[]) => Tensor) | undefined;
-/** @internal the Tensor class registers itself here to avoid an import cycle at load time. */
-export function setTensorClass(cls: abstract new (...args: never[]) => Tensor): void {
-  tensorClass = cls;
-}
+/**
+ * @internal The mark every Tensor carries (on its prototype), so that scopes recognise tensors
+ * without importing the class: tensor.ts imports this module, not the other way round.
+ */
+export const TENSOR_MARK: unique symbol = Symbol.for('@dendrite/tensor.Tensor');
+
 function isTensorLike(v: unknown): v is Tensor {
-  return tensorClass !== undefined && v instanceof tensorClass;
+  return typeof v === 'object' && v !== null && (v as { [TENSOR_MARK]?: boolean })[TENSOR_MARK] === true;
 }
 
 /** Number of open `tidy` scopes (0 outside any). */

@@ -17,7 +17,7 @@ import * as sm from './ops/softmax.js';
 import * as tri from './ops/triangular.js';
 import * as views from './ops/views.js';
 import { resolveBackend } from './registry.js';
-import { setTensorClass, trackTensor } from './scope.js';
+import { TENSOR_MARK, trackTensor } from './scope.js';
 import { contiguousStrides, fmtShape, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
 import { Storage } from './storage.js';
 
@@ -37,6 +37,12 @@ let nextTensorId = 1;
  * backend can). Tensors are created with factory functions (`tensor`, `zeros`, `randn`, …).
  */
 export class Tensor {
+  /** @internal how `tidy` recognises a tensor in what a scope returns (see scope.ts). */
+  declare readonly [TENSOR_MARK]: true;
+  static {
+    Object.defineProperty(Tensor.prototype, TENSOR_MARK, { value: true });
+  }
+
   /** Process-unique id, handy in graph exports and debugging. */
   readonly id: number;
   /**
@@ -614,4 +620,3 @@ function nest(values: TypedArray, shape: Shape): NestedArray {
   return build(0, 0);
 }
 
-setTensorClass(Tensor);
