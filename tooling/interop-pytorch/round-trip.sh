@@ -8,28 +8,31 @@ set -euo pipefail
 TINY_GPT=${TINY_GPT:-tiny-gpt}
 PYTHON=${PYTHON:-/usr/bin/python3}
 interop="$(cd "$(dirname "$0")" && pwd)/py/interop.py"
+# The lines below read as a user types them: `tiny-gpt …` and `python3 "$interop" …`.
+tiny-gpt() { $TINY_GPT "$@"; }
+python3() { "$PYTHON" "$@"; }
 cd "$1"
 
-# region dendrite-train-export
+#region dendrite-train-export
 # 1. Train a tiny GPT with Dendrite, then export it in both layouts PyTorch users read
-$TINY_GPT train --data text.txt --config small.json --iters 10 --batch 4 --eval-interval 5 --eval-iters 1 --backend cpu --sample-tokens 0 --out run
-$TINY_GPT export --ckpt run --format nanogpt --out nanogpt
-$TINY_GPT export --ckpt run --format hf-gpt2 --out hf-gpt2
-# endregion dendrite-train-export
+tiny-gpt train --data text.txt --config small.json --iters 10 --batch 4 --eval-interval 5 --eval-iters 1 --backend cpu --sample-tokens 0 --out run
+tiny-gpt export --ckpt run --format nanogpt --out nanogpt
+tiny-gpt export --ckpt run --format hf-gpt2 --out hf-gpt2
+#endregion dendrite-train-export
 
-# region pytorch
+#region pytorch
 # 2. PyTorch: the logits of each export, then DDP training (2 processes, gloo, CPU), 5 steps each
-$PYTHON "$interop" logits --folder nanogpt --text text.txt --out nanogpt-logits.safetensors
-$PYTHON "$interop" logits --folder hf-gpt2 --text text.txt --out hf-gpt2-logits.safetensors
-$PYTHON "$interop" ddp --folder nanogpt --text text.txt --out nanogpt-ddp --steps 5 --world 2
-$PYTHON "$interop" ddp --folder hf-gpt2 --text text.txt --out hf-gpt2-ddp --steps 5 --world 2
-# endregion pytorch
+python3 "$interop" logits --folder nanogpt --text text.txt --out nanogpt-logits.safetensors
+python3 "$interop" logits --folder hf-gpt2 --text text.txt --out hf-gpt2-logits.safetensors
+python3 "$interop" ddp --folder nanogpt --text text.txt --out nanogpt-ddp --steps 5 --world 2
+python3 "$interop" ddp --folder hf-gpt2 --text text.txt --out hf-gpt2-ddp --steps 5 --world 2
+#endregion pytorch
 
-# region dendrite-import
+#region dendrite-import
 # 3. Back in Dendrite: import what PyTorch trained, evaluate and sample it
-$TINY_GPT import --from nanogpt-ddp --out run-nanogpt-ddp
-$TINY_GPT import --from hf-gpt2-ddp --out run-hf-gpt2-ddp
-$TINY_GPT eval --ckpt run-nanogpt-ddp --data text.txt
-$TINY_GPT eval --ckpt run-hf-gpt2-ddp --data text.txt
-$TINY_GPT sample --ckpt run-nanogpt-ddp --tokens 40 --seed 1
-# endregion dendrite-import
+tiny-gpt import --from nanogpt-ddp --out run-nanogpt-ddp
+tiny-gpt import --from hf-gpt2-ddp --out run-hf-gpt2-ddp
+tiny-gpt eval --ckpt run-nanogpt-ddp --data text.txt
+tiny-gpt eval --ckpt run-hf-gpt2-ddp --data text.txt
+tiny-gpt sample --ckpt run-nanogpt-ddp --tokens 40 --seed 1
+#endregion dendrite-import
