@@ -35,6 +35,7 @@ export const GUIDES: DefaultTheme.SidebarItem[] = [
   { text: 'Backends and gpu.js', link: '/guide/gpu-backend' },
   { text: 'The fast CPU backend (WebAssembly)', link: '/guide/fast-cpu-backend' },
   { text: 'The tiny-gpt CLI', link: '/guide/tiny-gpt-cli' },
+  { text: 'When one machine is not enough', link: '/guide/one-machine-is-not-enough' },
 ];
 
 /** The API sidebar that scripts/api.mjs writes next to the reference pages. */

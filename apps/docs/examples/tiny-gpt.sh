@@ -14,3 +14,7 @@ tiny-gpt eval --data other.txt --ckpt runs/notes
 # Tiny Shakespeare, the classic char-level benchmark (downloads it), and the speed benchmark
 tiny-gpt prepare shakespeare --out data/tinyshakespeare.txt
 tiny-gpt bench --iters 20
+
+# The weights for PyTorch (nanoGPT's or Hugging Face GPT-2's layout), and back from it as a run folder
+tiny-gpt export --ckpt runs/demo --format hf-gpt2 --out runs/demo-hf
+tiny-gpt import --from runs/demo-hf --out runs/demo-back

@@ -5,6 +5,7 @@ import { benchTraining, profileStep } from './bench.js';
 import { EXIT, UserError } from './errors.js';
 import { evaluateCheckpoint } from './evaluate.js';
 import { COMMANDS, type CommandName, type FlagValue, helpText, parseCommandLine } from './flags.js';
+import { exportRun, importRun } from './interop.js';
 import { prepare } from './prepare.js';
 import { defaultReporter } from './reporter.js';
 import { continueText, sampleText } from './sample.js';
@@ -103,6 +104,29 @@ async function runEval(f: Flags): Promise<void> {
   console.log(`loss ${r.loss.toFixed(4)} | perplexity ${r.perplexity.toFixed(2)} | ${r.tokens} tokens`);
 }
 
+async function runExport(f: Flags): Promise<void> {
+  const out = str(f, 'out');
+  if (out === undefined) throw new UserError('export needs --out <dir>');
+  const ckpt = str(f, 'ckpt') ?? 'runs/tiny';
+  const format = str(f, 'format') as Parameters<typeof exportRun>[0]['format'];
+  const r = await exportRun({ ckpt, format, out, overwrite: f.overwrite === true });
+  console.log(`exported ${ckpt} (iteration ${r.iter}) as ${format}: ${r.files.join(', ')}`);
+}
+
+async function runImport(f: Flags): Promise<void> {
+  const from = str(f, 'from');
+  if (from === undefined) throw new UserError('import needs --from <dir>');
+  const out = str(f, 'out') ?? 'runs/imported';
+  const r = await importRun({
+    from,
+    out,
+    format: str(f, 'format') as Parameters<typeof importRun>[0]['format'],
+    tokenizer: str(f, 'tokenizer'),
+    overwrite: f.overwrite === true,
+  });
+  console.log(`imported ${from} (${r.format}, iteration ${r.iter}) into ${out}`);
+}
+
 async function runPrepare(dataset: string, f: Flags): Promise<void> {
   const r = await prepare(dataset, { out: str(f, 'out'), url: str(f, 'url') });
   console.log(`wrote ${r.path} (${r.bytes.toLocaleString('en-US')} bytes)`);
@@ -137,6 +161,8 @@ const RUNNERS: Record<CommandName, (positionals: string[], flags: Flags) => Prom
   train: (_, f) => runTrain(f),
   sample: (_, f) => runSample(f),
   eval: (_, f) => runEval(f),
+  export: (_, f) => runExport(f),
+  import: (_, f) => runImport(f),
   prepare: ([dataset], f) => runPrepare(dataset, f),
   bench: (_, f) => runBench(f),
 };

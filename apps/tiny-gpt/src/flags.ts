@@ -95,6 +95,38 @@ export const COMMANDS = {
       },
     },
   },
+  export: {
+    summary:
+      "Write a run's model in nanoGPT's or Hugging Face GPT-2's layout (config.json + model.safetensors)",
+    flags: {
+      ckpt: { kind: 'string', value: '<dir>', help: 'Run folder (default: runs/tiny)' },
+      format: { kind: 'string', value: '<name>', help: 'Layout: nanogpt or hf-gpt2 (required)' },
+      out: { kind: 'string', value: '<dir>', help: 'Folder to write (required; created when missing)' },
+      overwrite: { kind: 'boolean', help: 'Replace an export already in --out' },
+    },
+  },
+  import: {
+    summary: "Make a run folder from nanoGPT's or Hugging Face GPT-2's layout, for sample and eval",
+    flags: {
+      from: {
+        kind: 'string',
+        value: '<dir>',
+        help: 'Folder with config.json and model.safetensors (required)',
+      },
+      out: { kind: 'string', value: '<dir>', help: 'Run folder to write (default: runs/imported)' },
+      format: {
+        kind: 'string',
+        value: '<name>',
+        help: 'Layout: nanogpt or hf-gpt2 (default: detected from config.json)',
+      },
+      tokenizer: {
+        kind: 'string',
+        value: '<file>',
+        help: 'Dendrite tokenizer JSON (default: dendrite-tokenizer.json in --from)',
+      },
+      overwrite: { kind: 'boolean', help: 'Replace a run already in --out' },
+    },
+  },
   prepare: {
     summary: 'Download a dataset (shakespeare) to a local file',
     positionals: [{ name: 'dataset', help: 'the dataset: shakespeare' }],

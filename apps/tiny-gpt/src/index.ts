@@ -25,6 +25,13 @@ export {
   runIdentityFiles,
   sha256Hex,
 } from './format.js';
+export {
+  EXPORTED_TOKENIZER,
+  type ExportRunOptions,
+  exportRun,
+  type ImportRunOptions,
+  importRun,
+} from './interop.js';
 export { type LossPoint, type LossSeries, lossCurveSVG } from './plot.js';
 export { type PrepareOptions, prepare, SHAKESPEARE_URL } from './prepare.js';
 export {

@@ -70,7 +70,9 @@ async function resolveConfig(spec: string, vocabSize: number): Promise<GPTConfig
   } catch (err) {
     throw new UserError(`cannot read config ${spec}: ${(err as Error).message}`);
   }
-  return validateConfig({ ...(raw as object), vocabSize }, spec);
+  // The tokenizer sets the vocabulary, in either spelling (nanoGPT's config files say vocab_size).
+  const { vocab_size: _, ...rest } = (raw ?? {}) as Record<string, unknown>;
+  return validateConfig({ ...rest, vocabSize }, spec);
 }
 
 /** Seed `k` of a family derived from `seed`, staying a safe integer for every seed < 2^53. */

@@ -16,6 +16,12 @@ export interface GPTConfig {
   dropout: number;
   /** Biases in Linear layers and LayerNorms (GPT-2: true). */
   bias: boolean;
+  /**
+   * GELU form in the feed-forward blocks: exact (`'none'`, nanoGPT's `nn.GELU()`, the default)
+   * or the tanh approximation GPT-2 trained with (`'tanh'`, Hugging Face's `gelu_new`). Left out
+   * of a validated config when it is the default.
+   */
+  geluApproximate?: 'none' | 'tanh';
 }
 
 /** A config without the vocabulary, which comes from the tokenizer. */
@@ -34,14 +40,52 @@ export const PRESETS: Readonly<Record<string, GPTPreset>> = Object.freeze({
   gpt2: { blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768, dropout: 0, bias: true },
 });
 
-const FIELDS: (keyof GPTConfig)[] = ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'dropout', 'bias'];
+const FIELDS: (keyof GPTConfig)[] = [
+  'vocabSize',
+  'blockSize',
+  'nLayer',
+  'nHead',
+  'nEmbd',
+  'dropout',
+  'bias',
+  'geluApproximate',
+];
 
-/** Checks a config (from JSON or code) and returns a clean copy; every problem names its field. */
+/** nanoGPT's spelling of each field (its `GPTConfig` / `model_args`), accepted by {@link validateConfig}. */
+export const NANOGPT_FIELD_NAMES: Readonly<Partial<Record<keyof GPTConfig, string>>> = Object.freeze({
+  vocabSize: 'vocab_size',
+  blockSize: 'block_size',
+  nLayer: 'n_layer',
+  nHead: 'n_head',
+  nEmbd: 'n_embd',
+});
+
+/** Maps nanoGPT's snake_case keys to Dendrite's; a field given in both spellings must agree. */
+function camelKeys(c: Record<string, unknown>, source: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...c };
+  for (const [camel, snake] of Object.entries(NANOGPT_FIELD_NAMES)) {
+    if (snake === undefined || !Object.hasOwn(c, snake)) continue;
+    if (Object.hasOwn(c, camel) && c[camel] !== c[snake]) {
+      throw new ConfigError(
+        `${source}: '${camel}' (${JSON.stringify(c[camel])}) and nanoGPT's '${snake}' (${JSON.stringify(c[snake])}) disagree; keep one`,
+      );
+    }
+    out[camel] = c[snake];
+    delete out[snake];
+  }
+  return out;
+}
+
+/**
+ * Checks a config (from JSON or code) and returns a clean copy; every problem names its field.
+ * nanoGPT's own config is accepted as it is: `vocab_size`, `block_size`, `n_layer`, `n_head` and
+ * `n_embd` read as `vocabSize` … `nEmbd` (see {@link toNanoGPTConfig} for the other direction).
+ */
 export function validateConfig(raw: unknown, source = 'config'): GPTConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${source}: expected an object with ${FIELDS.join(', ')}`);
   }
-  const c = raw as Record<string, unknown>;
+  const c = camelKeys(raw as Record<string, unknown>, source);
   for (const key of Object.keys(c)) {
     if (!FIELDS.includes(key as keyof GPTConfig)) throw new ConfigError(`${source}: unknown field '${key}'`);
   }
@@ -73,7 +117,47 @@ export function validateConfig(raw: unknown, source = 'config'): GPTConfig {
       `${source}: 'nEmbd' (${config.nEmbd}) must be divisible by 'nHead' (${config.nHead})`,
     );
   }
+  const gelu = c.geluApproximate ?? 'none';
+  if (gelu !== 'none' && gelu !== 'tanh') {
+    throw new ConfigError(
+      `${source}: 'geluApproximate' must be 'none' or 'tanh', got ${JSON.stringify(gelu)}`,
+    );
+  }
+  if (gelu === 'tanh') config.geluApproximate = 'tanh';
   return config;
+}
+
+/** A GPT config in nanoGPT's spelling: the `model_args` its `train.py` saves and `GPTConfig(**args)` reads. */
+export interface NanoGPTConfig {
+  vocab_size: number;
+  block_size: number;
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+  dropout: number;
+  bias: boolean;
+}
+
+/**
+ * A config in nanoGPT's spelling (snake_case keys). nanoGPT's GELU is exact, so a config with
+ * `geluApproximate: 'tanh'` has no nanoGPT form: a {@link ConfigError} says so.
+ */
+export function toNanoGPTConfig(config: GPTConfig, source = 'config'): NanoGPTConfig {
+  const c = validateConfig(config, source);
+  if (c.geluApproximate === 'tanh') {
+    throw new ConfigError(
+      `${source}: 'geluApproximate' is 'tanh', but nanoGPT's MLP uses exact GELU; export it as hf-gpt2 instead`,
+    );
+  }
+  return {
+    vocab_size: c.vocabSize,
+    block_size: c.blockSize,
+    n_layer: c.nLayer,
+    n_head: c.nHead,
+    n_embd: c.nEmbd,
+    dropout: c.dropout,
+    bias: c.bias,
+  };
 }
 
 /** A preset with a vocabulary size, plus any overrides. */

@@ -15,6 +15,7 @@ import {
 import { arange, type Backend, type Generator, ShapeError, type Tensor } from '@dendrite/tensor';
 import type { CausalLM } from '@dendrite/tokenizer';
 import { type GPTConfig, validateConfig } from './config.js';
+import { ConfigError } from './errors.js';
 
 /** Options of the {@link GPT} constructor. */
 export interface GPTOptions {
@@ -22,6 +23,11 @@ export interface GPTOptions {
   generator?: Generator;
   /** Backend for the parameters (default: the current backend). */
   backend?: Backend | string;
+  /**
+   * The target id {@link GPT.forward}'s loss skips (default −100, PyTorch's `ignore_index`;
+   * nanoGPT's training script uses −1).
+   */
+  ignoreIndex?: number;
 }
 
 /** What {@link GPT.forward} returns. */
@@ -57,6 +63,8 @@ export class GPT extends Module implements CausalLM<GPTCache> {
   readonly config: GPTConfig;
   readonly transformer: ModuleDict;
   readonly lm_head: Linear;
+  /** Targets equal to this id add no loss (see {@link GPTOptions.ignoreIndex}); may be changed. */
+  ignoreIndex: number;
   private get wte(): Embedding {
     return this.transformer.get('wte') as Embedding;
   }
@@ -77,12 +85,17 @@ export class GPT extends Module implements CausalLM<GPTCache> {
     super();
     this.config = validateConfig(config);
     const { vocabSize, blockSize, nLayer, nHead, nEmbd, dropout, bias } = this.config;
+    const approximate = this.config.geluApproximate ?? 'none';
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    if (!Number.isInteger(this.ignoreIndex)) {
+      throw new ConfigError(`GPT: ignoreIndex must be an integer, got ${String(options.ignoreIndex)}`);
+    }
     const layer = { generator: options.generator, backend: options.backend };
     const wte = new Embedding(vocabSize, nEmbd, layer);
     const wpe = new Embedding(blockSize, nEmbd, layer);
     const drop = new Dropout(dropout, { generator: options.generator });
     const h = new ModuleList(
-      Array.from({ length: nLayer }, () => new Block(nEmbd, { nHead, dropout, bias, ...layer })),
+      Array.from({ length: nLayer }, () => new Block(nEmbd, { nHead, dropout, bias, approximate, ...layer })),
     );
     const lnF = new LayerNorm(nEmbd, { bias, backend: options.backend });
     this.transformer = new ModuleDict({ wte, wpe, drop, h, ln_f: lnF });
@@ -104,7 +117,8 @@ export class GPT extends Module implements CausalLM<GPTCache> {
 
   /**
    * `ids` int32 `[batch, time]` (time ≤ blockSize) → logits `[batch, time, vocab]`, and the loss
-   * when `targets` (`[batch, time]`, −100 to ignore) are given.
+   * when `targets` (`[batch, time]`; ids equal to {@link GPT.ignoreIndex}, −100 by default, add
+   * no loss) are given.
    */
   forward(ids: Tensor, targets?: Tensor, cache?: GPTCache): GPTOutput {
     if (ids.rank !== 2) throw new ShapeError(`GPT: ids must be [batch, time], got [${ids.shape.join(',')}]`);
@@ -127,7 +141,7 @@ export class GPT extends Module implements CausalLM<GPTCache> {
         `GPT: targets must match ids [${ids.shape.join(',')}], got [${targets.shape.join(',')}]`,
       );
     }
-    return { logits, loss: crossEntropy(logits, targets) };
+    return { logits, loss: crossEntropy(logits, targets, { ignoreIndex: this.ignoreIndex }) };
   }
 
   /** Logits for every position (the `CausalLM` interface that `generate` drives). */

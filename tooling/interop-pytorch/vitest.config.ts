@@ -1,0 +1,3 @@
+import { vitestPreset } from '@dendrite/config/vitest';
+
+export default vitestPreset();
