@@ -10,6 +10,7 @@ import { prepare } from './prepare.js';
 import { defaultReporter } from './reporter.js';
 import { continueText, sampleText } from './sample.js';
 import { optionsFromFlags, TRAIN_SETTINGS } from './settings.js';
+import { countStep } from './step-counts.js';
 import { train } from './train.js';
 
 /** The version `tiny-gpt --version` prints. */
@@ -147,6 +148,12 @@ async function runBench(f: Flags): Promise<void> {
     for (const [part, ms] of Object.entries(profile.parts).sort((a, b) => b[1] - a[1])) {
       console.log(
         `  ${part.padEnd(42)} ${ms.toFixed(1).padStart(8)} ms  ${((100 * ms) / profile.msPerStep).toFixed(0).padStart(3)}%`,
+      );
+    }
+    const perStep = await countStep({ backend });
+    if (perStep) {
+      console.log(
+        `\nper compiled step (${name}, baby, batch 12): ${perStep.dispatches} launches, ${perStep.uploads} uploads, ${perStep.reads} reads`,
       );
     }
     summary.push(

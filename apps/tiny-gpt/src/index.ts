@@ -48,5 +48,6 @@ export {
   TRAIN_SETTINGS,
   type TrainSettings,
 } from './settings.js';
+export { countStep, type StepCounts } from './step-counts.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';
 export type { TrainerState } from './trainer-state.js';

@@ -1,0 +1,22 @@
+import { gpujsBackend } from '@dendrite/backend-gpujs';
+import { cpuBackend } from '@dendrite/tensor';
+import { describe, expect, it } from 'vitest';
+import { countStep } from '../src/step-counts.js';
+
+describe('countStep: what one compiled training step launches', () => {
+  it('counts gpu.js launches, uploads and reads per step of a preset, the same every time', async () => {
+    const backend = await gpujsBackend({ mode: 'cpu', name: 'gpujs:cpu:count-test' });
+    const first = await countStep({ backend, preset: 'tiny', batch: 2 });
+    const again = await countStep({ backend, preset: 'tiny', batch: 2, steps: 3 });
+    expect(first).not.toBeNull();
+    expect(again).toEqual(first);
+    const { dispatches, uploads, reads } = first as NonNullable<typeof first>;
+    expect(Number.isInteger(dispatches) && dispatches > 100).toBe(true);
+    expect(Number.isInteger(uploads) && uploads > 0).toBe(true);
+    expect(reads).toBe(1); // the loss, and nothing else comes back
+  }, 300_000);
+
+  it('is null for a backend without counters', async () => {
+    expect(await countStep({ backend: cpuBackend, preset: 'tiny', batch: 1, steps: 1 })).toBeNull();
+  });
+});
