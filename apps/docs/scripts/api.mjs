@@ -91,6 +91,7 @@ async function main() {
   if (!project) throw new Error('api: TypeDoc could not convert the packages');
   await app.generateOutputs(project);
   relinkNumberedAnchors(out);
+  unnumberModulePages(out, [...moduleNames.values()]);
   writeGaps(project);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
@@ -123,6 +124,34 @@ function relinkNumberedAnchors(dir) {
       const once = slugs.filter((x) => x === base).length === 1;
       return !slugs.includes(`${base}-${n}`) && once ? `](#${base})` : link;
     });
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
+}
+
+/**
+ * The plugin also numbers a module's page when a name on another page claims its file name
+ * (`@dendrite/tensor/backend` became `tensor/backend-1.md`, next to the `Backend` interface of
+ * `@dendrite/tensor`). A module page lives at its import path (`/api/@dendrite/tensor/backend`):
+ * each numbered one is renamed and every link to it (pages and the sidebar) rewritten.
+ */
+function unnumberModulePages(dir, modules) {
+  const renames = [];
+  for (const name of modules) {
+    const want = join(dir, `${name}.md`);
+    const numbered = join(dir, `${name}-1.md`);
+    if (!existsSync(want) && !existsSync(join(dir, name, 'index.md')) && existsSync(numbered)) {
+      writeFileSync(want, readFileSync(numbered, 'utf8'));
+      rmSync(numbered);
+      renames.push(name.split('/').pop());
+    }
+  }
+  if (renames.length === 0) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.(md|json)$/.test(entry.name)) continue;
+    const file = join(entry.parentPath, entry.name);
+    const text = readFileSync(file, 'utf8');
+    let fixed = text;
+    for (const base of renames) fixed = fixed.replaceAll(`/${base}-1.md`, `/${base}.md`);
     if (fixed !== text) writeFileSync(file, fixed);
   }
 }

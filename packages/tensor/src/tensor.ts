@@ -619,4 +619,3 @@ function nest(values: TypedArray, shape: Shape): NestedArray {
   };
   return build(0, 0);
 }
-

@@ -129,7 +129,7 @@ async function checkOne(pkg) {
     return r;
   }
   r.packed = JSON.parse(new TextDecoder().decode(manifestFile.data));
-  const manifestProblems = checkPackedManifest(r.packed);
+  const manifestProblems = checkPackedManifest(r.packed, pkg.manifest);
   for (const p of manifestProblems) fail('manifest', p);
   if (manifestProblems.length === 0) r.steps.push(`manifest (${files.length} files)`);
 

@@ -46,13 +46,25 @@ function* conditionKeys(value) {
 
 /**
  * Checks the package.json that ended up inside a packed tarball: publishConfig must have replaced the
- * development exports (no `dendrite-source` condition, nothing pointing into src/), and every
- * `workspace:` dependency must have been rewritten to a real version.
+ * development exports (no `dendrite-source` condition, nothing pointing into src/), with the same
+ * subpaths as the workspace package.json (an entry added to `exports` and forgotten in
+ * `publishConfig.exports` would not be published), and every `workspace:` dependency must have been
+ * rewritten to a real version.
  * @param {Record<string, any>} manifest the packed package.json
+ * @param {Record<string, any>} [source] the workspace package.json it was packed from
  * @returns {string[]} problems, empty when the manifest is publishable
  */
-export function checkPackedManifest(manifest) {
+export function checkPackedManifest(manifest, source) {
   const problems = [];
+  if (source?.exports && typeof source.exports === 'object' && !Array.isArray(source.exports)) {
+    const packed = new Set(Object.keys(manifest.exports ?? {}));
+    for (const subpath of Object.keys(source.exports)) {
+      if (!packed.has(subpath))
+        problems.push(
+          `exports[${JSON.stringify(subpath)}] is in the workspace package.json but not in publishConfig.exports: the published package would not have it`,
+        );
+    }
+  }
   for (const field of ['exports', 'imports']) {
     for (const key of conditionKeys(manifest[field])) {
       if (key === 'dendrite-source')

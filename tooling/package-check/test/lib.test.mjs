@@ -33,6 +33,23 @@ describe('checkPackedManifest', () => {
     expect(checkPackedManifest(published)).toEqual([]);
   });
 
+  it('names a workspace export that publishConfig.exports forgot', () => {
+    const source = {
+      ...published,
+      exports: {
+        '.': { 'dendrite-source': './src/index.ts', import: './dist/index.js' },
+        './nn': { 'dendrite-source': './src/nn.ts', import: './dist/nn.js' },
+        './backend': { 'dendrite-source': './src/backend.ts', import: './dist/backend.js' },
+        './package.json': './package.json',
+      },
+    };
+    expect(checkPackedManifest(published, source)).toEqual([
+      'exports["./backend"] is in the workspace package.json but not in publishConfig.exports: the published package would not have it',
+    ]);
+    const { './backend': _backend, ...sameSubpaths } = source.exports;
+    expect(checkPackedManifest(published, { ...source, exports: sameSubpaths })).toEqual([]);
+  });
+
   it('rejects the development exports and unrewritten workspace ranges', () => {
     const dev = {
       ...published,

@@ -1,6 +1,6 @@
+import { full } from '../creation.js';
 import { IndexError } from '../errors.js';
 import { where } from '../ops/elementwise.js';
-import { full } from '../creation.js';
 import { gather, scatterAddZeros } from '../ops/indexing.js';
 import { logSoftmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
