@@ -16,6 +16,7 @@ import { CharTokenizer } from '@dendrite/tokenizer';
 import { builtInCorpus } from './corpus.js';
 import { loadText, TokenDataset } from './data.js';
 import { meanLoss } from './evaluate.js';
+import { builtInRig } from './training-rig.js';
 
 export interface BenchOptions {
   /** Iterations to train (default 300). */
@@ -136,13 +137,7 @@ export function profileStep(
 ): StepProfile {
   const backend = options.backend ?? cpuBackend;
   setBackend(backend);
-  const text = builtInCorpus();
-  const tok = CharTokenizer.fromCorpus(text);
-  const config = presetConfig('baby', tok.vocabSize);
-  const data = new TokenDataset(tok.encodeOrdinary(text), config.blockSize);
-  const model = new GPT(config, { generator: new Generator(1) });
-  const opt = new AdamW(decayGroups(model.parameters(), 0.1), { lr: 1e-3 });
-  const rng = new Generator(2);
+  const { data, model, opt, rng } = builtInRig('baby');
   const B = options.batch ?? 12;
   const steps = options.steps ?? 5;
   const parts: Record<string, number> = {};

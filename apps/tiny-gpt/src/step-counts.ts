@@ -1,9 +1,6 @@
-import { GPT, presetConfig } from '@dendrite/gpt';
-import { AdamW, clipGradNorm, decayGroups } from '@dendrite/optim';
-import { type Backend, Generator, setBackend, type Tensor, tidy } from '@dendrite/tensor';
-import { CharTokenizer } from '@dendrite/tokenizer';
-import { builtInCorpus } from './corpus.js';
-import { TokenDataset } from './data.js';
+import { clipGradNorm } from '@dendrite/optim';
+import { type Backend, setBackend, type Tensor, tidy } from '@dendrite/tensor';
+import { builtInRig } from './training-rig.js';
 
 /** What one training step costs a backend that counts its work (gpu.js's `stats()`). */
 export interface StepCounts {
@@ -39,13 +36,7 @@ export async function countStep(options: {
   const counter = counts(options.backend);
   if (counter === null) return null;
   setBackend(options.backend);
-  const text = builtInCorpus();
-  const tok = CharTokenizer.fromCorpus(text);
-  const config = presetConfig(options.preset ?? 'baby', tok.vocabSize, { dropout: 0 });
-  const data = new TokenDataset(tok.encodeOrdinary(text), config.blockSize);
-  const model = new GPT(config, { generator: new Generator(1) });
-  const opt = new AdamW(decayGroups(model.parameters(), 0.1), { lr: 1e-3 });
-  const rng = new Generator(2);
+  const { data, model, opt, rng } = builtInRig(options.preset ?? 'baby', { dropout: 0 });
   const B = options.batch ?? 12;
   const steps = options.steps ?? 2;
   let start = counter.stats();

@@ -38,6 +38,21 @@ function onViews<R extends readonly (Tensor | null)[]>(
   }
 }
 
+/**
+ * Every member name of `obj` and its prototypes (a class instance's methods too), the nearest
+ * first, each once; not `constructor`, nothing of `Object.prototype`.
+ */
+function* memberNames(obj: object): Generator<string> {
+  const seen = new Set<string>(['constructor']);
+  for (let o: object | null = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      yield name;
+    }
+  }
+}
+
 /** The default of every fused kernel on `backend`: the composite from its primitives. */
 function defaultKernels(backend: Backend): FusedKernels {
   return {
@@ -86,24 +101,15 @@ export function composeBackend<P extends BackendPrimitives>(
   const backend = Object.create(primitives) as P & Backend;
   Object.assign(backend, defaultKernels(backend));
   // The primitives' methods (a fused kernel among them overrides its default), bound to them.
-  const seen = new Set<string>(['constructor']);
-  for (
-    let o: object | null = primitives;
-    o !== null && o !== Object.prototype;
-    o = Object.getPrototypeOf(o)
-  ) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const member = Object.getOwnPropertyDescriptor(o, name)?.value;
-      if (typeof member === 'function')
-        Object.defineProperty(backend, name, {
-          value: member.bind(primitives),
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-    }
+  for (const name of memberNames(primitives)) {
+    const member = (primitives as unknown as Record<string, unknown>)[name];
+    if (typeof member === 'function')
+      Object.defineProperty(backend, name, {
+        value: member.bind(primitives),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
   }
   for (const [name, kernel] of Object.entries(overrides)) {
     if (typeof kernel === 'function') Object.assign(backend, { [name]: kernel });
@@ -121,12 +127,10 @@ export function composeBackend<P extends BackendPrimitives>(
 export function primitivesOf(backend: Backend): BackendPrimitives {
   const out: Record<string, unknown> = {};
   const fused = new Set<string>(FUSED_KERNEL_NAMES);
-  for (let o: object | null = backend; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name === 'constructor' || fused.has(name) || name in out) continue;
-      const value = (backend as unknown as Record<string, unknown>)[name];
-      out[name] = typeof value === 'function' ? value.bind(backend) : value;
-    }
+  for (const name of memberNames(backend)) {
+    if (fused.has(name)) continue;
+    const value = (backend as unknown as Record<string, unknown>)[name];
+    out[name] = typeof value === 'function' ? value.bind(backend) : value;
   }
   return out as unknown as BackendPrimitives;
 }
