@@ -14,7 +14,7 @@ import {
   type Served,
   serve,
   waitForAttribute,
-} from 'example-test-support';
+} from '@dendrite/browser-test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');

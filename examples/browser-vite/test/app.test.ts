@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { launch, openPage, runNode, type Served, serve, waitForAttribute } from 'example-test-support';
+import { launch, openPage, runNode, type Served, serve, waitForAttribute } from '@dendrite/browser-test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');

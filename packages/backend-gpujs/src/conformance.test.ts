@@ -1,18 +1,10 @@
-import { COMPOSITE_KERNEL_TOLERANCES, runConformance } from '@dendrite/conformance';
+import { runConformance } from '@dendrite/conformance';
 import { gpujsBackend } from './index.js';
+import { CONFORMANCE_SELECTION, CONFORMANCE_TOLERANCES } from './test/conformance-options.js';
 import { backendFor, testModes } from './test/modes.js';
 
-/** Cases that store float64 are not registered: this backend has no float64. */
-const skipDTypes = ['float64' as const];
-
-/**
- * Every op passes at the suite's default float32 tolerances except one, documented in the README:
- * layerNorm, which this backend runs on the default kernel (float32 primitives) while the CPU
- * reference's kernel works in float64. On rows of nearly equal values x − mean loses digits in
- * float32 (measured: 5.7e-4 relative on the suite's 2-feature rows): the suite's
- * COMPOSITE_KERNEL_TOLERANCES.
- */
-const tolerances = COMPOSITE_KERNEL_TOLERANCES;
+const { skipDTypes } = CONFORMANCE_SELECTION;
+const tolerances = CONFORMANCE_TOLERANCES;
 
 for (const mode of await testModes()) {
   runConformance({ name: `gpujs ${mode}`, backend: () => backendFor(mode), skipDTypes, tolerances });

@@ -1,45 +1,20 @@
 import { zeroGrad } from '@dendrite/autograd';
-import { GPT, type GPTConfig } from '@dendrite/gpt';
-import { AdamW, clipGradNorm } from '@dendrite/optim';
 import {
   type Backend,
   cpuBackend,
   Generator,
-  keep,
   liveStorageCount,
   randn,
   type Tensor,
-  tensor,
   tidy,
-  withBackend,
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
-import { type GpujsBackend, gpujsBackend } from './index.js';
+import { gpujsBackend } from './index.js';
+import { BABY_LOSS_ATOL, trainBaby } from './test/baby-gpt.js';
 import { backendFor, testModes } from './test/modes.js';
 
-/** A baby GPT small enough to train 50 steps in seconds on WebAssembly. */
-const TEXT =
-  'the quick brown fox jumps over the lazy dog. a tiny model learns which letter follows which; ' +
-  'the loss goes down as it does. '.repeat(4);
-const CHARS = [...new Set(TEXT)].sort();
-const IDS = [...TEXT].map((ch) => CHARS.indexOf(ch));
-const CONFIG: GPTConfig = {
-  vocabSize: CHARS.length,
-  blockSize: 16,
-  nLayer: 1,
-  nHead: 2,
-  nEmbd: 16,
-  dropout: 0,
-  bias: true,
-};
-const BATCH = 4;
 const STEPS = 50;
-
-/**
- * Losses may differ by float32 rounding in another order of operations, compounded over 50 steps
- * (measured: at most 1.2e-6 in every mode; the bound leaves room for other hardware).
- */
-const LOSS_ATOL = 1e-4;
+const LOSS_ATOL = BABY_LOSS_ATOL;
 
 /**
  * What one training step (forward, backward, clipping, AdamW) of the baby GPT costs once compiled:
@@ -51,48 +26,8 @@ const LOSS_ATOL = 1e-4;
 const DISPATCHES_PER_STEP = 242;
 const UPLOADS_PER_STEP = 15;
 
-interface Run {
-  losses: number[];
-  /** Backend counters after each step (gpujs only). */
-  stats: ReturnType<GpujsBackend['stats']>[];
-}
-
-/** Trains the baby GPT for STEPS AdamW steps on `backend` (same seeds everywhere), reading each loss. */
-async function train(backend: Backend, steps = STEPS): Promise<Run> {
-  const model = withBackend(backend, () => new GPT(CONFIG, { generator: new Generator(1) }));
-  const opt = new AdamW(model.parameters(), { lr: 1e-2, weightDecay: 0.1 });
-  const data = new Generator(2);
-  const gpujs = 'stats' in backend ? (backend as unknown as GpujsBackend) : null;
-  const run: Run = { losses: [], stats: [] };
-  for (let step = 0; step < steps; step++) {
-    const x = new Int32Array(BATCH * CONFIG.blockSize);
-    const y = new Int32Array(BATCH * CONFIG.blockSize);
-    for (let b = 0; b < BATCH; b++) {
-      const start = data.nextInt(0, IDS.length - CONFIG.blockSize - 1);
-      for (let t = 0; t < CONFIG.blockSize; t++) {
-        x[b * CONFIG.blockSize + t] = IDS[start + t];
-        y[b * CONFIG.blockSize + t] = IDS[start + t + 1];
-      }
-    }
-    const loss = tidy(() => {
-      const shape = [BATCH, CONFIG.blockSize];
-      const out = model.forward(tensor(x, { shape, backend }), tensor(y, { shape, backend }));
-      out.loss!.backward();
-      clipGradNorm(model.parameters(), 1);
-      opt.step();
-      opt.zeroGrad();
-      return keep(out.loss!.detach());
-    });
-    run.losses.push(await loss.item());
-    loss.dispose();
-    if (gpujs) run.stats.push(gpujs.stats());
-  }
-  opt.dispose();
-  for (const p of model.parameters()) p.dispose();
-  return run;
-}
-
-const reference = train(cpuBackend);
+const reference = trainBaby(cpuBackend, STEPS);
+const train = (backend: Backend, steps = STEPS) => trainBaby(backend, steps);
 
 for (const mode of await testModes()) {
   describe(`training on gpujs ${mode}`, () => {

@@ -23,6 +23,7 @@ import {
   DEFAULT_TOLERANCES,
   missingOps,
   referenceCase,
+  runCases,
   runConformance,
   toleranceFor,
 } from './index.js';
@@ -223,6 +224,52 @@ describe('the suite catches broken backends', () => {
       runOn('exp: float32 [7,5]', sloppyExp, { exp: { rtol: 2e-3, atol: 0 } }),
     ).resolves.toBeUndefined();
     await expect(runOn('log: float32 [7,5]', sloppyExp)).resolves.toBeUndefined();
+  });
+
+  it('runCases (no test framework: browser pages, scripts) reports each case: passed, failed with the mismatch, skipped for a dtype', async () => {
+    const sloppyExp: Backend = {
+      ...cpuBackend,
+      name: 'sloppy-exp-standalone',
+      dtypes: new Set(['float32', 'int32', 'bool'] as const),
+      unary(op, x) {
+        const h = cpuBackend.unary(op, x);
+        if (op === 'exp') {
+          const d = dataOf(h);
+          for (let i = 0; i < d.length; i++) d[i] *= 1.001;
+        }
+        return h;
+      },
+    };
+    const names = ['exp: float32 [7,5]', 'log: float32 [7,5]', 'exp: float64 rank-4, permuted'];
+    const seen: string[] = [];
+    const results = await runCases(
+      sloppyExp,
+      CONFORMANCE_CASES.filter((c) => names.includes(c.name)),
+      { onResult: (r) => seen.push(r.name) },
+    );
+    const byName = new Map(results.map((r) => [r.name, r]));
+    expect(byName.get('exp: float32 [7,5]')).toMatchObject({ status: 'failed', group: 'unary' });
+    expect(byName.get('exp: float32 [7,5]')?.message).toMatch(
+      /^ConformanceError: exp: float32 \[7,5\]: .*values differ/,
+    );
+    expect(byName.get('log: float32 [7,5]')).toEqual({
+      name: 'log: float32 [7,5]',
+      group: 'unary',
+      status: 'passed',
+    });
+    expect(byName.get('exp: float64 rank-4, permuted')).toMatchObject({
+      status: 'skipped',
+      message: 'needs float64',
+    });
+    expect(seen).toEqual(results.map((r) => r.name)); // one report per case, in order
+    const allowed = await runCases(
+      sloppyExp,
+      CONFORMANCE_CASES.filter((c) => c.name === names[0]),
+      {
+        tolerances: { exp: { rtol: 2e-3, atol: 0 } },
+      },
+    );
+    expect(allowed.map((r) => r.status)).toEqual(['passed']);
   });
 
   it('a sum that stops after 1000 elements (the gpu.js loop cap) fails the long reductions', async () => {

@@ -24,7 +24,9 @@ export {
 } from './case.js';
 export { CONFORMANCE_CASES, missingOps } from './cases/index.js';
 export { assertMatches, ConformanceError, closeEnough, type HostTensor } from './compare.js';
-export { type ConformanceOptions, casesToRun, runConformance } from './run.js';
+export { type ConformanceOptions, runConformance } from './run.js';
+export { type CaseSelection, casesToRun, staleSkipEntries } from './select.js';
+export { type CaseResult, type RunCasesOptions, runCases } from './standalone.js';
 export {
   COMPOSITE_KERNEL_TOLERANCES,
   DEFAULT_TOLERANCES,

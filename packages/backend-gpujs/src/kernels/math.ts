@@ -51,18 +51,52 @@ export function erfLines(x: string, out: string, tag: string): string[] {
   ];
 }
 
-/** Lines declaring `y` = op(v), per unary op of the tensor core's spec (a missing op is a compile error). */
+/**
+ * `let ${out} = sin(${x})` (or cos with `cosine`; reads the argument `nanv`), spelled out because drivers' built-ins differ
+ * (SwiftShader's are off by up to 1.9e-4, within WGSL's and GLSL's allowed 2⁻¹¹): x = k·π/2 + r
+ * with π/2 in three parts (k·part exact in float32 for |k| < 2¹⁶), then by quadrant
+ * sin r = r − r³/3! + … + r⁹/9!, cos r = 1 − r²/2! + … − r¹⁰/10! on |r| ≤ π/4 (truncation < 2e-9).
+ */
+export function sinCosLines(x: string, out: string, tag: string, cosine: boolean): string[] {
+  const r = `${tag}r`;
+  const z = `${tag}z`;
+  return [
+    `let ${tag}k = Math.floor(${x} * 0.6366197723675814 + 0.5);`,
+    `let ${r} = ((${x} - ${tag}k * 1.5703125) - ${tag}k * 0.0004837512969970703) - ${tag}k * 7.549789954891882e-8;`,
+    `let ${z} = ${r} * ${r};`,
+    `let ${tag}s = ${r} * (1 - ${z} * (0.16666666666666666 - ${z} * (0.008333333333333333 - ${z} * (0.0001984126984126984 - ${z} * 0.0000027557319223985893))));`,
+    `let ${tag}c = 1 - ${z} * (0.5 - ${z} * (0.041666666666666664 - ${z} * (0.001388888888888889 - ${z} * (0.0000248015873015873 - ${z} * 2.755731922398589e-7))));`,
+    // quadrant q = k mod 4 (k may be negative): sin takes s, c, −s, −c; cos takes c, −s, −c, s
+    `let ${tag}q = ${tag}k - Math.floor(${tag}k * 0.25) * 4${cosine ? ' + 1' : ''};`,
+    `if (${tag}q > 3.5) { ${tag}q = ${tag}q - 4; }`,
+    `let ${out} = ${tag}s;`,
+    `if (${tag}q > 0.5) { ${out} = ${tag}c; }`,
+    `if (${tag}q > 1.5) { ${out} = -${tag}s; }`,
+    `if (${tag}q > 2.5) { ${out} = -${tag}c; }`,
+    `if (!(${x} == ${x})) { ${out} = ${x}; }`,
+    `if (Math.abs(${x}) > 3.4e38) { ${out} = nanv; }`, // sin ±∞ = NaN (a driver may fold ∞ − ∞ to 0)
+  ];
+}
+
+/**
+ * Lines declaring `y` = op(v), per unary op of the tensor core's spec (a missing op is a compile
+ * error). A NaN input gives NaN whatever the driver's built-ins do with it (SwiftShader's `exp`
+ * of NaN is ∞); `log` and `log1p` spell out their edges (0, negatives, ∞), which SwiftShader
+ * returns as finite numbers.
+ */
 const UNARY_LINES = {
   neg: (v) => [`let y = -${v};`],
   abs: (v) => [`let y = Math.abs(${v});`],
   sign: (v) => [`let y = ${v};`, `if (${v} > 0) { y = 1.0; }`, `if (${v} < 0) { y = -1.0; }`],
-  exp: (v) => [`let y = Math.exp(${v});`],
-  log: (v) => [`let y = Math.log(${v});`],
+  exp: (v) => [`let y = Math.exp(${v});`, nanKept(v)],
+  // y = ln v: −∞ at 0, NaN below, ∞ at ∞
+  log: (v) => [`let y = Math.log(${v});`, ...logEdges(v, '0.0')],
   // y = ln(1 + v); below |v| = 0.1 the series v − v²/2 + v³/3 − … − v⁸/8 (error < 1.2e-9 relative),
   // because 1 + v in float32 drops the low digits of a small v
   log1p: (v) => [
     `let y = Math.log(1 + ${v});`,
     `if (Math.abs(${v}) < 0.1) { y = ${v} * (1 - ${v} * (0.5 - ${v} * (0.3333333333333333 - ${v} * (0.25 - ${v} * (0.2 - ${v} * (0.16666666666666666 - ${v} * (0.14285714285714285 - ${v} * 0.125))))))); }`,
+    ...logEdges(v, '-1.0'),
   ],
   sqrt: (v) => [`let y = Math.sqrt(${v});`],
   rsqrt: (v) => [`let y = 1 / Math.sqrt(${v});`],
@@ -72,6 +106,7 @@ const UNARY_LINES = {
     `let se = Math.exp(-Math.abs(${v}));`,
     'let y = 1 / (1 + se);',
     `if (${v} < 0) { y = se / (1 + se); }`,
+    nanKept(v),
   ],
   relu: (v) => [`let y = ${v};`, `if (${v} < 0) { y = 0.0; }`],
   // y = v·Φ(v) = ½v(1 + erf(v/√2))
@@ -82,10 +117,31 @@ const UNARY_LINES = {
     ...tanhLines('gu', 'gt', 'th'),
     `let y = 0.5 * ${v} * (1 + gt);`,
   ],
-  sin: (v) => [`let y = Math.sin(${v});`],
-  cos: (v) => [`let y = Math.cos(${v});`],
+  sin: (v) => sinCosLines(v, 'y', 'sn', false),
+  cos: (v) => sinCosLines(v, 'y', 'cs', true),
   erf: (v) => erfLines(v, 'y', 'er'),
 } satisfies Record<UnaryOp, (v: string) => string[]>;
+
+/** `y` stays NaN for a NaN input `v`. */
+function nanKept(v: string): string {
+  return `if (!(${v} == ${v})) { y = ${v}; }`;
+}
+
+/** The edges of a logarithm whose pole is at `v = pole`: −∞ there, NaN below it or for NaN, ∞ at ∞. */
+function logEdges(v: string, pole: string): string[] {
+  return [
+    `if (${v} == ${pole}) { y = -infv; }`,
+    `if (${v} < ${pole}) { y = nanv; }`,
+    `if (${v} > 3.4e38) { y = infv; }`,
+    `if (!(${v} == ${v})) { y = nanv; }`,
+  ];
+}
+
+/** Scalar arguments an op's snippet needs. */
+export function unaryNeeds(op: UnaryOp): MathNeeds {
+  if (op === 'log' || op === 'log1p') return { nan: true, inf: true };
+  return op === 'sin' || op === 'cos' ? { nan: true } : {};
+}
 
 /** Lines declaring `y` = op(v). */
 export function unaryLines(op: UnaryOp, v: string): string[] {

@@ -85,7 +85,9 @@ export function cumsumKernel(rank: number, axis: number): KernelSpec {
     ...splitIndex('this.thread.x', c, n),
     `let base = ${address('o', others, s)};`,
     'let acc = 0.0;',
-    `for (let j = 0; j <= ${c[axis]}; j++) { acc = acc + x[base + j * ${s[axis]}]; }`,
+    // the bound is the size argument (WebGL 1 compares a loop index only with constants and
+    // arguments, which gpu.js turns into a constant bound), and the loop stops past the element
+    `for (let j = 0; j < ${n[axis]}; j++) { if (j > ${c[axis]}) { break; } acc = acc + x[base + j * ${s[axis]}]; }`,
     'return acc;',
   ];
   return {

@@ -1,7 +1,7 @@
 import type { BinaryOp, DType, Handle, UnaryOp, View } from '@dendrite/tensor';
 import { handOutHost, type OpContext } from '../context.js';
 import { hostValues } from '../host-values.js';
-import { binaryLines, binaryNeeds, unaryLines } from '../kernels/math.js';
+import { binaryLines, binaryNeeds, unaryLines, unaryNeeds } from '../kernels/math.js';
 import { lazyElementwise } from '../lazy.js';
 import { assertDType } from './storage.js';
 
@@ -37,7 +37,7 @@ export function cast(ctx: OpContext, x: View, dtype: DType): Handle {
 
 /** y = op(x). */
 export function unary(ctx: OpContext, op: UnaryOp, x: View): Handle {
-  return lazyElementwise(ctx, `unary:${op}`, x.shape, [x], ([v]) => unaryLines(op, v));
+  return lazyElementwise(ctx, `unary:${op}`, x.shape, [x], ([v]) => unaryLines(op, v), unaryNeeds(op));
 }
 
 /** y = a op b, broadcast to `shape` (int32 `pow` keeps integer results). */

@@ -1,7 +1,8 @@
 /**
- * What the browser examples' tests share: a tiny static server on a free port (optionally
- * cross-origin isolated: COOP/COEP headers), and Debian's Chromium driven by playwright-core with the
- * flags this machine needs (see apps/docs/test/support/site.ts, which launches it the same way).
+ * What the browser tests share (the examples', the backends'): a tiny static server on a free port
+ * (optionally cross-origin isolated: COOP/COEP headers), and Debian's Chromium driven by
+ * playwright-core with the flags this machine needs — plain, or with its software GPU (see
+ * apps/docs/test/support/site.ts, which launches it the same way).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +24,21 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+];
+
+/**
+ * Chromium's software GPU, for tests of GPU code on a machine without one (measured with Debian's
+ * chromium 156): WebGL 2 and 1 with float render targets through ANGLE on SwiftShader, and WebGPU
+ * on SwiftShader's Vulkan (adapter vendor `google`). Without the Vulkan flags `requestAdapter()`
+ * answers null; WebGPU also needs a secure context (`http://127.0.0.1`, not `data:`). Both are
+ * workable in a page and in its dedicated workers; neither is fast.
+ */
+export const SOFTWARE_GPU_FLAGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
 ];
 
 /**
@@ -99,18 +115,28 @@ export async function serve(
   };
 }
 
+/** Options of {@link launch}. */
+export interface LaunchOptions {
+  /** Give pages Chromium's software GPU ({@link SOFTWARE_GPU_FLAGS}) instead of `--disable-gpu`. */
+  softwareGpu?: boolean;
+}
+
 /** Chromium with an empty, throw-away profile. */
-export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launch(
+  options: LaunchOptions = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does)`,
     );
   }
-  const profile = mkdtempSync(join(tmpdir(), 'dendrite-example-chromium-'));
+  const profile = mkdtempSync(join(tmpdir(), 'dendrite-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: options.softwareGpu
+      ? [...CHROMIUM_FLAGS.filter((f) => f !== '--disable-gpu'), ...SOFTWARE_GPU_FLAGS]
+      : CHROMIUM_FLAGS,
     timeout: WAIT_MS, // Chromium's start
   });
   context.setDefaultTimeout(WAIT_MS); // every action and wait
