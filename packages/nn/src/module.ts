@@ -339,6 +339,14 @@ export abstract class Module {
       if (hint) parts.push(hint);
       throw new StateDictError(`${where}: ${parts.join('; ')}`, missing, unexpected, mismatched);
     }
+    for (const [target, src] of plan) {
+      if (src instanceof Tensor && src.backend !== target.backend && !src.backend.canReadSync) {
+        const key = names.get(target)?.find((k) => Object.hasOwn(source, k));
+        throw new BackendError(
+          `${where}: '${key}' is on backend '${src.backend.name}', which cannot read synchronously, so it cannot be copied to '${target.backend.name}'; read the state dict first: loadStateDict(decodeSafetensors(await serializeStateDict(stateDict)))`,
+        );
+      }
+    }
     noGrad(() =>
       tidy(() => {
         // Convert everything first, so a failure leaves every parameter as it was.

@@ -1,5 +1,5 @@
 import { noGrad } from '@dendrite/autograd';
-import { div, scalar, Tensor, tidy, ValueError } from '@dendrite/tensor';
+import { BackendError, div, scalar, Tensor, tidy, ValueError } from '@dendrite/tensor';
 
 /** Parameters as clipping takes them: one tensor or any iterable of tensors. */
 export type ParamsLike = Tensor | Iterable<Tensor>;
@@ -36,6 +36,18 @@ function match(t: Tensor, like: Tensor): Tensor {
   return out;
 }
 
+/** Checks `maxNorm` and the norm type, returning p. */
+function checkClipOptions(maxNorm: number, options: ClipGradNormOptions, op: string): number {
+  const p = options.normType ?? 2;
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
+    throw new ValueError(`${op}: maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);
+  }
+  if (typeof p !== 'number' || !(p > 0)) {
+    throw new ValueError(`${op}: normType must be > 0 or Infinity, got ${String(p)}`);
+  }
+  return p;
+}
+
 /**
  * Clips gradients by their global norm, as PyTorch's `clip_grad_norm_`: the norm of all
  * gradients together is computed, and if it exceeds `maxNorm` every gradient is scaled by
@@ -48,13 +60,7 @@ function match(t: Tensor, like: Tensor): Tensor {
  * gradients non-finite too, as in PyTorch.
  */
 export function clipGradNorm(params: ParamsLike, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
-  const p = options.normType ?? 2;
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw new ValueError(`clipGradNorm: maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);
-  }
-  if (typeof p !== 'number' || !(p > 0)) {
-    throw new ValueError(`clipGradNorm: normType must be > 0 or Infinity, got ${String(p)}`);
-  }
+  const p = checkClipOptions(maxNorm, options, 'clipGradNorm');
   const grads = gradsOf(params);
   if (grads.length === 0) return scalar(0);
   return noGrad(() =>
@@ -75,7 +81,8 @@ export function clipGradNorm(params: ParamsLike, maxNorm: number, options: ClipG
 
 /**
  * {@link clipGradNorm} returning the pre-clip norm as a number (a synchronous read: CPU and
- * other backends that can read synchronously). On an asynchronous device use
+ * other backends that can read synchronously). On a device that reads only asynchronously
+ * (WebGPU) it throws a `BackendError` naming the backend before clipping anything; there use
  * `const n = clipGradNorm(params, maxNorm); const value = await n.item(); n.dispose();`.
  */
 export function clipGradNormSync(
@@ -83,7 +90,15 @@ export function clipGradNormSync(
   maxNorm: number,
   options: ClipGradNormOptions = {},
 ): number {
-  const total = clipGradNorm(params, maxNorm, options);
+  checkClipOptions(maxNorm, options, 'clipGradNormSync');
+  const list = params instanceof Tensor ? [params] : [...params];
+  const device = gradsOf(list).find((g) => !g.backend.canReadSync);
+  if (device !== undefined) {
+    throw new BackendError(
+      `clipGradNormSync: backend '${device.backend.name}' cannot read synchronously, so the norm cannot be returned as a number (nothing was clipped); use 'await clipGradNorm(params, maxNorm).item()'`,
+    );
+  }
+  const total = clipGradNorm(list, maxNorm, options);
   try {
     return total.itemSync();
   } finally {

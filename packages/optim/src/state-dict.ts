@@ -1,4 +1,13 @@
-import { type Backend, DTYPES, type DType, sizeOf, type Tensor, tensor, ValueError } from '@dendrite/tensor';
+import {
+  type Backend,
+  BackendError,
+  DTYPES,
+  type DType,
+  sizeOf,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@dendrite/tensor';
 
 /**
  * The optimizer state dict, shaped like PyTorch's `optimizer.state_dict()`:
@@ -107,8 +116,21 @@ export async function optimizerStateToJSON(sd: OptimizerStateDict): Promise<Opti
   return json;
 }
 
-/** {@link optimizerStateToJSON} with synchronous reads (backends that can read synchronously). */
+/**
+ * {@link optimizerStateToJSON} with synchronous reads (backends that can read synchronously). A
+ * state tensor on a device that reads only asynchronously (WebGPU) is a `BackendError` naming the
+ * entry and the backend, thrown before anything is read: use `await optimizerStateToJSON(sd)`.
+ */
 export function optimizerStateToJSONSync(sd: OptimizerStateDict): OptimizerStateJSON {
+  for (const [index, entry] of Object.entries(sd.state)) {
+    for (const [key, v] of Object.entries(entry)) {
+      if (typeof v !== 'number' && !v.backend.canReadSync) {
+        throw new BackendError(
+          `optimizerStateToJSONSync: state[${index}].${key} is on backend '${v.backend.name}', which cannot read synchronously; use 'await optimizerStateToJSON(stateDict)'`,
+        );
+      }
+    }
+  }
   return mapState<StateValue, number | SerializedTensor>(sd, (v) =>
     typeof v === 'number' ? v : serialize(v, v.dataSync()),
   );

@@ -9,6 +9,7 @@
  * const composed = composeBackend({ ...primitivesOf(createCpuBackend()), name: 'cpu-composites' });
  */
 
+export { type AsyncOnlyBackendOptions, createAsyncOnlyBackend } from './async-only.js';
 export type {
   AdamUpdateOptions,
   ArgReduceOp,

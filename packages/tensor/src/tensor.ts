@@ -1,5 +1,5 @@
 import type { Backend, View } from './backend.js';
-import { type DType, isFloat, type TypedArray } from './dtype.js';
+import { type DType, isDType, isFloat, type TypedArray } from './dtype.js';
 import { BackendError, DisposedError, DTypeError, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as cast from './ops/cast.js';
@@ -310,15 +310,28 @@ export class Tensor {
 
   // ---- conversion ----------------------------------------------------------------------------
 
-  /** Converts to another dtype, or copies to another backend (by instance or registered name). */
+  /**
+   * Converts to another dtype, or copies to another backend (by instance or registered name).
+   * Synchronous, as PyTorch's `.to()`: a copy to another backend reads the values on the host, so
+   * from a backend that cannot read synchronously (`canReadSync` false: WebGPU) it throws a
+   * `BackendError` pointing to {@link Tensor.toAsync}. A dtype conversion never reads and works
+   * everywhere.
+   */
   to(target: DType | Backend | string): Tensor {
-    if (
-      typeof target === 'string' &&
-      (target === 'float32' || target === 'float64' || target === 'int32' || target === 'bool')
-    ) {
-      return cast.cast(this, target);
-    }
+    if (isDType(target)) return cast.cast(this, target);
     return cast.toBackend(this, resolveBackend(target as Backend | string, 'to'));
+  }
+
+  /**
+   * {@link Tensor.to} through an asynchronous read, so a copy to another backend works from every
+   * backend (a WebGPU tensor to the CPU, say): `const host = await t.toAsync(cpuBackend)`. The
+   * result is a new tensor the caller owns (no `tidy` is open when it arrives); a dtype or the
+   * tensor's own backend gives what `to` gives. Keep `this` alive until the promise settles.
+   */
+  async toAsync(target: DType | Backend | string): Promise<Tensor> {
+    this.assertLive('toAsync');
+    if (isDType(target)) return cast.cast(this, target);
+    return cast.toBackendAsync(this, resolveBackend(target as Backend | string, 'toAsync'));
   }
   /** Shorthand for `to('float32')`. */
   float(): Tensor {

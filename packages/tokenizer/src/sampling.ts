@@ -14,6 +14,7 @@
  * All arithmetic is float64 on the host, so a seed reproduces the same tokens on every backend.
  */
 import {
+  BackendError,
   type Generator,
   getDefaultGenerator,
   ShapeError,
@@ -330,9 +331,18 @@ export async function sample(logits: Tensor, options: SampleOptions = {}): Promi
   return sampleValues(await logits.data(), batch, vocab, options, 'sample');
 }
 
-/** {@link sample}, synchronously (where the backend can read synchronously). */
+/**
+ * {@link sample}, synchronously (where the backend can read synchronously: CPU, WebAssembly). On
+ * a device that reads only asynchronously (WebGPU) it throws a `BackendError` naming the backend
+ * and `await sample(...)`, before drawing any random number.
+ */
 export function sampleSync(logits: Tensor, options: SampleOptions = {}): number[] {
   const [batch, vocab] = rowsOf(logits, 'sampleSync');
+  if (!logits.backend.canReadSync) {
+    throw new BackendError(
+      `sampleSync: backend '${logits.backend.name}' cannot read synchronously; use 'await sample(logits, options)'`,
+    );
+  }
   return sampleValues(logits.dataSync(), batch, vocab, options, 'sampleSync');
 }
 

@@ -109,7 +109,7 @@ describe('encodeSafetensors', () => {
     const w = tensor(new Float32Array([1, 2, 3]), { backend: asyncOnlyBackend });
     expect(() => encodeSafetensors({ w })).toThrow(BackendError);
     expect(() => encodeSafetensors({ w })).toThrow(
-      /tensor 'w' cannot be read synchronously.*serializeStateDict/,
+      /tensor 'w' is on backend 'safetensors-test-async' and cannot be read synchronously; use `await encodeSafetensorsAsync\(...\)`.*serializeStateDict/,
     );
     const bytes = await serializeStateDict({ w }, { device: 'async' });
     const { tensors, metadata } = decodeSafetensors(bytes);

@@ -91,8 +91,9 @@ function checkMetadata(metadata: Record<string, string> | undefined): string[] {
  * so the data starts 8-byte aligned. float32 → F32, float64 → F64, int32 → I32, bool → BOOL.
  *
  * Tensor inputs are read with `dataSync()`, which only backends that can read synchronously
- * support (the CPU backend does); for device tensors use {@link serializeStateDict}, which
- * awaits `t.data()`.
+ * support (the CPU backend does): a tensor on a device that reads only asynchronously (WebGPU) is
+ * a `BackendError` naming it; use {@link encodeSafetensorsAsync} (or {@link serializeStateDict}),
+ * which awaits `t.data()`.
  *
  * @param entries tensors or `{ dtype, shape, data }` entries by name (`__metadata__` is reserved).
  * @param metadata string-to-string map stored as the header's `__metadata__` (omitted when empty).
@@ -154,24 +155,68 @@ export function encodeSafetensors(
 }
 
 function entryOfTensorSync(name: string, t: Tensor): SafetensorsEntry {
-  let data: TypedArray;
-  try {
-    data = t.dataSync();
-  } catch (err) {
-    if (err instanceof BackendError) {
-      throw new BackendError(
-        `encodeSafetensors: tensor '${name}' cannot be read synchronously (${err.message}); ` +
-          'use `await serializeStateDict(...)` for tensors on this backend',
-      );
-    }
-    throw err;
+  if (!t.backend.canReadSync) {
+    throw new BackendError(
+      `encodeSafetensors: tensor '${name}' is on backend '${t.backend.name}' and cannot be read synchronously; ` +
+        'use `await encodeSafetensorsAsync(...)` (or `await serializeStateDict(...)`) for tensors on this backend',
+    );
   }
-  return { dtype: t.dtype, shape: [...t.shape], data };
+  return { dtype: t.dtype, shape: [...t.shape], data: t.dataSync() };
+}
+
+/** `entries` with every tensor read (`await t.data()`, all reads in flight at once). */
+async function readTensors(
+  entries: Record<string, SafetensorsEntry | Tensor>,
+): Promise<Record<string, SafetensorsEntry>> {
+  const names = Object.keys(entries);
+  const read = await Promise.all(
+    names.map(async (name): Promise<SafetensorsEntry> => {
+      const value = entries[name];
+      if (!isTensor(value)) return value;
+      return { dtype: value.dtype, shape: [...value.shape], data: await value.data() };
+    }),
+  );
+  const out: Record<string, SafetensorsEntry> = {};
+  names.forEach((name, i) => {
+    defineEntry(out, name, read[i]);
+  });
+  return out;
+}
+
+/**
+ * {@link encodeSafetensors} reading tensors with `await t.data()`, so it works on every backend,
+ * devices that read only asynchronously (WebGPU) included: tensors and `{ dtype, shape, data }`
+ * entries may be mixed, and the bytes are the same as `encodeSafetensors` gives for the same
+ * values. Checks the arguments before reading anything.
+ *
+ * @param entries tensors or `{ dtype, shape, data }` entries by name (`__metadata__` is reserved).
+ * @param metadata string-to-string map stored as the header's `__metadata__` (omitted when empty).
+ *
+ * @example
+ * const bytes = await encodeSafetensorsAsync({ 'fc.weight': w, step: stepEntry }, { format: 'pt' });
+ */
+export async function encodeSafetensorsAsync(
+  entries: Record<string, SafetensorsEntry | Tensor>,
+  metadata?: Record<string, string>,
+): Promise<Uint8Array> {
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+    throw new ValueError(
+      `encodeSafetensorsAsync: expected an object of tensors by name, got ${describe(entries)}`,
+    );
+  }
+  checkMetadata(metadata);
+  if (Object.hasOwn(entries, METADATA_KEY)) {
+    throw new ValueError(
+      `encodeSafetensorsAsync: '${METADATA_KEY}' is reserved for metadata, not a tensor name`,
+    );
+  }
+  return encodeSafetensors(await readTensors(entries), metadata);
 }
 
 /**
  * Encodes a state dict as safetensors bytes, reading every tensor with `await t.data()`, so it
- * works on every backend (device tensors included). Same layout as {@link encodeSafetensors}.
+ * works on every backend (device tensors included). Same layout as {@link encodeSafetensors};
+ * {@link encodeSafetensorsAsync} with every value required to be a tensor.
  *
  * @example
  * const bytes = await serializeStateDict(model.stateDict(), { step: String(step) });
@@ -185,19 +230,9 @@ export async function serializeStateDict(
       `serializeStateDict: expected an object of tensors by name, got ${describe(stateDict)}`,
     );
   }
-  const names = Object.keys(stateDict);
-  const entries: Record<string, SafetensorsEntry> = {};
-  const read = await Promise.all(
-    names.map(async (name) => {
-      const t = stateDict[name];
-      if (!isTensor(t)) {
-        throw new ValueError(`serializeStateDict: '${name}' is ${describe(t)}, not a Tensor`);
-      }
-      return { dtype: t.dtype, shape: [...t.shape], data: await t.data() };
-    }),
-  );
-  names.forEach((name, i) => {
-    defineEntry(entries, name, read[i]);
-  });
-  return encodeSafetensors(entries, metadata);
+  for (const name of Object.keys(stateDict)) {
+    const t = stateDict[name];
+    if (!isTensor(t)) throw new ValueError(`serializeStateDict: '${name}' is ${describe(t)}, not a Tensor`);
+  }
+  return encodeSafetensorsAsync(stateDict, metadata);
 }

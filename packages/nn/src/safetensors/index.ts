@@ -4,7 +4,7 @@
  */
 
 export { decodeSafetensors, readSafetensorsHeader } from './decode.js';
-export { encodeSafetensors, serializeStateDict } from './encode.js';
+export { encodeSafetensors, encodeSafetensorsAsync, serializeStateDict } from './encode.js';
 export { SafetensorsError } from './errors.js';
 export {
   DEFAULT_MAX_HEADER_BYTES,

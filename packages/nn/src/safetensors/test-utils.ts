@@ -2,7 +2,8 @@
  * Test helpers: safetensors bytes assembled by hand (any header text, any data bytes), so tests
  * can build both valid files in dtypes the encoder never writes and every kind of broken file.
  */
-import { type Backend, BackendError, cpuBackend } from '@dendrite/tensor';
+import { type Backend, cpuBackend } from '@dendrite/tensor';
+import { createAsyncOnlyBackend } from '@dendrite/tensor/backend';
 
 /** 8-byte little-endian header length + the header (JSON text, or an object to stringify) + data. */
 export function rawFile(header: string | Record<string, unknown>, data: ArrayLike<number> = []): Uint8Array {
@@ -31,14 +32,7 @@ export function f64FromBits(bits: bigint[]): Float64Array {
 }
 
 /** The CPU backend pretending to be a device that cannot read synchronously (like WebGPU). */
-export const asyncOnlyBackend: Backend = {
-  ...cpuBackend,
-  name: 'safetensors-test-async',
-  canReadSync: false,
-  readSync() {
-    throw new BackendError('readSync: not on this backend');
-  },
-};
+export const asyncOnlyBackend: Backend = createAsyncOnlyBackend({ name: 'safetensors-test-async' });
 
 /** The CPU backend without float64 (like gpu.js). */
 export const noFloat64Backend: Backend = {
