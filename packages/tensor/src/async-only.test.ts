@@ -27,6 +27,22 @@ describe('createAsyncOnlyBackend', () => {
     );
   });
 
+  it('the synchronous reads refuse under their own names, each naming its async form', async () => {
+    const x = tensor([[1, 2]], { backend: device });
+    const s = tensor(7, { backend: device });
+    expect(() => x.dataSync()).toThrow(
+      "dataSync: backend 'async-device' cannot read synchronously; use 'await t.data()'",
+    );
+    expect(() => x.toArraySync()).toThrow(
+      "toArraySync: backend 'async-device' cannot read synchronously; use 'await t.toArray()'",
+    );
+    expect(() => s.itemSync()).toThrow(
+      "itemSync: backend 'async-device' cannot read synchronously; use 'await t.item()'",
+    );
+    expect(await x.toArray()).toEqual([[1, 2]]);
+    expect(await s.item()).toBe(7);
+  });
+
   it('resolves a read on a later microtask, never in the caller turn', async () => {
     const x = tensor([5], { backend: device });
     let resolved = false;

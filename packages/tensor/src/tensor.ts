@@ -255,15 +255,20 @@ export class Tensor {
 
   /** Values as a flat typed array, synchronously; throws `BackendError` where the backend cannot. */
   dataSync(): TypedArray {
-    this.assertLive('dataSync');
+    return this.readNow('dataSync', 'await t.data()');
+  }
+
+  /** The synchronous read behind `dataSync`, `toArraySync` and `itemSync`, refusing under the caller's name. */
+  private readNow(op: string, asyncForm: string): TypedArray {
+    this.assertLive(op);
     const b = this.backend;
     if (!b.canReadSync) {
-      throw new BackendError(`dataSync: backend '${b.name}' cannot read synchronously; use 'await t.data()'`);
+      throw new BackendError(`${op}: backend '${b.name}' cannot read synchronously; use '${asyncForm}'`);
     }
     if (this.isContiguous && this._offset === 0 && this.size === this._storage.size) {
       return b.readSync(this._storage.handle, this._dtype, this.size);
     }
-    const tmp = b.copy(this.backendView('dataSync'));
+    const tmp = b.copy(this.backendView(op));
     try {
       return b.readSync(tmp, this._dtype, this.size);
     } finally {
@@ -276,8 +281,9 @@ export class Tensor {
     return nest(await this.data(), this._shape);
   }
 
+  /** Values as nested arrays, synchronously; throws `BackendError` where the backend cannot. */
   toArraySync(): NestedArray {
-    return nest(this.dataSync(), this._shape);
+    return nest(this.readNow('toArraySync', 'await t.toArray()'), this._shape);
   }
 
   /** The single value of a one-element tensor. */
@@ -286,9 +292,10 @@ export class Tensor {
     return (await this.data())[0];
   }
 
+  /** The single value, synchronously; throws `BackendError` where the backend cannot. */
   itemSync(): number {
     this.assertOneElement('itemSync');
-    return this.dataSync()[0];
+    return this.readNow('itemSync', 'await t.item()')[0];
   }
 
   private assertOneElement(op: string): void {
