@@ -320,7 +320,7 @@ describe('the capstone in Chromium (a Web Worker, cross-origin isolated)', () =>
       );
       expect(await page.getByTestId('backend-gpujs-webgpu').isDisabled()).toBe(true);
       expect(await page.getByTestId('gpu').textContent()).toMatch(
-        /^webgl2(, webgl)? — software renderers only: offered, not the default$/,
+        /^webgl2, webgl — software renderers only: offered, not the default$/,
       );
       expect(await page.getByTestId('backend-wasm').isChecked()).toBe(true); // the default stays WebAssembly
       await trainGpuMode(page, 'webgl2');
@@ -334,13 +334,13 @@ describe('the capstone in a Chromium started with WebGPU (--enable-unsafe-webgpu
   const webgpuSite = useSite({ webgpu: true });
 
   it(
-    'offers WebGPU first, then WebGL2, all software and none the default, and trains on WebGPU with falling loss',
+    'offers WebGPU first, then WebGL2 and WebGL, all software and none the default, and trains on WebGPU with falling loss',
     async () => {
       const { page, problems } = await openCapstone(webgpuSite);
       await expect.poll(() => attr(page, 'data-gpu-mode'), { timeout: WAIT_MS }).not.toBe('');
       // The worker's own navigator.gpu answers with SwiftShader's fallback adapter.
       expect(await attr(page, 'data-gpu-mode')).toBe('webgpu');
-      expect((await attr(page, 'data-gpu-modes'))?.split(' ').slice(0, 2)).toEqual(['webgpu', 'webgl2']);
+      expect(await attr(page, 'data-gpu-modes')).toBe('webgpu webgl2 webgl');
       expect(await attr(page, 'data-gpu-hardware')).toBe('false');
       expect(await page.getByTestId('gpu-webgpu').textContent()).toBe(
         'WebGPU: google swiftshader — a software renderer',
@@ -349,12 +349,28 @@ describe('the capstone in a Chromium started with WebGPU (--enable-unsafe-webgpu
         /^WebGL2: .*SwiftShader.* — a software renderer$/,
       );
       expect(await page.getByTestId('gpu').textContent()).toMatch(
-        /^webgpu, webgl2(, webgl)? — software renderers only: offered, not the default$/,
+        /^webgpu, webgl2, webgl — software renderers only: offered, not the default$/,
       );
       expect(await page.getByTestId('backend-wasm').isChecked()).toBe(true);
       expect(await page.getByRole('radio', { name: /GPU: WebGPU/ }).isDisabled()).toBe(false); // labelled
       await trainGpuMode(page, 'webgpu');
       await finish(page, problems, 'train-a-gpt-webgpu');
+    },
+    SLOW_TEST,
+  );
+
+  it(
+    'trains on WebGL (gpu.js webgl, the last GPU mode offered here) too: every GPU mode offered trains',
+    async () => {
+      const { page, problems } = await openCapstone(webgpuSite);
+      await expect.poll(() => attr(page, 'data-gpu-mode'), { timeout: WAIT_MS }).not.toBe('');
+      // WebGL2 trains in the first browser's test; WebGPU in the test above.
+      expect(await attr(page, 'data-gpu-modes')).toBe('webgpu webgl2 webgl');
+      expect(await page.getByTestId('gpu-webgl').textContent()).toMatch(
+        /^WebGL: .*SwiftShader.* — a software renderer$/,
+      );
+      await trainGpuMode(page, 'webgl');
+      await finish(page, problems);
     },
     SLOW_TEST,
   );
