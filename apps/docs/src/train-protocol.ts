@@ -4,8 +4,15 @@
  * progress. Everything here is plain data (structured-clonable).
  */
 
-/** Where the model's tensors live: WebAssembly SIMD, the TypeScript reference, or gpu.js. */
-export type BackendChoice = 'wasm' | 'cpu' | 'gpujs';
+/** The gpu.js modes that compute on a GPU, best first: the order the capstone offers them in. */
+export const GPU_MODES = ['webgpu', 'webgl2', 'webgl'] as const;
+export type GpuMode = (typeof GPU_MODES)[number];
+
+/**
+ * Where the model's tensors live: WebAssembly SIMD, the TypeScript reference, or gpu.js in one of
+ * its GPU modes (the name is the backend's own: `gpujs:webgpu`).
+ */
+export type BackendChoice = 'wasm' | 'cpu' | `gpujs:${GpuMode}`;
 
 /** What defines a model: fixed from Train until Reset. */
 export interface ModelSettings {
@@ -44,18 +51,21 @@ export type TrainCommand =
   | { type: 'sample'; sampling: SamplingSettings }
   | { type: 'export' };
 
-/** What the worker found out about the GPU through gpu.js (it never trains there unasked). */
-export interface GpuReport {
-  /** The gpu.js modes that run on a GPU here (webgpu, webgl2, webgl), best first. */
-  modes: string[];
-  /** The mode the gpu.js choice trains on, or null when none runs. */
-  mode: string | null;
+/** One GPU mode that runs here, and the adapter behind it. */
+export interface GpuModeReport {
+  mode: GpuMode;
   /** The adapter or renderer, as the browser names it. */
   adapter: string;
   /** False for a software renderer (SwiftShader, llvmpipe, lavapipe): offered, never the default. */
   hardware: boolean;
-  /** Why there is no GPU mode (empty when there is one). */
-  reason: string;
+}
+
+/** What the worker found out about the GPU through gpu.js (it never trains there unasked). */
+export interface GpuReport {
+  /** Every GPU mode gpu.js runs here (of webgpu, webgl2, webgl), best first. */
+  modes: GpuModeReport[];
+  /** The GPU modes that do not run here, each with why. */
+  unavailable: { mode: GpuMode; reason: string }[];
 }
 
 export interface ReadyReport {

@@ -10,8 +10,16 @@
  * it: Stop answers within one step.
  */
 import { cpuBackend } from '@dendrite/tensor';
+import { describeGpu, type GpuFacts, webgpuAdapterFacts } from './gpu-modes.js';
 import { tarFolder } from './tar.js';
-import type { GpuReport, ReadyReport, SamplingSettings, TrainCommand, TrainEvent } from './train-protocol.js';
+import type {
+  GpuMode,
+  GpuReport,
+  ReadyReport,
+  SamplingSettings,
+  TrainCommand,
+  TrainEvent,
+} from './train-protocol.js';
 import { type TinyTrainer, TinyTrainer as Trainer } from './trainer.js';
 
 /** The held-out share of the corpus, as `tiny-gpt train` holds out. */
@@ -39,66 +47,50 @@ function yieldToEvents(): Promise<void> {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** A software renderer: correct, slow, never the default. */
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|microsoft basic/i;
+/** A WebGL context's renderer (unmasked where the browser allows), or null when there is no context. */
+function glRenderer(kind: 'webgl2' | 'webgl'): string | null {
+  const canvas =
+    typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+  const gl = canvas.getContext(kind) as WebGLRenderingContext | null;
+  if (!gl) return null;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext(); // a probe holds no context
+  return renderer;
+}
 
 /**
- * The GPU modes gpu.js can use in this thread (webgpu, webgl2, webgl), and the adapter behind the
- * best one. In a Web Worker, WebGL comes from an `OffscreenCanvas` and WebGPU from the worker's
- * own `navigator.gpu`.
+ * The GPU modes gpu.js can use in this thread (webgpu, webgl2, webgl), each with the adapter behind
+ * it. In a Web Worker, WebGL comes from an `OffscreenCanvas` and WebGPU from the worker's own
+ * `navigator.gpu` (which needs a secure context: https, or http on localhost).
  */
 export async function probeGpu(load: () => Promise<GpujsModule>): Promise<GpuReport> {
-  const missing: string[] = [];
+  const found = {} as GpuFacts['found'];
   const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
-  let webgpuAdapter = '';
-  let webgpuFallback = false;
-  if (!nav?.gpu) missing.push('no WebGPU (navigator.gpu is missing)');
+  if (!nav?.gpu)
+    found.webgpu = { missing: 'navigator.gpu is missing (no WebGPU in this browser or context)' };
   else {
-    const adapter = (await nav.gpu.requestAdapter().catch(() => null)) as {
-      info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-      isFallbackAdapter?: boolean;
-    } | null;
-    if (!adapter) missing.push('WebGPU has no adapter');
-    else {
-      const i = adapter.info ?? {};
-      webgpuAdapter =
-        [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join(' ') || 'unknown';
-      webgpuFallback = adapter.isFallbackAdapter === true;
-    }
+    const adapter = (await nav.gpu.requestAdapter().catch(() => null)) as
+      | Parameters<typeof webgpuAdapterFacts>[0]
+      | null;
+    found.webgpu = adapter
+      ? webgpuAdapterFacts(adapter)
+      : { missing: 'requestAdapter() found no WebGPU adapter' };
   }
-  let glRenderer = '';
-  if (typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined')
-    missing.push('no canvas for WebGL');
-  else {
-    const canvas =
-      typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
-    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
-    if (!gl) missing.push('no WebGL2 or WebGL context');
-    else {
-      const ext = gl.getExtension('WEBGL_debug_renderer_info');
-      glRenderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    }
+  const canvas = typeof OffscreenCanvas !== 'undefined' || typeof document !== 'undefined';
+  for (const kind of ['webgl2', 'webgl'] as const) {
+    const renderer = canvas ? glRenderer(kind) : null;
+    found[kind] = renderer
+      ? { name: renderer, fallback: false }
+      : { missing: canvas ? `no ${kind} context` : 'no canvas (no OffscreenCanvas) for WebGL' };
   }
-  let modes: string[] = [];
+  let gpujs: GpuFacts['gpujs'];
   try {
-    const gpujs = await load();
-    modes = (await gpujs.availableModes()).filter((m) => m === 'webgpu' || m === 'webgl2' || m === 'webgl');
+    gpujs = { modes: await (await load()).availableModes() };
   } catch (err) {
-    missing.push(`gpu.js did not load (${message(err)})`);
+    gpujs = { error: message(err) };
   }
-  if (modes.length === 0) {
-    return {
-      modes,
-      mode: null,
-      adapter: '',
-      hardware: false,
-      reason: missing.join('; ') || 'gpu.js found no GPU mode',
-    };
-  }
-  const mode = modes[0];
-  const adapter = mode === 'webgpu' ? webgpuAdapter : glRenderer;
-  const hardware = !(mode === 'webgpu' && webgpuFallback) && !SOFTWARE.test(adapter);
-  return { modes, mode, adapter, hardware, reason: '' };
+  return describeGpu({ gpujs, found });
 }
 
 export class TrainSession {
@@ -217,11 +209,15 @@ export class TrainSession {
       if (!this.wasm?.wasmSupport().supported)
         throw new Error('WebAssembly SIMD does not run here: choose cpu');
       backend = this.wasm.wasmBackend;
-    } else if (choice === 'gpujs') {
-      const mode = this.gpu?.mode;
-      if (!mode) throw new Error(`gpu.js has no GPU mode here (${this.gpu?.reason ?? 'not probed'})`);
+    } else if (choice !== 'cpu') {
+      const mode = choice.slice('gpujs:'.length) as GpuMode;
+      if (!this.gpu) throw new Error(`gpu.js cannot run ${mode} here (not probed)`);
+      if (!this.gpu.modes.some((m) => m.mode === mode)) {
+        const why = this.gpu.unavailable.find((m) => m.mode === mode)?.reason ?? 'not a GPU mode';
+        throw new Error(`gpu.js cannot run ${mode} here (${why})`);
+      }
       const g = await this.loadGpujs();
-      backend = await g.gpujsBackend({ mode: mode as 'webgpu' | 'webgl2' | 'webgl' });
+      backend = await g.gpujsBackend({ mode });
     }
     const nHead = sizes.nEmbd >= 64 ? 4 : 2;
     this.trainer = new Trainer(this.text, {

@@ -8,6 +8,13 @@ import { join } from 'node:path';
 import { threadCount } from '@dendrite/backend-wasm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chapterCount, courseCorpus } from '../src/corpus.js';
+import {
+  backendChoices,
+  defaultBackend,
+  describeGpu,
+  type GpuFacts,
+  webgpuAdapterFacts,
+} from '../src/gpu-modes.js';
 import { tarFolder } from '../src/tar.js';
 import type { TrainEvent } from '../src/train-protocol.js';
 import { EXPORT_FOLDER, TrainSession } from '../src/train-session.js';
@@ -65,6 +72,137 @@ describe('tarFolder', () => {
   });
 });
 
+describe('the GPU modes offered, and the default backend', () => {
+  /** What headless Chromium's SwiftShader shows a worker (measured: see README.md, "Tests"). */
+  const swiftshaderWebGpu = webgpuAdapterFacts({
+    info: {
+      vendor: 'google',
+      architecture: 'swiftshader',
+      device: '',
+      description: '',
+      isFallbackAdapter: true,
+    },
+  });
+  const swiftshaderGl = {
+    name: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+    fallback: false,
+  };
+  const noWebGpu = { missing: 'requestAdapter() found no WebGPU adapter' };
+  const everyMode = { modes: ['webgpu', 'webgl2', 'webgl', 'webasm', 'cpu'] };
+  /** The choices a page offers (enabled ones), and the one it picks. */
+  const offered = (gpu: ReturnType<typeof describeGpu>) =>
+    backendChoices({ supported: true, reason: null }, gpu)
+      .filter((c) => c.off === '')
+      .map((c) => c.value);
+
+  it('real WebGPU hardware: every mode is offered, WebGPU first, and it is the default', () => {
+    const gpu = describeGpu({
+      gpujs: everyMode,
+      found: {
+        webgpu: webgpuAdapterFacts({
+          info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' },
+        }),
+        webgl2: { name: 'ANGLE (NVIDIA, NVIDIA H200 Direct3D11 vs_5_0 ps_5_0)', fallback: false },
+        webgl: { name: 'ANGLE (NVIDIA, NVIDIA H200 Direct3D11 vs_5_0 ps_5_0)', fallback: false },
+      },
+    });
+    expect(gpu.modes).toEqual([
+      { mode: 'webgpu', adapter: 'nvidia hopper NVIDIA H200', hardware: true },
+      { mode: 'webgl2', adapter: 'ANGLE (NVIDIA, NVIDIA H200 Direct3D11 vs_5_0 ps_5_0)', hardware: true },
+      { mode: 'webgl', adapter: 'ANGLE (NVIDIA, NVIDIA H200 Direct3D11 vs_5_0 ps_5_0)', hardware: true },
+    ]);
+    expect(gpu.unavailable).toEqual([]);
+    expect(defaultBackend(true, gpu)).toBe('gpujs:webgpu');
+    expect(offered(gpu)).toEqual(['wasm', 'cpu', 'gpujs:webgpu', 'gpujs:webgl2', 'gpujs:webgl']);
+  });
+
+  it('software WebGPU and software WebGL2 (SwiftShader): both offered, the default stays wasm', () => {
+    const gpu = describeGpu({
+      gpujs: { modes: ['webgpu', 'webgl2', 'webasm', 'cpu'] },
+      found: { webgpu: swiftshaderWebGpu, webgl2: swiftshaderGl, webgl: { missing: 'no webgl context' } },
+    });
+    expect(gpu.modes).toEqual([
+      { mode: 'webgpu', adapter: 'google swiftshader', hardware: false },
+      { mode: 'webgl2', adapter: swiftshaderGl.name, hardware: false },
+    ]);
+    expect(gpu.unavailable).toEqual([{ mode: 'webgl', reason: 'no webgl context' }]);
+    expect(defaultBackend(true, gpu)).toBe('wasm');
+    expect(defaultBackend(false, gpu)).toBe('cpu'); // no WebAssembly SIMD: still not the software GPU
+    expect(offered(gpu)).toEqual(['wasm', 'cpu', 'gpujs:webgpu', 'gpujs:webgl2']);
+    // A fallback adapter is software even when its name does not say so.
+    expect(webgpuAdapterFacts({ info: { vendor: 'acme', isFallbackAdapter: true } })).toEqual({
+      name: 'acme',
+      fallback: true,
+    });
+    const fallback = describeGpu({
+      gpujs: everyMode,
+      found: {
+        webgpu: webgpuAdapterFacts({ info: { vendor: 'acme' }, isFallbackAdapter: true }),
+        webgl2: { missing: 'no webgl2 context' },
+        webgl: { missing: 'no webgl context' },
+      },
+    });
+    expect(fallback.modes).toEqual([{ mode: 'webgpu', adapter: 'acme', hardware: false }]);
+    expect(defaultBackend(true, fallback)).toBe('wasm');
+    // Chromium without --enable-unsafe-webgpu: no adapter, WebGL2 on SwiftShader only.
+    const glOnly = describeGpu({
+      gpujs: everyMode,
+      found: { webgpu: noWebGpu, webgl2: swiftshaderGl, webgl: swiftshaderGl },
+    });
+    expect(glOnly.modes.map((m) => m.mode)).toEqual(['webgl2', 'webgl']);
+    expect(glOnly.unavailable).toEqual([{ mode: 'webgpu', reason: noWebGpu.missing }]);
+    expect(defaultBackend(true, glOnly)).toBe('wasm');
+  });
+
+  it('software WebGPU but WebGL2 on hardware: the default is the best hardware mode', () => {
+    const gpu = describeGpu({
+      gpujs: everyMode,
+      found: {
+        webgpu: swiftshaderWebGpu,
+        webgl2: {
+          name: 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)',
+          fallback: false,
+        },
+        webgl: { missing: 'no webgl context' },
+      },
+    });
+    expect(gpu.modes.map((m) => [m.mode, m.hardware])).toEqual([
+      ['webgpu', false],
+      ['webgl2', true],
+    ]);
+    expect(defaultBackend(true, gpu)).toBe('gpujs:webgl2');
+  });
+
+  it('no GPU: only wasm and cpu are offered, each GPU mode says why not, the default is wasm', () => {
+    const facts: GpuFacts = {
+      gpujs: { modes: ['webasm', 'cpu'] },
+      found: {
+        webgpu: { missing: 'navigator.gpu is missing (no WebGPU in this browser or context)' },
+        webgl2: { missing: 'no canvas (no OffscreenCanvas) for WebGL' },
+        webgl: { missing: 'no canvas (no OffscreenCanvas) for WebGL' },
+      },
+    };
+    const gpu = describeGpu(facts);
+    expect(gpu.modes).toEqual([]);
+    expect(gpu.unavailable.map((m) => m.mode)).toEqual(['webgpu', 'webgl2', 'webgl']);
+    expect(defaultBackend(true, gpu)).toBe('wasm');
+    expect(defaultBackend(true, null)).toBe('wasm'); // before the probe answers
+    expect(offered(gpu)).toEqual(['wasm', 'cpu']);
+    const choices = backendChoices({ supported: true, reason: null }, gpu);
+    expect(choices.find((c) => c.value === 'gpujs:webgpu')?.off).toBe(
+      'navigator.gpu is missing (no WebGPU in this browser or context)',
+    );
+    // A context gpu.js itself refuses, or gpu.js failing to load, is not offered either.
+    expect(
+      describeGpu({ ...facts, found: { ...facts.found, webgl2: swiftshaderGl } }).unavailable[1].reason,
+    ).toMatch(/^gpu.js cannot run its kernels on ANGLE/);
+    expect(
+      describeGpu({ gpujs: { error: 'boom' }, found: { ...facts.found, webgl2: swiftshaderGl } })
+        .unavailable[1],
+    ).toEqual({ mode: 'webgl2', reason: 'gpu.js did not load (boom)' });
+  });
+});
+
 describe('the trainer: validation split and sampling controls', () => {
   it('holds out the end of the text and evaluates on the same fixed batches every time', async () => {
     const trainer = new TinyTrainer(courseCorpus(), { valFraction: 0.1, nEmbd: 16, blockSize: 16, batch: 4 });
@@ -101,12 +239,12 @@ describe('the training session (what the Web Worker runs)', () => {
     // No GPU was looked for: the gpu.js choice cannot start.
     await session.handle({
       type: 'start',
-      model: { nLayer: 1, nEmbd: 16, blockSize: 16, batch: 4, lr: 0.01, backend: 'gpujs' },
+      model: { nLayer: 1, nEmbd: 16, blockSize: 16, batch: 4, lr: 0.01, backend: 'gpujs:webgpu' },
       sampling,
       eval: { every: 10, batches: 1 },
     });
     expect(events.slice(-2)).toEqual([
-      { type: 'error', message: 'gpu.js has no GPU mode here (not probed)' },
+      { type: 'error', message: 'gpu.js cannot run webgpu here (not probed)' },
       { type: 'state', state: 'stopped' },
     ]);
     await session.handle({ type: 'continue', sampling, eval: { every: 10, batches: 1 } });

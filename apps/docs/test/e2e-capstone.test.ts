@@ -2,13 +2,14 @@
 // headers as the deployment notes ask: training runs in a Web Worker on the wasm backend's threads
 // (then on cpu), the loss and the validation loss fall, Stop stops within a step, a click is
 // answered at once while a multi-second step runs, the sampling controls shape the sample, the
-// downloaded checkpoint is read by the built `tiny-gpt` CLI, and the GPU line tells the truth about
-// this browser (started with --disable-gpu: no GPU).
+// downloaded checkpoint is read by the built `tiny-gpt` CLI, and the GPU lines tell the truth about
+// this browser (started with --disable-gpu: WebGL2 on SwiftShader, no WebGPU adapter) and about a
+// second one started with WebGPU (SwiftShader too): each GPU mode offered trains, none is the default.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { courseCorpus } from '../src/corpus.js';
 import { demosSettled, openPage, SCREENSHOTS, useSite, WAIT_MS } from './support/site.js';
@@ -25,9 +26,11 @@ const SLOW_TEST = 600_000;
 const TRAIN_WAIT = 300_000;
 
 /** The capstone page, its demo loaded (the worker has reported what runs), and its problem log. */
-async function openCapstone(): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+async function openCapstone(
+  on: { url: string; context: BrowserContext } = site,
+): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const requests: string[] = [];
-  const { page, problems } = await openPage(site.context, `${site.url}/course/train-a-gpt.html`);
+  const { page, problems } = await openPage(on.context, `${on.url}/course/train-a-gpt.html`);
   page.on('request', (req) => requests.push(req.url()));
   await demosSettled(page);
   return { page, problems, requests };
@@ -84,6 +87,29 @@ async function stop(page: Page): Promise<{ atClick: number; steps: number }> {
   await twoFrames(page);
   expect(await numberAttr(page, 'data-steps')).toBe(steps); // stopped: no step comes after
   return { atClick, steps };
+}
+
+/**
+ * Picks gpu.js `mode` (offered, software, not the default), trains a small model on it for 15 steps
+ * and checks that the loss fell and that the backend line names the mode and its software renderer.
+ */
+async function trainGpuMode(page: Page, mode: string): Promise<void> {
+  const radio = page.getByTestId(`backend-gpujs-${mode}`);
+  expect(await radio.isDisabled()).toBe(false);
+  expect(await radio.isChecked()).toBe(false); // software: offered, never the default
+  await radio.check();
+  expect(await attr(page, 'data-backend')).toBe(`gpujs:${mode}`); // the choice, shown before Train
+  await choose(page, { width: '16', context: '16', batch: '4' });
+  await trainUntil(page, 15);
+  await stop(page);
+  expect(await attr(page, 'data-backend')).toBe(`gpujs:${mode}`); // the backend the model was built on
+  expect(await page.getByTestId('backend').textContent()).toMatch(
+    new RegExp(`^gpujs:${mode} — gpu.js on .*\\(a software renderer\\)$`),
+  );
+  const first = await numberAttr(page, 'data-loss-first');
+  const last = await numberAttr(page, 'data-loss-last');
+  expect(first).toBeGreaterThan(3.5); // ≈ log(89) at the start
+  expect(last).toBeLessThan(first - 0.2);
 }
 
 describe('the capstone in Chromium (a Web Worker, cross-origin isolated)', () => {
@@ -278,31 +304,72 @@ describe('the capstone in Chromium (a Web Worker, cross-origin isolated)', () =>
   );
 
   it(
-    'tells the truth about the GPU: this Chromium (--disable-gpu) has WebGL2 only through SwiftShader, offered but not the default, and it trains there',
+    'tells the truth about the GPU: this Chromium (--disable-gpu) has WebGL2 only through SwiftShader and no WebGPU adapter; WebGL2 is offered but not the default, and it trains there',
     async () => {
       const { page, problems } = await openCapstone();
       await expect.poll(() => attr(page, 'data-gpu-mode'), { timeout: WAIT_MS }).not.toBe('');
       // gpu.js finds a WebGL2 context on the worker's OffscreenCanvas: Chromium's software renderer.
       expect(await attr(page, 'data-gpu-mode')).toBe('webgl2');
       expect(await attr(page, 'data-gpu-hardware')).toBe('false');
+      expect(await page.getByTestId('gpu-webgl2').textContent()).toMatch(
+        /^WebGL2: .*SwiftShader.* — a software renderer$/,
+      );
+      // Without --enable-unsafe-webgpu the worker's navigator.gpu answers no adapter: not offered.
+      expect(await page.getByTestId('gpu-webgpu').textContent()).toBe(
+        'WebGPU: not available (requestAdapter() found no WebGPU adapter)',
+      );
+      expect(await page.getByTestId('backend-gpujs-webgpu').isDisabled()).toBe(true);
       expect(await page.getByTestId('gpu').textContent()).toMatch(
-        /^webgl2 on .*SwiftShader.* — a software renderer: offered, not the default$/,
+        /^webgl2, webgl — software renderers only: offered, not the default$/,
       );
       expect(await page.getByTestId('backend-wasm').isChecked()).toBe(true); // the default stays WebAssembly
-      const gpujs = page.getByTestId('backend-gpujs');
-      expect(await gpujs.isDisabled()).toBe(false);
-      await gpujs.check();
-      await choose(page, { width: '16', context: '16', batch: '4' });
-      await trainUntil(page, 20);
-      await stop(page);
-      expect(await attr(page, 'data-backend')).toBe('gpujs:webgl2');
-      expect(await page.getByTestId('backend').textContent()).toMatch(
-        /^gpujs:webgl2 — gpu.js on .*\(a software renderer\)$/,
+      await trainGpuMode(page, 'webgl2');
+      await finish(page, problems);
+    },
+    SLOW_TEST,
+  );
+});
+
+describe('the capstone in a Chromium started with WebGPU (--enable-unsafe-webgpu: SwiftShader here)', () => {
+  const webgpuSite = useSite({ webgpu: true });
+
+  it(
+    'offers WebGPU first, then WebGL2 and WebGL, all software and none the default, and trains on WebGPU with falling loss',
+    async () => {
+      const { page, problems } = await openCapstone(webgpuSite);
+      await expect.poll(() => attr(page, 'data-gpu-mode'), { timeout: WAIT_MS }).not.toBe('');
+      // The worker's own navigator.gpu answers with SwiftShader's fallback adapter.
+      expect(await attr(page, 'data-gpu-mode')).toBe('webgpu');
+      expect(await attr(page, 'data-gpu-modes')).toBe('webgpu webgl2 webgl');
+      expect(await attr(page, 'data-gpu-hardware')).toBe('false');
+      expect(await page.getByTestId('gpu-webgpu').textContent()).toBe(
+        'WebGPU: google swiftshader — a software renderer',
       );
-      const first = await numberAttr(page, 'data-loss-first');
-      const last = await numberAttr(page, 'data-loss-last');
-      expect(first).toBeGreaterThan(3.5);
-      expect(last).toBeLessThan(first - 0.2);
+      expect(await page.getByTestId('gpu-webgl2').textContent()).toMatch(
+        /^WebGL2: .*SwiftShader.* — a software renderer$/,
+      );
+      expect(await page.getByTestId('gpu').textContent()).toMatch(
+        /^webgpu, webgl2, webgl — software renderers only: offered, not the default$/,
+      );
+      expect(await page.getByTestId('backend-wasm').isChecked()).toBe(true);
+      expect(await page.getByRole('radio', { name: /GPU: WebGPU/ }).isDisabled()).toBe(false); // labelled
+      await trainGpuMode(page, 'webgpu');
+      await finish(page, problems, 'train-a-gpt-webgpu');
+    },
+    SLOW_TEST,
+  );
+
+  it(
+    'trains on WebGL (gpu.js webgl, the last GPU mode offered here) too: every GPU mode offered trains',
+    async () => {
+      const { page, problems } = await openCapstone(webgpuSite);
+      await expect.poll(() => attr(page, 'data-gpu-mode'), { timeout: WAIT_MS }).not.toBe('');
+      // WebGL2 trains in the first browser's test; WebGPU in the test above.
+      expect(await attr(page, 'data-gpu-modes')).toBe('webgpu webgl2 webgl');
+      expect(await page.getByTestId('gpu-webgl').textContent()).toMatch(
+        /^WebGL: .*SwiftShader.* — a software renderer$/,
+      );
+      await trainGpuMode(page, 'webgl');
       await finish(page, problems);
     },
     SLOW_TEST,

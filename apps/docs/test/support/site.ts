@@ -26,6 +26,20 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /**
+ * What Chromium adds for a browser with WebGPU (`launch({ webgpu: true })`). Debian's Chromium 156
+ * on this CPU-only machine then gives pages and their dedicated Workers a WebGPU adapter on
+ * SwiftShader (vendor `google`, architecture `swiftshader`, `info.isFallbackAdapter` true), with or
+ * without `--disable-gpu`; without the flag `requestAdapter()` answers null (README.md, "Tests").
+ */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
+
+/** What a test browser has beyond the defaults. */
+export interface LaunchOptions {
+  /** WebGPU ({@link WEBGPU_FLAGS}): a software adapter here, a real one on a machine with a GPU. */
+  webgpu?: boolean;
+}
+
+/**
  * The bound on any one wait in the browser tests (a page load to network idle, a demo loading its
  * library, a click or fill, a `waitForFunction`): each takes about a second alone, so this holds on
  * a machine many times slower and still fails a hang within a test's 120 s. The waits themselves
@@ -85,8 +99,10 @@ export async function serve(root = DIST): Promise<{ url: string; close: () => Pr
   };
 }
 
-/** Chromium with an empty, throw-away profile. */
-export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/** Chromium with an empty, throw-away profile (and WebGPU when asked). */
+export async function launch(
+  options: LaunchOptions = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does)`,
@@ -96,7 +112,7 @@ export async function launch(): Promise<{ context: BrowserContext; close: () => 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: options.webgpu ? [...CHROMIUM_FLAGS, ...WEBGPU_FLAGS] : CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 900 },
     timeout: WAIT_MS, // Chromium's start
   });
@@ -186,15 +202,19 @@ export async function demosSettled(page: Page, timeout = WAIT_MS): Promise<void>
 /**
  * The built site behind the static server and a Chromium for one test file: registers the
  * `beforeAll` that starts both (and makes the screenshots folder) and the `afterAll` that closes
- * them. `site.url` and `site.context` are for use inside the tests.
+ * them — for the whole file, or, called inside a `describe`, for that block (a second browser with
+ * other {@link LaunchOptions}). `site.url` and `site.context` are for use inside the tests.
  */
-export function useSite(): { readonly url: string; readonly context: BrowserContext } {
+export function useSite(options: LaunchOptions = {}): {
+  readonly url: string;
+  readonly context: BrowserContext;
+} {
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   let browser: Awaited<ReturnType<typeof launch>> | undefined;
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await serve();
-    browser = await launch();
+    browser = await launch(options);
   });
   afterAll(async () => {
     await browser?.close();
