@@ -189,9 +189,27 @@ describe('the capstone in Chromium (a Web Worker, cross-origin isolated)', () =>
       // running the step itself would hold a click for most of a step (1.7–1.9 s measured before).
       // Each click's own frame is measured too: from the event's timestamp to the next frame. Three
       // controls are clicked, each scrolled into view first with two frames drawn, so a measure is
-      // the click's alone; their median must be under 100 ms. (On this shared two-core machine,
-      // loaded by other work, one click took 144–160 ms — once with no training running at all: one
-      // slow click of three is the machine; a page that ran the steps itself would make most slow.)
+      // the click's alone. Their median is compared with a step measured in the same run, never
+      // with a fixed time: under 100 ms, or a fifth of a step where the machine is so loaded that a
+      // step takes more than half a second per 100 ms (clicks of 15–30 ms seen alone, 144–160 ms on
+      // this two-core machine under other work — once with no training at all).
+      const stepMs = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const trainer = document.querySelector('[data-testid="trainer"]');
+            if (!trainer) throw new Error('no trainer element');
+            let first: number | null = null;
+            const watch = new MutationObserver(() => {
+              const now = performance.now();
+              if (first === null) first = now;
+              else {
+                watch.disconnect();
+                resolve(now - first);
+              }
+            });
+            watch.observe(trainer, { attributes: true, attributeFilter: ['data-steps'] });
+          }),
+      );
       await page.evaluate(() => {
         const w = window as unknown as { eventDurations: number[]; clickFrames: number[] };
         w.eventDurations = [];
@@ -229,7 +247,7 @@ describe('the capstone in Chromium (a Web Worker, cross-origin isolated)', () =>
         );
       }
       expect(await attr(page, 'data-state')).toBe('running');
-      expect(clicks.sort((x, y) => x - y)[1]).toBeLessThan(100);
+      expect(clicks.sort((x, y) => x - y)[1]).toBeLessThan(Math.max(100, stepMs / 5));
       // The worker writes the sample after the step it is in, and keeps training.
       await expect
         .poll(() => page.getByTestId('sample').getAttribute('data-step'), { timeout: TRAIN_WAIT })
