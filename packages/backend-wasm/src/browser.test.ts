@@ -1,15 +1,21 @@
 // The backend in a real browser (Debian's Chromium through playwright-core; .ci/run installs it):
 // storage in linear memory and SIMD products on a plain page's main thread, and Web Worker
 // threads inside a worker of a cross-origin-isolated page.
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type BrowserContext,
+  ISOLATION_HEADERS,
+  launch,
+  type Page,
+  type Served,
+  serve,
+} from '@dendrite/browser-test';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = process.env.DENDRITE_CHROMIUM ?? '/usr/bin/chromium';
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 
 /** Runs in the page or a worker: products and a few fused ops on `wasm`, compared with `cpu`. */
@@ -82,16 +88,13 @@ interface Result {
   failure?: string;
 }
 
-let server: Server;
-let url: string;
-let browser: Browser;
+let dir: string;
+let plain: Served;
+let isolated: Served;
+let context: BrowserContext;
+let closeBrowser: () => Promise<void>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does)`,
-    );
-  }
   const bundled = await build({
     stdin: { contents: ENTRY, resolveDir: SRC, loader: 'ts' },
     bundle: true,
@@ -102,51 +105,32 @@ beforeAll(async () => {
     write: false,
     logLevel: 'silent',
   });
-  const files: Record<string, [string, string]> = {
-    '/bundle.js': ['text/javascript', bundled.outputFiles[0].text],
-    '/worker.js': ['text/javascript', WORKER],
-    '/': ['text/html', PAGE],
-  };
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const isolated = path.startsWith('/isolated/');
-    const file = files[isolated ? path.slice('/isolated'.length) : path];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': file[0],
-      ...(isolated
-        ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
-        : {}),
-    });
-    res.end(file[1]);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  dir = mkdtempSync(join(tmpdir(), 'dendrite-wasm-browser-'));
+  writeFileSync(join(dir, 'bundle.js'), bundled.outputFiles[0].text);
+  writeFileSync(join(dir, 'worker.js'), WORKER);
+  writeFileSync(join(dir, 'index.html'), PAGE);
+  plain = await serve({ '/': dir });
+  isolated = await serve({ '/': dir }, ISOLATION_HEADERS);
+  ({ context, close: closeBrowser } = await launch());
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeBrowser?.();
+  await plain?.close();
+  await isolated?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(url + path);
+async function open(served: Served): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${served.url}/`);
   await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
   return page;
 }
 
 describe('backend-wasm in Chromium', () => {
   it('runs on a plain page (fixed, unshared memory): results match the CPU backend', async () => {
-    const page = await open('/');
+    const page = await open(plain);
     const r = (await page.evaluate('onMain(true)')) as Result;
     expect(r.failure).toBeUndefined();
     expect(r).toMatchObject({ supported: true, isolated: false, started: 0, threads: 0, backend: 'wasm' });
@@ -156,7 +140,7 @@ describe('backend-wasm in Chromium', () => {
   }, 60_000);
 
   it('refuses threads on an isolated page’s main thread (it may not block), and still computes', async () => {
-    const page = await open('/isolated/');
+    const page = await open(isolated);
     const r = (await page.evaluate('onMain(true)')) as Result;
     expect(r.failure).toBeUndefined();
     expect(r).toMatchObject({ supported: true, isolated: true, started: 0, threads: 0 });
@@ -166,7 +150,7 @@ describe('backend-wasm in Chromium', () => {
   }, 60_000);
 
   it('starts Web Worker threads from a worker of an isolated page; results match the CPU backend', async () => {
-    const page = await open('/isolated/');
+    const page = await open(isolated);
     const r = (await page.evaluate('inWorker(true)')) as Result;
     expect(r.failure).toBeUndefined();
     expect(r).toMatchObject({ supported: true, isolated: true, threadReason: null, started: 1, threads: 1 });
