@@ -68,7 +68,7 @@ beforeAll(async () => {
   );
   const served = await serve({ '/': dir });
   closeServer = served.close;
-  ({ context, close: closeBrowser } = await launch({ softwareGpu: true }));
+  ({ context, close: closeBrowser } = await launch({ webgpu: true }));
   ({ page, problems } = await openPage(context, `${served.url}/`));
   await page.waitForSelector('body[data-ready="yes"]', { state: 'attached' });
 }, 120_000);

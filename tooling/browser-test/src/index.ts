@@ -27,19 +27,12 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /**
- * Chromium's software GPU, for tests of GPU code on a machine without one (measured with Debian's
- * chromium 156): WebGL 2 and 1 with float render targets through ANGLE on SwiftShader, and WebGPU
- * on SwiftShader's Vulkan (adapter vendor `google`). Without the Vulkan flags `requestAdapter()`
- * answers null; WebGPU also needs a secure context (`http://127.0.0.1`, not `data:`). Both are
- * workable in a page and in its dedicated workers; neither is fast.
+ * WebGPU for pages and their workers (measured with Debian's chromium 156 under `--disable-gpu`):
+ * without this flag `requestAdapter()` answers null; with it, a SwiftShader adapter (vendor
+ * `google`, architecture `swiftshader`, a fallback adapter). WebGL 2 and 1 come from SwiftShader
+ * anyway. WebGPU also needs a secure context: `http://127.0.0.1`, not `data:`. Neither is fast.
  */
-export const SOFTWARE_GPU_FLAGS = [
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-];
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
 /**
  * The bound on any one wait in a browser test (a page load, a click, a `waitForFunction` for the page
@@ -117,8 +110,10 @@ export async function serve(
 
 /** Options of {@link launch}. */
 export interface LaunchOptions {
-  /** Give pages Chromium's software GPU ({@link SOFTWARE_GPU_FLAGS}) instead of `--disable-gpu`. */
-  softwareGpu?: boolean;
+  /** Give pages (and their workers) a WebGPU adapter: SwiftShader's ({@link WEBGPU_FLAGS}). */
+  webgpu?: boolean;
+  /** The pages' viewport (playwright's default, 1280×720, otherwise). */
+  viewport?: { width: number; height: number };
 }
 
 /** Chromium with an empty, throw-away profile. */
@@ -134,9 +129,8 @@ export async function launch(
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: options.softwareGpu
-      ? [...CHROMIUM_FLAGS.filter((f) => f !== '--disable-gpu'), ...SOFTWARE_GPU_FLAGS]
-      : CHROMIUM_FLAGS,
+    args: options.webgpu ? [...CHROMIUM_FLAGS, ...WEBGPU_FLAGS] : CHROMIUM_FLAGS,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
     timeout: WAIT_MS, // Chromium's start
   });
   context.setDefaultTimeout(WAIT_MS); // every action and wait

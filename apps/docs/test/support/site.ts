@@ -2,50 +2,27 @@
  * The built site (.vitepress/dist) behind a tiny static server on a free port, and Debian's
  * Chromium driven by playwright-core with the flags this machine needs (see ../shared/TOOLCHAIN.md).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, relative, sep } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  ISOLATION_HEADERS,
+  type LaunchOptions,
+  launch as launchChromium,
+  WAIT_MS,
+  WEBGPU_FLAGS,
+} from '@dendrite/browser-test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const DOCS_DIR = join(import.meta.dirname, '..', '..');
 export const DIST = join(DOCS_DIR, '.vitepress', 'dist');
 export const SCREENSHOTS = join(DOCS_DIR, '.reports', 'screenshots');
-export const CHROMIUM = process.env.DENDRITE_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/**
- * What Chromium adds for a browser with WebGPU (`launch({ webgpu: true })`). Debian's Chromium 156
- * on this CPU-only machine then gives pages and their dedicated Workers a WebGPU adapter on
- * SwiftShader (vendor `google`, architecture `swiftshader`, `info.isFallbackAdapter` true), with or
- * without `--disable-gpu`; without the flag `requestAdapter()` answers null (README.md, "Tests").
- */
-export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
-
-/** What a test browser has beyond the defaults. */
-export interface LaunchOptions {
-  /** WebGPU ({@link WEBGPU_FLAGS}): a software adapter here, a real one on a machine with a GPU. */
-  webgpu?: boolean;
-}
-
-/**
- * The bound on any one wait in the browser tests (a page load to network idle, a demo loading its
- * library, a click or fill, a `waitForFunction`): each takes about a second alone, so this holds on
- * a machine many times slower and still fails a hang within a test's 120 s. The waits themselves
- * are for events (an attribute set, the network going quiet), never a fixed time.
- */
-export const WAIT_MS = 60_000;
+export { CHROMIUM, CHROMIUM_FLAGS, ISOLATION_HEADERS, type LaunchOptions, WAIT_MS, WEBGPU_FLAGS };
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,15 +34,6 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-/**
- * The headers that make a page cross-origin isolated (shared memory for its workers), as the
- * site's deployment notes ask a static host to send (README.md, "Deploying").
- */
-export const ISOLATION_HEADERS = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
-} as const;
 
 /**
  * Serves `root` like a static host: `/x/` → x/index.html, `/x` → x.html when there is one, every
@@ -99,32 +67,9 @@ export async function serve(root = DIST): Promise<{ url: string; close: () => Pr
   };
 }
 
-/** Chromium with an empty, throw-away profile (and WebGPU when asked). */
-export async function launch(
-  options: LaunchOptions = {},
-): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does)`,
-    );
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'dendrite-docs-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: options.webgpu ? [...CHROMIUM_FLAGS, ...WEBGPU_FLAGS] : CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 900 },
-    timeout: WAIT_MS, // Chromium's start
-  });
-  context.setDefaultTimeout(WAIT_MS); // every action and wait (playwright's default is 30 s)
-  context.setDefaultNavigationTimeout(WAIT_MS);
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+/** Chromium with an empty, throw-away profile and a 1280×900 viewport (`@dendrite/browser-test`). */
+export function launch(options: LaunchOptions = {}): ReturnType<typeof launchChromium> {
+  return launchChromium({ ...options, viewport: { width: 1280, height: 900 } });
 }
 
 /** Every page of the built site, as URL paths (`/course/the-neuron.html`). */
