@@ -151,6 +151,7 @@ export async function launch(
 export async function openPage(
   context: BrowserContext,
   url: string,
+  options: { waitUntil?: 'load' | 'networkidle' } = {},
 ): Promise<{ page: Page; problems: string[]; log: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
@@ -172,7 +173,7 @@ export async function openPage(
       if (msg.type() === 'error') problems.push(`worker console.error: ${msg.text()}`);
     });
   });
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: options.waitUntil ?? 'load' });
   return { page, problems, log };
 }
 

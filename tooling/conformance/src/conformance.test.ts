@@ -202,20 +202,25 @@ describe('the default kernels: the CPU primitives composed without a fused kerne
   }
 });
 
+/** The CPU backend with an `exp` 0.1 % too large. */
+function sloppyExpBackend(name: string): Backend {
+  return {
+    ...cpuBackend,
+    name,
+    unary(op, x) {
+      const h = cpuBackend.unary(op, x);
+      if (op === 'exp') {
+        const d = dataOf(h);
+        for (let i = 0; i < d.length; i++) d[i] *= 1.001;
+      }
+      return h;
+    },
+  };
+}
+
 describe('the suite catches broken backends', () => {
   it('an exp that is 0.1% off fails the exp cases, unless a tolerance override allows it', async () => {
-    const sloppyExp: Backend = {
-      ...cpuBackend,
-      name: 'sloppy-exp',
-      unary(op, x) {
-        const h = cpuBackend.unary(op, x);
-        if (op === 'exp') {
-          const d = dataOf(h);
-          for (let i = 0; i < d.length; i++) d[i] *= 1.001;
-        }
-        return h;
-      },
-    };
+    const sloppyExp = sloppyExpBackend('sloppy-exp');
     await expect(runOn('exp: float32 [7,5]', sloppyExp)).rejects.toThrow(ConformanceError);
     await expect(runOn('exp, log, sqrt, rsqrt, pow at known points', sloppyExp)).rejects.toThrow(
       /values differ/,
@@ -228,17 +233,8 @@ describe('the suite catches broken backends', () => {
 
   it('runCases (no test framework: browser pages, scripts) reports each case: passed, failed with the mismatch, skipped for a dtype', async () => {
     const sloppyExp: Backend = {
-      ...cpuBackend,
-      name: 'sloppy-exp-standalone',
+      ...sloppyExpBackend('sloppy-exp-standalone'),
       dtypes: new Set(['float32', 'int32', 'bool'] as const),
-      unary(op, x) {
-        const h = cpuBackend.unary(op, x);
-        if (op === 'exp') {
-          const d = dataOf(h);
-          for (let i = 0; i < d.length; i++) d[i] *= 1.001;
-        }
-        return h;
-      },
     };
     const names = ['exp: float32 [7,5]', 'log: float32 [7,5]', 'exp: float64 rank-4, permuted'];
     const seen: string[] = [];

@@ -13,6 +13,7 @@ import {
   ISOLATION_HEADERS,
   type LaunchOptions,
   launch as launchChromium,
+  openPage as openBrowserPage,
   WAIT_MS,
   WEBGPU_FLAGS,
 } from '@dendrite/browser-test';
@@ -111,24 +112,15 @@ export function apiModules(): string[] {
   return names.sort();
 }
 
-/** A page that records console errors, uncaught exceptions and failed requests while it is open. */
+/**
+ * A page that records console errors (its workers' too), uncaught exceptions and failed requests
+ * while it is open, once the network has gone quiet (`@dendrite/browser-test`).
+ */
 export async function openPage(
   context: BrowserContext,
   url: string,
 ): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-  );
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  await page.goto(url, { waitUntil: 'networkidle' });
+  const { page, problems } = await openBrowserPage(context, url, { waitUntil: 'networkidle' });
   return { page, problems };
 }
 
