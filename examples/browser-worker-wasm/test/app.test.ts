@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildResult } from 'esbuild';
 import { launch, openPage, waitForAttribute } from '@dendrite/browser-test';
+import type { BuildResult } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../build.mjs';
 import { startServer } from '../serve.mjs';
