@@ -16,6 +16,7 @@ import type { GpujsMode, GpujsModeRequest } from './modes.js';
 import { concat } from './ops/concat.js';
 import { binary, cast, copy, unary, where } from './ops/elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './ops/indexing.js';
+import { layerNorm, layerNormBackward } from './ops/layer-norm.js';
 import { matmul } from './ops/matmul.js';
 import { argReduce, cumsum, reduce, softmax } from './ops/reduce.js';
 import { fill, free, GPUJS_DTYPES, read, readSync, upload } from './ops/storage.js';
@@ -32,10 +33,12 @@ import { TiledMatmul } from './wgsl-matmul.js';
  * `fusion.ts`); nothing is read back to the host except by `read`.
  *
  * This class only composes: each op lives in `src/ops/`, working on the {@link OpContext} built here.
- * It holds the primitives; `gpujsBackend({ mode })` composes them into a full `Backend`, whose fused
- * kernels (layer norm, attention softmax, cross-entropy, the Adam step, their gradients) are the
- * defaults composed from these primitives (`composeBackend` of `@dendrite/tensor/backend`) — and
- * fuse where lazy element-wise fusion (`fusion.ts`) can. See the package README.
+ * It holds the primitives and its own layer-norm kernels (`layerNorm`, `layerNormBackward`: members
+ * named after a fused kernel override its default); `gpujsBackend({ mode })` composes them into a
+ * full `Backend`, whose other fused kernels (attention softmax, cross-entropy, the Adam step, their
+ * gradients) are the defaults composed from these primitives (`composeBackend` of
+ * `@dendrite/tensor/backend`) — and fuse where lazy element-wise fusion (`fusion.ts`) can. See the
+ * package README.
  */
 export class GpujsBackend implements BackendPrimitives {
   readonly name: string;
@@ -185,5 +188,21 @@ export class GpujsBackend implements BackendPrimitives {
   }
   concat(xs: readonly View[], axis: number): Handle {
     return concat(this.ctx, xs, axis);
+  }
+
+  // fused kernels of its own, overriding the defaults composed from primitives (ops/layer-norm.ts)
+  /** Layer norm over the last dim in 2 launches (row statistics, then the output). */
+  layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle {
+    return layerNorm(this.ctx, x, weight, bias, eps);
+  }
+  /** The gradients of {@link GpujsBackend.layerNorm} in 2–4 launches: row statistics, dx, dweight, dbias. */
+  layerNormBackward(
+    x: View,
+    weight: View | null,
+    grad: View,
+    eps: number,
+    withBias: boolean,
+  ): [Handle, Handle | null, Handle | null] {
+    return layerNormBackward(this.ctx, x, weight, grad, eps, withBias);
   }
 }
