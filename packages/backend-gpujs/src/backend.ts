@@ -15,6 +15,7 @@ import { KernelCache } from './kernel-cache.js';
 import type { GpujsMode, GpujsModeRequest } from './modes.js';
 import { concat } from './ops/concat.js';
 import { binary, cast, copy, unary, where } from './ops/elementwise.js';
+import { causalSoftmax, softmaxBackward } from './ops/fused-softmax.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './ops/indexing.js';
 import { layerNorm, layerNormBackward } from './ops/layer-norm.js';
 import { matmul } from './ops/matmul.js';
@@ -33,10 +34,10 @@ import { TiledMatmul } from './wgsl-matmul.js';
  * `fusion.ts`); nothing is read back to the host except by `read`.
  *
  * This class only composes: each op lives in `src/ops/`, working on the {@link OpContext} built here.
- * It holds the primitives and its own layer-norm kernels (`layerNorm`, `layerNormBackward`: members
- * named after a fused kernel override its default); `gpujsBackend({ mode })` composes them into a
- * full `Backend`, whose other fused kernels (attention softmax, cross-entropy, the Adam step, their
- * gradients) are the defaults composed from these primitives (`composeBackend` of
+ * It holds the primitives and fused kernels of its own (layer norm and its gradient, the causal
+ * softmax, the softmax gradient: members named after a fused kernel override its default);
+ * `gpujsBackend({ mode })` composes them into a full `Backend`, whose other fused kernels
+ * (cross-entropy, the Adam step, the GELU gradient) are the defaults composed from these primitives (`composeBackend` of
  * `@dendrite/tensor/backend`) — and fuse where lazy element-wise fusion (`fusion.ts`) can. See the
  * package README.
  */
@@ -204,5 +205,15 @@ export class GpujsBackend implements BackendPrimitives {
     withBias: boolean,
   ): [Handle, Handle | null, Handle | null] {
     return layerNormBackward(this.ctx, x, weight, grad, eps, withBias);
+  }
+
+  // (ops/fused-softmax.ts)
+  /** Causal softmax over the last dim in 2 launches (row statistics over the visible keys, output). */
+  causalSoftmax(x: View, scale: number): Handle {
+    return causalSoftmax(this.ctx, x, scale);
+  }
+  /** The gradient of softmax or log-softmax along `axis` in 2 launches (row sums, output). */
+  softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle {
+    return softmaxBackward(this.ctx, y, grad, axis, log);
   }
 }
