@@ -14,6 +14,7 @@ import type { GpuJsModule } from './gpujs.js';
 import { KernelCache } from './kernel-cache.js';
 import type { GpujsMode, GpujsModeRequest } from './modes.js';
 import { concat } from './ops/concat.js';
+import { crossEntropy, crossEntropyBackward } from './ops/cross-entropy.js';
 import { binary, cast, copy, unary, where } from './ops/elementwise.js';
 import { causalSoftmax, softmaxBackward } from './ops/fused-softmax.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './ops/indexing.js';
@@ -34,10 +35,10 @@ import { TiledMatmul } from './wgsl-matmul.js';
  * `fusion.ts`); nothing is read back to the host except by `read`.
  *
  * This class only composes: each op lives in `src/ops/`, working on the {@link OpContext} built here.
- * It holds the primitives and fused kernels of its own (layer norm and its gradient, the causal
- * softmax, the softmax gradient: members named after a fused kernel override its default);
- * `gpujsBackend({ mode })` composes them into a full `Backend`, whose other fused kernels
- * (cross-entropy, the Adam step, the GELU gradient) are the defaults composed from these primitives (`composeBackend` of
+ * It holds the primitives and fused kernels of its own (layer norm, the causal softmax, the softmax
+ * gradient, softmax cross-entropy, and their gradients: members named after a fused kernel
+ * override its default); `gpujsBackend({ mode })` composes them into a full `Backend`, whose other
+ * fused kernels (the Adam step, the GELU gradient) are the defaults composed from these primitives (`composeBackend` of
  * `@dendrite/tensor/backend`) — and fuse where lazy element-wise fusion (`fusion.ts`) can. See the
  * package README.
  */
@@ -215,5 +216,21 @@ export class GpujsBackend implements BackendPrimitives {
   /** The gradient of softmax or log-softmax along `axis` in 2 launches (row sums, output). */
   softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle {
     return softmaxBackward(this.ctx, y, grad, axis, log);
+  }
+
+  // (ops/cross-entropy.ts)
+  /** Per-row softmax cross-entropy in 1 launch (targets the host knows are checked first). */
+  crossEntropy(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle {
+    return crossEntropy(this.ctx, logits, targets, ignoreIndex, smoothing);
+  }
+  /** The gradient of {@link GpujsBackend.crossEntropy} in 2 launches (softmax row statistics, output). */
+  crossEntropyBackward(
+    logits: View,
+    targets: View,
+    grad: View,
+    ignoreIndex: number,
+    smoothing: number,
+  ): Handle {
+    return crossEntropyBackward(this.ctx, logits, targets, grad, ignoreIndex, smoothing);
   }
 }

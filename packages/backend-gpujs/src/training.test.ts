@@ -47,10 +47,11 @@ const LOSS_ATOL = 1e-4;
  * change to fusion or to an op's kernels shows up here (and in the README's table). In webgpu each
  * upload is a launch too. (242 on the default layer-norm kernels composed from primitives, 228
  * before those defaults; 190 with this backend's own layer-norm kernels, ops/layer-norm.ts; 189 and
- * 14 with its own causal softmax, which needs no mask upload, and softmax gradient.)
+ * 14 with its own causal softmax, which needs no mask upload, and softmax gradient; 180 and 13 with
+ * its own cross-entropy and gradient.)
  */
-const DISPATCHES_PER_STEP = 189;
-const UPLOADS_PER_STEP = 14;
+const DISPATCHES_PER_STEP = 180;
+const UPLOADS_PER_STEP = 13;
 
 interface Run {
   losses: number[];
