@@ -5,12 +5,14 @@
 //      (wgslMatmulMinSize: Infinity) and the tiled WGSL kernel (webgpu only) — against cuBLAS;
 //   2. a GPT training step (forward, backward, clipGradNorm, AdamW, a read of the loss), tiny-gpt's
 //      rig (`builtInRig`): nanoGPT's baby config and shakespeare_char, ms/iteration, tokens/s,
-//      dispatches/uploads per step, and what tiny-gpt's `countStep` counts for the same config.
+//      dispatches/uploads per step, and what tiny-gpt's `countStep` counts for the same config (a
+//      batch whose activations would pass this backend's 2²⁴ elements per tensor runs as
+//      micro-batches with accumulated gradients: bench/batching.mjs).
 // Prints markdown tables; `--json <file>` writes the same figures. Options:
 //   --mode webgpu (default) | webasm | cpu · --quick (small sizes, 2 iterations: the test's run)
 //   --data <file> (default: tinyshakespeare.txt beside the bundle, else
 //   ../shared/data/tinyshakespeare.txt, else a generated text of the same 65 characters) · --sizes 1024,2048 · --iters <n> · --dawn <flag,flag> (default
-//   backend=vulkan) · --json <file>
+//   backend=vulkan) · --json <file> · --micro-batches <k> (instead of the fewest that fit)
 import '@dendrite/autograd';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ import { countStep } from '../../../apps/tiny-gpt/src/step-counts.ts';
 import { builtInRig } from '../../../apps/tiny-gpt/src/training-rig.ts';
 import { gpujsBackend } from '../src/index.ts';
 import { installNodeWebGPU } from '../src/node-webgpu.ts';
+import { microBatches } from './batching.ts';
 import { GOALS, goalLines, markdownTable } from './report.mjs';
 import { SHAKESPEARE_CHARS, syntheticText } from './synthetic-text.mjs';
 
@@ -33,6 +36,7 @@ const { values: opts } = parseArgs({
     iters: { type: 'string' },
     dawn: { type: 'string', default: 'backend=vulkan' },
     json: { type: 'string' },
+    'micro-batches': { type: 'string' },
   },
 });
 const MODES = ['webgpu', 'webasm', 'cpu'];
@@ -151,6 +155,8 @@ console.log(
   ),
 );
 
+if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+
 // ── 2. GPT training steps ─────────────────────────────────────────────────────────────────────────
 // --quick keeps each model's depth, heads and dropout, so it launches the same kernels as many
 // times (launch counts depend on neither the batch, the context nor the width), and shrinks the
@@ -166,22 +172,32 @@ const GPTS = [
     reference: 'pytorchShakespeareMs',
   },
 ];
-setBackend(gpujs);
-for (const spec of GPTS) {
+/** Trains one GPT row: ms/iteration, tokens/s, dispatches per step, and countStep's figures. */
+async function gptRow(spec) {
   const batch = quick ? 2 : spec.batch;
   const overrides = quick ? { blockSize: 16, nEmbd: spec.quickWidth } : {};
   const iters = Number(opts.iters ?? (quick ? 2 : spec.iters));
   const { data, model, opt, rng } = builtInRig(spec.preset, overrides, text);
   const config = model.config;
+  const k = opts['micro-batches'] ? Number(opts['micro-batches']) : microBatches(config, batch);
+  if (!Number.isInteger(k) || k < 1 || batch % k !== 0) {
+    throw new Error(`--micro-batches must divide the batch (${batch}), got '${opts['micro-batches']}'`);
+  }
+  const micro = batch / k;
+  // one iteration: k forward/backward passes (gradients accumulate), clipping, AdamW, the loss read
   const step = async () => {
     const loss = tidy(() => {
-      const { x, y } = data.batch('train', batch, rng);
-      const l = model.forward(x, y).loss;
-      l.backward();
+      let total = null;
+      for (let i = 0; i < k; i++) {
+        const { x, y } = data.batch('train', micro, rng);
+        const l = model.forward(x, y).loss;
+        (k === 1 ? l : l.div(k)).backward();
+        total = total === null ? l.detach() : total.add(l.detach());
+      }
       clipGradNorm(model.parameters(), 1);
       opt.step();
       opt.zeroGrad();
-      return l.detach();
+      return k === 1 ? total : total.div(k);
     });
     const value = await loss.item();
     loss.dispose();
@@ -198,19 +214,20 @@ for (const spec of GPTS) {
   const params = model.numParameters();
   opt.dispose();
   for (const p of model.parameters()) p.dispose();
-  // tiny-gpt's count of the same config (countStep's own default is dropout 0)
+  // tiny-gpt's count of the same config at the micro-batch (countStep's own default is dropout 0)
   const counted = await countStep({
     backend: gpujs,
     preset: spec.preset,
-    batch,
+    batch: micro,
     overrides: { ...overrides, dropout: config.dropout },
     text,
   });
-  report.gpt.push({
+  return {
     name: spec.name,
     preset: spec.preset,
     params,
     batch,
+    microBatches: k,
     blockSize: config.blockSize,
     nLayer: config.nLayer,
     nHead: config.nHead,
@@ -226,7 +243,19 @@ for (const spec of GPTS) {
     compilesAfterWarmup: end.compiles - start.compiles,
     countStep: counted,
     pytorchMs: quick ? null : GOALS[spec.reference],
-  });
+  };
+}
+
+setBackend(gpujs);
+for (const spec of GPTS) {
+  try {
+    report.gpt.push(await gptRow(spec));
+  } catch (err) {
+    // one run on a scarce GPU: keep every other figure, and say what failed
+    console.log(`${spec.name} failed: ${err.stack ?? err}\n`);
+    report.gpt.push({ name: spec.name, preset: spec.preset, error: String(err.message ?? err) });
+  }
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
 }
 console.log('## GPT training step (forward, backward, clipGradNorm, AdamW, loss read)\n');
 console.log(
@@ -242,17 +271,19 @@ console.log(
       'countStep',
       'PyTorch eager fp32',
     ],
-    report.gpt.map((r) => [
-      `${r.name} (${r.nLayer} layers, ${r.nHead} heads, width ${r.nEmbd}, dropout ${r.dropout})`,
-      `${(r.params / 1e6).toFixed(2)} M`,
-      `${r.batch} × ${r.blockSize}`,
-      r.msPerIter.toFixed(1),
-      r.tokensPerSec.toFixed(0),
-      String(r.dispatchesPerStep),
-      String(r.uploadsPerStep),
-      `${r.countStep.dispatches} / ${r.countStep.uploads}`,
-      r.pytorchMs ? `${r.pytorchMs} ms` : '–',
-    ]),
+    report.gpt
+      .filter((r) => r.error === undefined)
+      .map((r) => [
+        `${r.name} (${r.nLayer} layers, ${r.nHead} heads, width ${r.nEmbd}, dropout ${r.dropout})`,
+        `${(r.params / 1e6).toFixed(2)} M`,
+        `${r.batch} × ${r.blockSize}${r.microBatches > 1 ? ` (${r.microBatches} × ${r.batch / r.microBatches})` : ''}`,
+        r.msPerIter.toFixed(1),
+        r.tokensPerSec.toFixed(0),
+        String(r.dispatchesPerStep),
+        String(r.uploadsPerStep),
+        `${r.countStep.dispatches} / ${r.countStep.uploads}`,
+        r.pytorchMs ? `${r.pytorchMs} ms` : '–',
+      ]),
   ),
 );
 report.verdicts = goalLines(report);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ELEMENTS, microBatches } from '../bench/batching.js';
 import { testModes } from './test/modes.js';
 
 /**
@@ -26,6 +27,7 @@ interface MatmulRow {
 }
 interface GptRow {
   name: string;
+  microBatches: number;
   preset: string;
   nLayer: number;
   nHead: number;
@@ -46,6 +48,24 @@ interface Report {
   gpt: GptRow[];
   verdicts: string[];
 }
+
+describe('device bench micro-batches', () => {
+  const SHAKESPEARE = { blockSize: 256, nHead: 6, nEmbd: 384, vocabSize: 65 };
+  const BABY = { blockSize: 64, nHead: 4, nEmbd: 128, vocabSize: 65 };
+
+  it('split a batch whose activations pass 2²⁴ elements per tensor, into a divisor of it', () => {
+    expect(MAX_ELEMENTS).toBe(16_777_216);
+    expect(microBatches(SHAKESPEARE, 64)).toBe(2); // [64, 6, 256, 256]: 25.2 M elements
+    expect(microBatches(SHAKESPEARE, 42)).toBe(1); // 42 · 393,216 ≤ 2²⁴
+    expect(microBatches(SHAKESPEARE, 43)).toBe(43); // prime: one sequence at a time
+    expect(microBatches(BABY, 12)).toBe(1);
+  });
+
+  it('refuse a batch that is not a positive integer, or a sequence that alone is too large', () => {
+    expect(() => microBatches(BABY, 0)).toThrow(RangeError);
+    expect(() => microBatches({ ...SHAKESPEARE, blockSize: 2048 }, 1)).toThrow(/one sequence needs 25165824/);
+  });
+});
 
 describe(`device bench bundle (--quick, ${mode})`, () => {
   let dir: string;
@@ -100,6 +120,7 @@ describe(`device bench bundle (--quick, ${mode})`, () => {
       expect(row.loss).toBeGreaterThan(0);
       expect(Number.isFinite(row.loss)).toBe(true);
       expect(row.compilesAfterWarmup).toBe(0);
+      expect(row.microBatches).toBe(1);
     }
   });
 
@@ -124,6 +145,22 @@ describe(`device bench bundle (--quick, ${mode})`, () => {
       'shakespeare_char: not measured at full size (--quick shrinks the batch and the context)',
     ]);
   });
+
+  it('accumulates the gradients of micro-batches into one step (--micro-batches 2, webasm)', async () => {
+    const json = join(dir, 'micro.json');
+    const args = ['--quick', '--mode', 'webasm', '--sizes', '8', '--micro-batches', '2', '--json', json];
+    await run(process.execPath, [join(dir, 'bench.mjs'), ...args], { cwd: dir });
+    const micro = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    for (const row of micro.gpt) {
+      expect(row.microBatches).toBe(2);
+      expect(Number.isFinite(row.loss) && row.loss > 0).toBe(true);
+      // two forward/backward passes and one update: more than one step of countStep, less than two
+      expect(row.dispatchesPerStep).toBeGreaterThan(row.countStep.dispatches);
+      expect(row.dispatchesPerStep).toBeLessThan(2 * row.countStep.dispatches);
+      // the token batches and dropout masks of both micro-batches
+      expect(row.uploadsPerStep).toBeGreaterThanOrEqual(2 * row.countStep.uploads);
+    }
+  }, 240_000);
 
   it('refuses an unknown mode', async () => {
     await expect(run(process.execPath, [join(dir, 'bench.mjs'), '--mode', 'metal'])).rejects.toThrow(
