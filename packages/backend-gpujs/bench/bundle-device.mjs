@@ -7,7 +7,7 @@
 // it is at hand (never committed: `.device/` is ignored).
 //   node bench/bundle-device.mjs [--out <dir>] [--corpus <file> | --corpus none]
 // Default out: the repository's `.device/`. Then, on the device: see the README's "Real-GPU figures".
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,12 @@ await build({
   logLevel: 'warning',
 });
 
+/** Copies `from` over `to`, even where an earlier copy of a read-only file is in the way. */
+function replace(from, to) {
+  rmSync(to, { force: true });
+  copyFileSync(from, to);
+}
+
 // Dawn: the `webgpu` this package resolves (the version pinned for gpu.js), three files of it.
 const require = createRequire(join(here, '../package.json'));
 const dawn = dirname(require.resolve('webgpu/package.json'));
@@ -62,12 +68,12 @@ const binary = ['dist/linux-x64/dawn.node', 'dist/linux-x64.dawn.node'].find((f)
 if (!binary) throw new Error(`bundle-device: no Linux x64 Dawn binary in ${dawn}/dist`);
 for (const file of ['index.js', 'package.json', binary]) {
   mkdirSync(dirname(join(dawnOut, file)), { recursive: true });
-  copyFileSync(join(dawn, file), join(dawnOut, file));
+  replace(join(dawn, file), join(dawnOut, file));
 }
 
 let corpus = 'none';
 if (corpusPath !== undefined && corpusPath !== 'none') {
-  copyFileSync(corpusPath, join(out, 'tinyshakespeare.txt'));
+  replace(corpusPath, join(out, 'tinyshakespeare.txt'));
   corpus = corpusPath;
 }
 const mib = (f) => (statSync(join(out, f)).size / 2 ** 20).toFixed(1);
