@@ -16,11 +16,14 @@ export interface TrainingRig {
 
 /**
  * The rig `profileStep` and `countStep` train on the current backend (set it first): a preset
- * (with `overrides`) on the character-tokenized built-in corpus, weights from seed 1, batches from
- * seed 2, AdamW at lr 1e-3 with weight decay 0.1 on the matrices.
+ * (with `overrides`) on a character-tokenized `text` (default: the built-in corpus), weights from
+ * seed 1, batches from seed 2, AdamW at lr 1e-3 with weight decay 0.1 on the matrices.
  */
-export function builtInRig(preset: string, overrides: Partial<GPTConfig> = {}): TrainingRig {
-  const text = builtInCorpus();
+export function builtInRig(
+  preset: string,
+  overrides: Partial<GPTConfig> = {},
+  text: string = builtInCorpus(),
+): TrainingRig {
   const tok = CharTokenizer.fromCorpus(text);
   const config = presetConfig(preset, tok.vocabSize, overrides);
   const model = new GPT(config, { generator: new Generator(1) });

@@ -16,6 +16,24 @@ describe('countStep: what one compiled training step launches', () => {
     expect(reads).toBe(1); // the loss, and nothing else comes back
   }, 300_000);
 
+  it('takes config overrides and a training text: the counts follow the model, not the text', async () => {
+    const backend = await gpujsBackend({ mode: 'cpu', name: 'gpujs:cpu:count-options-test' });
+    const small = { blockSize: 16 };
+    const builtIn = await countStep({ backend, preset: 'tiny', batch: 2, overrides: small });
+    const text = 'To be, or not to be, that is the question. '.repeat(20);
+    const onText = await countStep({ backend, preset: 'tiny', batch: 2, overrides: small, text });
+    expect(onText).toEqual(builtIn); // another vocabulary, the same launches
+    const dropout = await countStep({
+      backend,
+      preset: 'tiny',
+      batch: 2,
+      overrides: { ...small, dropout: 0.2 },
+    });
+    // countStep's own default is dropout 0; a dropout override draws (and uploads) masks
+    expect(dropout!.uploads).toBeGreaterThan(builtIn!.uploads);
+    expect(dropout!.dispatches).toBeGreaterThan(builtIn!.dispatches);
+  }, 300_000);
+
   it('is null for a backend without counters', async () => {
     expect(await countStep({ backend: cpuBackend, preset: 'tiny', batch: 1, steps: 1 })).toBeNull();
   });

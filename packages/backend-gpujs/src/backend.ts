@@ -14,8 +14,11 @@ import type { GpuJsModule } from './gpujs.js';
 import { KernelCache } from './kernel-cache.js';
 import type { GpujsMode, GpujsModeRequest } from './modes.js';
 import { concat } from './ops/concat.js';
+import { crossEntropy, crossEntropyBackward } from './ops/cross-entropy.js';
 import { binary, cast, copy, unary, where } from './ops/elementwise.js';
+import { causalSoftmax, softmaxBackward } from './ops/fused-softmax.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './ops/indexing.js';
+import { layerNorm, layerNormBackward } from './ops/layer-norm.js';
 import { matmul } from './ops/matmul.js';
 import { argReduce, cumsum, reduce, softmax } from './ops/reduce.js';
 import { fill, free, GPUJS_DTYPES, read, readSync, upload } from './ops/storage.js';
@@ -32,10 +35,12 @@ import { TiledMatmul } from './wgsl-matmul.js';
  * `fusion.ts`); nothing is read back to the host except by `read`.
  *
  * This class only composes: each op lives in `src/ops/`, working on the {@link OpContext} built here.
- * It holds the primitives; `gpujsBackend({ mode })` composes them into a full `Backend`, whose fused
- * kernels (layer norm, attention softmax, cross-entropy, the Adam step, their gradients) are the
- * defaults composed from these primitives (`composeBackend` of `@dendrite/tensor/backend`) — and
- * fuse where lazy element-wise fusion (`fusion.ts`) can. See the package README.
+ * It holds the primitives and fused kernels of its own (layer norm, the causal softmax, the softmax
+ * gradient, softmax cross-entropy, and their gradients: members named after a fused kernel
+ * override its default); `gpujsBackend({ mode })` composes them into a full `Backend`, whose other
+ * fused kernels (the Adam step, the GELU gradient) are the defaults composed from these primitives (`composeBackend` of
+ * `@dendrite/tensor/backend`) — and fuse where lazy element-wise fusion (`fusion.ts`) can. See the
+ * package README.
  */
 export class GpujsBackend implements BackendPrimitives {
   readonly name: string;
@@ -185,5 +190,47 @@ export class GpujsBackend implements BackendPrimitives {
   }
   concat(xs: readonly View[], axis: number): Handle {
     return concat(this.ctx, xs, axis);
+  }
+
+  // fused kernels of its own, overriding the defaults composed from primitives (ops/layer-norm.ts)
+  /** Layer norm over the last dim in 2 launches (row statistics, then the output). */
+  layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle {
+    return layerNorm(this.ctx, x, weight, bias, eps);
+  }
+  /** The gradients of {@link GpujsBackend.layerNorm} in 2–4 launches: row statistics, dx, dweight, dbias. */
+  layerNormBackward(
+    x: View,
+    weight: View | null,
+    grad: View,
+    eps: number,
+    withBias: boolean,
+  ): [Handle, Handle | null, Handle | null] {
+    return layerNormBackward(this.ctx, x, weight, grad, eps, withBias);
+  }
+
+  // (ops/fused-softmax.ts)
+  /** Causal softmax over the last dim in 2 launches (row statistics over the visible keys, output). */
+  causalSoftmax(x: View, scale: number): Handle {
+    return causalSoftmax(this.ctx, x, scale);
+  }
+  /** The gradient of softmax or log-softmax along `axis` in 2 launches (row sums, output). */
+  softmaxBackward(y: View, grad: View, axis: number, log: boolean): Handle {
+    return softmaxBackward(this.ctx, y, grad, axis, log);
+  }
+
+  // (ops/cross-entropy.ts)
+  /** Per-row softmax cross-entropy in 1 launch (targets the host knows are checked first). */
+  crossEntropy(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle {
+    return crossEntropy(this.ctx, logits, targets, ignoreIndex, smoothing);
+  }
+  /** The gradient of {@link GpujsBackend.crossEntropy} in 2 launches (softmax row statistics, output). */
+  crossEntropyBackward(
+    logits: View,
+    targets: View,
+    grad: View,
+    ignoreIndex: number,
+    smoothing: number,
+  ): Handle {
+    return crossEntropyBackward(this.ctx, logits, targets, grad, ignoreIndex, smoothing);
   }
 }

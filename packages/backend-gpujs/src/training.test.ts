@@ -20,11 +20,13 @@ const LOSS_ATOL = BABY_LOSS_ATOL;
  * What one training step (forward, backward, clipping, AdamW) of the baby GPT costs once compiled:
  * kernel launches with element-wise fusion, and host arrays moved to the device. Pinned so that a
  * change to fusion or to an op's kernels shows up here (and in the README's table). In webgpu each
- * upload is a launch too. (228 and 14 before the fused kernels' defaults: the default layer-norm
- * gradient recomputes the row statistics that autograd through the primitives had saved.)
+ * upload is a launch too. (242 on the default layer-norm kernels composed from primitives, 228
+ * before those defaults; 190 with this backend's own layer-norm kernels, ops/layer-norm.ts; 189 and
+ * 14 with its own causal softmax, which needs no mask upload, and softmax gradient; 180 and 13 with
+ * its own cross-entropy and gradient.)
  */
-const DISPATCHES_PER_STEP = 242;
-const UPLOADS_PER_STEP = 15;
+const DISPATCHES_PER_STEP = 180;
+const UPLOADS_PER_STEP = 13;
 
 const reference = trainBaby(cpuBackend, STEPS);
 const train = (backend: Backend, steps = STEPS) => trainBaby(backend, steps);
