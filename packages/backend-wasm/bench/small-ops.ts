@@ -95,7 +95,7 @@ const families: Family[] = [
   ...(
     [
       // y = x·Wᵀ (forward of nn.Linear: W [n, k] read transposed), dx = g·W (its input gradient),
-      // dW = gᵀ·x (its weight gradient: A read transposed, staged by the module).
+      // dW = gᵀ·x (its weight gradient: A read transposed, in place).
       ['matmul y = x·Wᵀ', [false, true]],
       ['matmul dx = g·W', [false, false]],
       ['matmul dW = gᵀ·x', [true, false]],

@@ -10,7 +10,16 @@ import type { SimdKernelExports } from './simd-exports.js';
 /** The exported functions of the compiled kernels (see assembly/). */
 export interface KernelExports extends SimdKernelExports {
   packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
-  gemmPacked(a: number, lda: number, packed: number, c: number, m: number, n: number, k: number): void;
+  gemmPacked(
+    a: number,
+    rowStride: number,
+    colStride: number,
+    packed: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+  ): void;
   /** First byte after the module's static data (which every instantiation rewrites). */
   heapBase(): number;
   gemmBatch(
