@@ -8,7 +8,10 @@ import { importBundled } from './bundle.mjs';
 const quick = process.argv.includes('--quick');
 const { gptProducts, squareProducts, timeProducts, timeHandOff } = await importBundled('gpt-shapes.ts');
 const minMs = quick ? 60 : 400;
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 console.log(
   `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${platform()} ${arch()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load()}`,
@@ -29,10 +32,13 @@ const layers = [
 ];
 const gpt = await timeProducts(gptProducts(768, layers), minMs);
 const threads = gpt.threads + 1;
-console.log(`\nProducts of the baby GPT's step (M = 12·64 = 768), GFLOPS, median (fastest) of repeated calls:\n`);
+console.log(
+  `\nProducts of the baby GPT's step (M = 12·64 = 768), GFLOPS, median (fastest) of repeated calls:\n`,
+);
 console.log(`| product | [M, K]·[K, N] | 1 thread | ${threads} threads |`);
 console.log('| --- | --- | --- | --- |');
-const g = (p, t) => `${((2 * p.M * p.K * p.N) / t.median / 1e9).toFixed(1)} (${((2 * p.M * p.K * p.N) / t.best / 1e9).toFixed(1)})`;
+const g = (p, t) =>
+  `${((2 * p.M * p.K * p.N) / t.median / 1e9).toFixed(1)} (${((2 * p.M * p.K * p.N) / t.best / 1e9).toFixed(1)})`;
 let flops = 0;
 let t1 = 0;
 let tn = 0;

@@ -104,7 +104,10 @@ describe('the SIMD matrix product', () => {
       const wide = randn([n, k + 6], { generator: g });
       const ws = wide.slice(1, 3, k + 3);
       expect(
-        maxRelErr(xw.matmul(wide.to(wasmBackend).slice(1, 3, k + 3).mT).dataSync(), x.matmul(ws.mT).dataSync()),
+        maxRelErr(
+          xw.matmul(wide.to(wasmBackend).slice(1, 3, k + 3).mT).dataSync(),
+          x.matmul(ws.mT).dataSync(),
+        ),
       ).toBeLessThan(1e-5);
     }
   });
