@@ -248,6 +248,26 @@ const families: Family[] = [
     },
   },
   {
+    name: 'indexAdd (embedding gradient: 2·rows indices, repeating)',
+    limit: 'indexAdd',
+    unit: 'elements',
+    sizes: ELEMENTS,
+    make(n) {
+      const [r, c] = rowsOf(n);
+      const m = 2 * r + 1;
+      const idx = Int32Array.from({ length: m }, (_, j) => (2 * j) % r);
+      const index: View = {
+        handle: simd.upload(idx, 'int32' as DType),
+        dtype: 'int32',
+        shape: [m],
+        strides: [1],
+        offset: 0,
+      };
+      const src = tensorView([m, c], 1);
+      return (b) => b.indexAdd([r, c], 'float32', 0, index, src);
+    },
+  },
+  {
     name: 'copy of a transpose',
     limit: 'copy',
     unit: 'elements',

@@ -1,4 +1,4 @@
-import { type Backend, cpuBackend, Generator, randn, type Tensor } from '@dendrite/tensor';
+import { type Backend, cpuBackend, Generator, randn, type Tensor, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { wasmBackend } from './backend.js';
 
@@ -130,6 +130,40 @@ describe('SIMD dispatch of the wasm backend', () => {
       }
     });
   }
+
+  it('the embedding gradient (indexAdd) bit for bit: repeats, every axis, ranges, errors', () => {
+    const idx = tensor(Int32Array.from([3, 0, 3, 5, 3, 1, 0]), { dtype: 'int32' });
+    for (const [shape, axis, src] of [
+      [[6, 37], 0, randn([7, 37], { generator: g })],
+      [[2, 6, 5], 1, randn([2, 7, 5], { generator: g })],
+      [[4, 6], 1, randn([4, 7], { generator: g })],
+    ] as const) {
+      const got = wasmBackend.indexAdd(
+        [...shape],
+        'float32',
+        axis,
+        on(idx, wasmBackend),
+        on(src, wasmBackend),
+      );
+      const want = cpuBackend.indexAdd([...shape], 'float32', axis, on(idx, cpuBackend), on(src, cpuBackend));
+      expect(values(got)).toEqual(values(want));
+    }
+    // a slice's gradient (indices in a range) and a strided gradient: the reference's paths
+    const range = tensor(Int32Array.from([1, 2, 3]), { dtype: 'int32' });
+    const src = randn([3, 8], { generator: g });
+    expect(
+      values(wasmBackend.indexAdd([5, 8], 'float32', 0, on(range, wasmBackend), on(src, wasmBackend))),
+    ).toEqual(values(cpuBackend.indexAdd([5, 8], 'float32', 0, on(range, cpuBackend), on(src, cpuBackend))));
+    const t = randn([8, 7], { generator: g }).mT;
+    expect(
+      values(wasmBackend.indexAdd([6, 8], 'float32', 0, on(idx, wasmBackend), on(t, wasmBackend))),
+    ).toEqual(values(cpuBackend.indexAdd([6, 8], 'float32', 0, on(idx, cpuBackend), on(t, cpuBackend))));
+    const bad = tensor(Int32Array.from([0, 6]), { dtype: 'int32' });
+    const src2 = randn([2, 3], { generator: g });
+    expect(() =>
+      wasmBackend.indexAdd([6, 3], 'float32', 0, on(bad, wasmBackend), on(src2, wasmBackend)),
+    ).toThrow('indexAdd: index 6 at [1] is out of range for axis 0 of size 6');
+  });
 
   it('copies strided views (permutes, slices, broadcasts) bit for bit', () => {
     const t = randn([3, 5, 4, 6], { generator: g });

@@ -3,6 +3,7 @@ import {
   type Backend,
   type BinaryOp,
   contiguousStrides,
+  type DType,
   type Handle,
   sizeOf,
   type UnaryOp,
@@ -33,6 +34,15 @@ function at(v: View): number {
     expected *= v.shape[i];
   }
   return base + v.offset * 4;
+}
+
+/** Byte address of a contiguous int32 view in linear memory, or −1. */
+function intAt(v: View): number {
+  return v.dtype === 'int32' && v.shape.length === 1 && (v.strides[0] === 1 || v.shape[0] <= 1)
+    ? addressOf(v.handle) < 0
+      ? -1
+      : addressOf(v.handle) + v.offset * 4
+    : -1;
 }
 
 /** Whether every dim of `v` but the last is broadcast (stride 0) and the last is contiguous. */
@@ -250,6 +260,36 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
         o.maximize ? 1 : 0,
       );
       return [p, m, v, null];
+    },
+
+    indexAdd(shape: readonly number[], dtype: DType, axis: number, index: View, src: View): Handle {
+      // The embedding gradient: y = 0; y[…, idx[j], …] += src[…, j, …].
+      const k = simd();
+      const ps = at(src);
+      const pi = intAt(index);
+      const size = sizeOf(shape);
+      const m = index.shape[0] ?? 0;
+      const n = shape[axis];
+      const fallback = cpu.indexAdd;
+      if (!k || dtype !== 'float32' || ps < 0 || pi < 0 || size === 0 || m === 0 || size < limits.indexAdd)
+        return fallback(shape, dtype, axis, index, src);
+      // Out-of-range indices get the reference's error; a range (a slice's gradient) its block copies.
+      const idx = new Int32Array((kernels() as Kernels).memory.buffer, pi, m);
+      let range = true;
+      for (let j = 0; j < m; j++) {
+        const v = idx[j];
+        if (v < 0 || v >= n) return fallback(shape, dtype, axis, index, src);
+        if (v !== idx[0] + j) range = false;
+      }
+      if (range) return fallback(shape, dtype, axis, index, src);
+      const out = allocate('float32', size, true);
+      if (out.at < 0) {
+        release(out);
+        return fallback(shape, dtype, axis, index, src);
+      }
+      const inner = sizeOf(shape.slice(axis + 1));
+      k.indexAddF32(ps, pi, out.at, size / (n * inner), n, m, inner);
+      return out;
     },
 
     layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle {
