@@ -248,8 +248,27 @@ const families: Family[] = [
     },
   },
   {
+    name: 'indexSelect (embedding lookup: rows of a 65-row table)',
+    limit: 'indexing',
+    unit: 'elements',
+    sizes: ELEMENTS,
+    make(n) {
+      const [r, c] = rowsOf(n);
+      const idx = Int32Array.from({ length: r }, (_, j) => (7 * j + 3) % 65);
+      const index: View = {
+        handle: simd.upload(idx, 'int32' as DType),
+        dtype: 'int32',
+        shape: [r],
+        strides: [1],
+        offset: 0,
+      };
+      const table = tensorView([65, c], 1);
+      return (b) => b.indexSelect(table, 0, index);
+    },
+  },
+  {
     name: 'indexAdd (embedding gradient: 2·rows indices, repeating)',
-    limit: 'indexAdd',
+    limit: 'indexing',
     unit: 'elements',
     sizes: ELEMENTS,
     make(n) {

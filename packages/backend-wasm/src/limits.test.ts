@@ -181,7 +181,22 @@ const cases: Case[] = [
     },
   },
   {
-    limit: 'indexAdd',
+    limit: 'indexing',
+    member: 'indexSelect',
+    rtol: 0,
+    run(b, n) {
+      // n = rows · cols result elements, rows picked (repeating) from a table of 5 rows.
+      const [r, c] = rows(n);
+      const idx = tensor(
+        Int32Array.from({ length: r }, (_, j) => (3 * j + 1) % 5),
+        { dtype: 'int32' },
+      );
+      const table = randn([5, c], { generator: g });
+      return [b.indexSelect(on(table, b), 0, on(idx, b))];
+    },
+  },
+  {
+    limit: 'indexing',
     member: 'indexAdd',
     rtol: 0,
     run(b, n) {

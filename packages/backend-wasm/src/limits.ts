@@ -29,8 +29,8 @@ export interface SimdLimits {
   readonly adam: number;
   /** Strided copies (transposes, head splits). */
   readonly copy: number;
-  /** The embedding gradient (`indexAdd`), in elements of the result. */
-  readonly indexAdd: number;
+  /** The embedding lookup (`indexSelect`) and its gradient (`indexAdd`), in elements of the result. */
+  readonly indexing: number;
 }
 
 /**
@@ -49,7 +49,7 @@ export const SIMD_LIMITS: SimdLimits = {
   layerNormBackward: 0,
   adam: 0,
   copy: 256,
-  indexAdd: 0,
+  indexing: 0,
 };
 
 /** No limits: every op takes its SIMD kernel where the layout allows (what the benchmark times). */
@@ -64,5 +64,5 @@ export const NO_LIMITS: SimdLimits = {
   layerNormBackward: 0,
   adam: 0,
   copy: 0,
-  indexAdd: 0,
+  indexing: 0,
 };

@@ -107,4 +107,17 @@ export interface SimdKernelExports {
     m: number,
     inner: number,
   ): void;
+  /**
+   * out[o][j][:] = x[o][idx[j]][:] for o < outer, j < m (the embedding lookup); x `[outer, n, inner]`,
+   * idx int32 with every value in [0, n).
+   */
+  indexSelectF32(
+    x: number,
+    idx: number,
+    out: number,
+    outer: number,
+    n: number,
+    m: number,
+    inner: number,
+  ): void;
 }

@@ -131,7 +131,7 @@ describe('SIMD dispatch of the wasm backend', () => {
     });
   }
 
-  it('the embedding gradient (indexAdd) bit for bit: repeats, every axis, ranges, errors', () => {
+  it('the embedding lookup and its gradient (indexSelect, indexAdd) bit for bit: repeats, every axis, ranges, errors', () => {
     const idx = tensor(Int32Array.from([3, 0, 3, 5, 3, 1, 0]), { dtype: 'int32' });
     for (const [shape, axis, src] of [
       [[6, 37], 0, randn([7, 37], { generator: g })],
@@ -158,11 +158,26 @@ describe('SIMD dispatch of the wasm backend', () => {
     expect(
       values(wasmBackend.indexAdd([6, 8], 'float32', 0, on(idx, wasmBackend), on(t, wasmBackend))),
     ).toEqual(values(cpuBackend.indexAdd([6, 8], 'float32', 0, on(idx, cpuBackend), on(t, cpuBackend))));
+    // the lookup itself (indexSelect), on every axis, and a strided table through the reference
+    for (const [x, axis] of [
+      [randn([6, 37], { generator: g }), 0],
+      [randn([2, 6, 5], { generator: g }), 1],
+      [randn([4, 6], { generator: g }), 1],
+      [randn([37, 6], { generator: g }).mT, 0],
+    ] as const) {
+      expect(values(wasmBackend.indexSelect(on(x, wasmBackend), axis, on(idx, wasmBackend)))).toEqual(
+        values(cpuBackend.indexSelect(on(x, cpuBackend), axis, on(idx, cpuBackend))),
+      );
+    }
     const bad = tensor(Int32Array.from([0, 6]), { dtype: 'int32' });
     const src2 = randn([2, 3], { generator: g });
     expect(() =>
       wasmBackend.indexAdd([6, 3], 'float32', 0, on(bad, wasmBackend), on(src2, wasmBackend)),
     ).toThrow('indexAdd: index 6 at [1] is out of range for axis 0 of size 6');
+    const table = randn([6, 3], { generator: g });
+    expect(() => wasmBackend.indexSelect(on(table, wasmBackend), 0, on(bad, wasmBackend))).toThrow(
+      'indexSelect: index 6 at [1] is out of range for axis 0 of size 6',
+    );
   });
 
   it('copies strided views (permutes, slices, broadcasts) bit for bit', () => {

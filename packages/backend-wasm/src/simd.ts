@@ -45,6 +45,20 @@ function intAt(v: View): number {
     : -1;
 }
 
+/** Whether the `m` int32 indices at byte address `at` all lie in [0, n). */
+function inRange(at: number, m: number, n: number): boolean {
+  const idx = new Int32Array((kernels() as Kernels).memory.buffer, at, m);
+  for (let j = 0; j < m; j++) if (!(idx[j] >= 0 && idx[j] < n)) return false;
+  return true;
+}
+
+/** Whether the `m` int32 indices at byte address `at` count up by one (a slice, not a gather). */
+function isRange(at: number, m: number): boolean {
+  const idx = new Int32Array((kernels() as Kernels).memory.buffer, at, m);
+  for (let j = 1; j < m; j++) if (idx[j] !== idx[0] + j) return false;
+  return true;
+}
+
 /** Whether every dim of `v` but the last is broadcast (stride 0) and the last is contiguous. */
 function isRow(v: View): boolean {
   const r = v.shape.length;
@@ -262,6 +276,23 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       return [p, m, v, null];
     },
 
+    indexSelect(x: View, axis: number, index: View): Handle {
+      // The embedding lookup: y[…, j, …] = x[…, idx[j], …].
+      const k = simd();
+      const px = at(x);
+      const pi = intAt(index);
+      const m = index.shape[0] ?? 0;
+      const n = x.shape[axis];
+      const inner = sizeOf(x.shape.slice(axis + 1));
+      const size = (sizeOf(x.shape) / n) * m;
+      if (!k || px < 0 || pi < 0 || !(size > 0) || size < limits.indexing || !inRange(pi, m, n))
+        return cpu.indexSelect(x, axis, index); // (out-of-range indices get the reference's error)
+      const out = result(size);
+      if (!out) return cpu.indexSelect(x, axis, index);
+      k.indexSelectF32(px, pi, out.at, size / (m * inner), n, m, inner);
+      return out;
+    },
+
     indexAdd(shape: readonly number[], dtype: DType, axis: number, index: View, src: View): Handle {
       // The embedding gradient: y = 0; y[…, idx[j], …] += src[…, j, …].
       const k = simd();
@@ -271,17 +302,10 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const m = index.shape[0] ?? 0;
       const n = shape[axis];
       const fallback = cpu.indexAdd;
-      if (!k || dtype !== 'float32' || ps < 0 || pi < 0 || size === 0 || m === 0 || size < limits.indexAdd)
+      if (!k || dtype !== 'float32' || ps < 0 || pi < 0 || size === 0 || m === 0 || size < limits.indexing)
         return fallback(shape, dtype, axis, index, src);
       // Out-of-range indices get the reference's error; a range (a slice's gradient) its block copies.
-      const idx = new Int32Array((kernels() as Kernels).memory.buffer, pi, m);
-      let range = true;
-      for (let j = 0; j < m; j++) {
-        const v = idx[j];
-        if (v < 0 || v >= n) return fallback(shape, dtype, axis, index, src);
-        if (v !== idx[0] + j) range = false;
-      }
-      if (range) return fallback(shape, dtype, axis, index, src);
+      if (!inRange(pi, m, n) || isRange(pi, m)) return fallback(shape, dtype, axis, index, src);
       const out = allocate('float32', size, true);
       if (out.at < 0) {
         release(out);
