@@ -35,7 +35,15 @@ export interface KernelExports extends SimdKernelExports {
     k: number,
     scratch: number,
   ): void;
-  copyStrided(src: number, rs: number, cs: number, rows: number, cols: number, dst: number): void;
+  copyStrided(
+    src: number,
+    rs: number,
+    cs: number,
+    rows: number,
+    cols: number,
+    dst: number,
+    dstRowStride: number,
+  ): void;
 }
 
 /** The instantiated kernel module, the linear memory it works in, and that memory's allocator. */

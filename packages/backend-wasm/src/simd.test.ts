@@ -154,6 +154,19 @@ describe('SIMD dispatch of the wasm backend', () => {
     expect(
       values(wasmBackend.indexAdd([5, 8], 'float32', 0, on(range, wasmBackend), on(src, wasmBackend))),
     ).toEqual(values(cpuBackend.indexAdd([5, 8], 'float32', 0, on(range, cpuBackend), on(src, cpuBackend))));
+    // slices' gradients from strided views: a split along the last axis (q, k, v), and a middle one
+    for (const [shape, axis, idx, src] of [
+      [[2, 3, 10], 2, [4, 5, 6, 7], randn([2, 4, 3], { generator: g }).transpose(1, 2)],
+      [[4, 9, 5], 1, [2, 3, 4], randn([5, 3, 4], { generator: g }).permute(2, 1, 0)],
+      [[7], 0, [3, 4, 5], randn([6], { generator: g }).slice(0, 0, 6, 2)],
+    ] as const) {
+      const ix = tensor(Int32Array.from(idx), { dtype: 'int32' });
+      expect(
+        values(wasmBackend.indexAdd([...shape], 'float32', axis, on(ix, wasmBackend), on(src, wasmBackend))),
+      ).toEqual(
+        values(cpuBackend.indexAdd([...shape], 'float32', axis, on(ix, cpuBackend), on(src, cpuBackend))),
+      );
+    }
     const t = randn([8, 7], { generator: g }).mT;
     expect(
       values(wasmBackend.indexAdd([6, 8], 'float32', 0, on(idx, wasmBackend), on(t, wasmBackend))),

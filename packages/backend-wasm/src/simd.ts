@@ -59,6 +59,38 @@ function isRange(at: number, m: number): boolean {
   return true;
 }
 
+/**
+ * zeros(shape) with `src` copied into the slice [start, start + m) along `axis` — a slice's
+ * gradient — by strided row copies from wherever src lies in linear memory; null when it does not.
+ */
+function sliceGradient(
+  k: KernelExports,
+  shape: readonly number[],
+  axis: number,
+  start: number,
+  src: View,
+): WasmHandle | null {
+  const base = addressOf(src.handle);
+  if (base < 0) return null;
+  const out = allocate('float32', sizeOf(shape), true);
+  if (out.at < 0) {
+    release(out);
+    return null;
+  }
+  const r = shape.length;
+  const dst = contiguousStrides(shape);
+  const cols = src.shape[r - 1];
+  const cs = src.strides[r - 1];
+  forEachRow(
+    src.shape.slice(0, -1),
+    [src.strides.slice(0, -1), dst.slice(0, -1)],
+    [src.offset, start * dst[axis]],
+    (off, rows, inner) =>
+      k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4, inner[1]),
+  );
+  return out;
+}
+
 /** Whether every dim of `v` but the last is broadcast (stride 0) and the last is contiguous. */
 function isRow(v: View): boolean {
   const r = v.shape.length;
@@ -125,7 +157,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const cs = x.strides[r - 1];
       const outer = contiguousStrides(x.shape).slice(0, -1);
       forEachRow(x.shape.slice(0, -1), [x.strides.slice(0, -1), outer], [x.offset, 0], (off, rows, inner) =>
-        k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4),
+        k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4, inner[1]),
       );
       return out;
     },
@@ -296,16 +328,22 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
     indexAdd(shape: readonly number[], dtype: DType, axis: number, index: View, src: View): Handle {
       // The embedding gradient: y = 0; y[…, idx[j], …] += src[…, j, …].
       const k = simd();
-      const ps = at(src);
       const pi = intAt(index);
       const size = sizeOf(shape);
       const m = index.shape[0] ?? 0;
       const n = shape[axis];
       const fallback = cpu.indexAdd;
-      if (!k || dtype !== 'float32' || ps < 0 || pi < 0 || size === 0 || m === 0 || size < limits.indexing)
+      const fast = dtype === 'float32' && src.dtype === 'float32' && pi >= 0 && size > 0 && m > 0;
+      // (out-of-range indices get the reference's error)
+      if (!k || !fast || size < limits.indexing || !inRange(pi, m, n))
         return fallback(shape, dtype, axis, index, src);
-      // Out-of-range indices get the reference's error; a range (a slice's gradient) its block copies.
-      if (!inRange(pi, m, n) || isRange(pi, m)) return fallback(shape, dtype, axis, index, src);
+      // A slice's gradient (idx = start, start + 1, …): src, in any layout, copied into zeros.
+      if (isRange(pi, m)) {
+        const start = new Int32Array((kernels() as Kernels).memory.buffer, pi, 1)[0];
+        return sliceGradient(k, shape, axis, start, src) ?? fallback(shape, dtype, axis, index, src);
+      }
+      const ps = at(src);
+      if (ps < 0) return fallback(shape, dtype, axis, index, src);
       const out = allocate('float32', size, true);
       if (out.at < 0) {
         release(out);
