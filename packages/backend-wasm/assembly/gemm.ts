@@ -55,37 +55,46 @@ export function packB(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize): voi
   v128.store(out + 96, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
-// C[M,N] = A[M,K] · B: A read in place through element strides (ars, acs) — row-major, or a
-// transposed view (gᵀ·x) with no staging copy — B packed by packB. Each 4×8 tile of C stays in
-// eight f32x4 registers while k runs: per k, one 8-wide row of B and four values of A, each
-// loaded straight into all four lanes (v128.load32_splat: a load, no shuffle).
-// C[i][j] = Σₖ A[i][k]·B[k][j]
-export function gemmPacked(a: usize, ars: i32, acs: i32, p: usize, c: usize, M: i32, N: i32, K: i32): void {
+// C[M,N] = A[M,K] · B: A read through element strides (ars, acs) — row-major, or a transposed
+// view (gᵀ·x), never staged whole — B packed by packB. Each block of 4 rows of A is first packed
+// k-major into `s` (K·16 bytes, stays in L1: s[k][r] = A[i+r][k]), then each 4×8 tile of C stays
+// in eight f32x4 registers while k runs: per k, one 8-wide row of B and the block's four values,
+// each loaded straight into all four lanes (v128.load32_splat: a load, no shuffle) at fixed
+// offsets from one pointer. C[i][j] = Σₖ A[i][k]·B[k][j]
+export function gemmPacked(
+  a: usize, ars: i32, acs: i32, p: usize, c: usize, M: i32, N: i32, K: i32, s: usize,
+): void {
   const panels = (N + 7) >> 3;
   const rs = <usize>N * 4;
   const la = <usize>ars * 4;
   const step = <usize>acs * 4;
+  const send = s + <usize>K * 16;
   let i = 0;
   for (; i + 4 <= M; i += 4) {
-    const a0 = a + <usize>i * la;
+    let ap = a + <usize>i * la;
+    for (let q = s; q < send; q += 16) {
+      store<f32>(q, load<f32>(ap));
+      store<f32>(q, load<f32>(ap + la), 4);
+      store<f32>(q, load<f32>(ap + 2 * la), 8);
+      store<f32>(q, load<f32>(ap + 3 * la), 12);
+      ap += step;
+    }
     for (let jb = 0; jb < panels; jb++) {
       let bp = p + <usize>(jb * K * 8) * 4;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let ap = a0;
-      const end = bp + <usize>K * 32;
-      for (; bp < end; bp += 32) {
+      for (let q = s; q < send; q += 16) {
         const b0 = v128.load(bp);
-        const b1 = v128.load(bp + 16);
-        const x0 = v128.load32_splat(ap);
+        const b1 = v128.load(bp, 16);
+        const x0 = v128.load32_splat(q);
         c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
-        const x1 = v128.load32_splat(ap + la);
+        const x1 = v128.load32_splat(q, 4);
         c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
-        const x2 = v128.load32_splat(ap + 2 * la);
+        const x2 = v128.load32_splat(q, 8);
         c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
-        const x3 = v128.load32_splat(ap + 3 * la);
+        const x3 = v128.load32_splat(q, 12);
         c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
-        ap += step;
+        bp += 32;
       }
       const j0 = jb << 3;
       const cp = c + <usize>(i * N + j0) * 4;
@@ -134,7 +143,8 @@ export function gemmPacked(a: usize, ars: i32, acs: i32, p: usize, c: usize, M: 
 
 // A batch of products C_t = A_t · B_t for t in [from, to): `table` holds three u32 byte addresses
 // per product (A_t, B_t, C_t); A and B are read through element strides (ars, acs) and (brs, bcs).
-// `scratch` takes B_t's packed panels (repacked only when B_t changes). C_t[i][j] = Σₖ A_t[i][k]·B_t[k][j]
+// `scratch` takes B_t's packed panels (repacked only when B_t changes), then gemmPacked's K·16
+// bytes for a block of A. C_t[i][j] = Σₖ A_t[i][k]·B_t[k][j]
 export function gemmBatch(
   table: usize, from: i32, to: i32, ars: i32, acs: i32, brs: i32, bcs: i32,
   M: i32, N: i32, K: i32, scratch: usize,
@@ -149,7 +159,7 @@ export function gemmBatch(
       packB(b, brs, bcs, K, N, scratch);
       lastB = b;
     }
-    gemmPacked(a, ars, acs, scratch, c, M, N, K);
+    gemmPacked(a, ars, acs, scratch, c, M, N, K, scratch + <usize>(((N + 7) >> 3) * 8 * K) * 4);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, scratch, type WasmHandle } from './storage.js';
 import {
   batchScratchBytes,
+  blockScratchBytes,
   gemmBatchParallel,
   gemmParallel,
   PARALLEL_MIN_MACS,
@@ -60,7 +61,9 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
     const pBytes = batchScratchBytes(N, K);
     const ex = k.exports;
     if (count === 1 || rows * N * K >= PARALLEL_MIN_MACS) {
-      const panels = s.take(pBytes);
+      // B's panels, then a block of A for each thread (the calling thread's first).
+      const panels = s.take(pBytes + blockScratchBytes(K) * threadCount());
+      const blocks = panels + pBytes - blockScratchBytes(K);
       if (!s.ok) return onHeap(out, a, b);
       let lastB = -1;
       for (let t = 0; t < count; t++) {
@@ -70,8 +73,8 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
         }
         const aPtr = aBase + aOffsets[t] * 4;
         const cPtr = cBase + t * rows * N * 4;
-        if (!gemmParallel(k, aPtr, ars, acs, panels, cPtr, rows, N, K))
-          ex.gemmPacked(aPtr, ars, acs, panels, cPtr, rows, N, K);
+        if (!gemmParallel(k, aPtr, ars, acs, panels, cPtr, rows, N, K, blocks))
+          ex.gemmPacked(aPtr, ars, acs, panels, cPtr, rows, N, K, blocks);
       }
     } else {
       const table = s.take(count * 12);

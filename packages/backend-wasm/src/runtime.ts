@@ -19,6 +19,8 @@ export interface KernelExports extends SimdKernelExports {
     m: number,
     n: number,
     k: number,
+    /** K·16 bytes for a packed block of 4 rows of A. */
+    scratch: number,
   ): void;
   /** First byte after the module's static data (which every instantiation rewrites). */
   heapBase(): number;

@@ -121,7 +121,8 @@ export async function disableThreads(): Promise<void> {
 /**
  * C[rows, N] = A · packed B, A read through element strides (ars, acs), rows split between the
  * main thread and the workers in multiples of 4 (the kernel's tile height). Pointers are byte
- * offsets in the shared memory.
+ * offsets in the shared memory; `blocks` holds {@link blockScratchBytes}(K) for every thread (the
+ * calling thread's first).
  */
 export function gemmParallel(
   k: Kernels,
@@ -133,15 +134,17 @@ export function gemmParallel(
   M: number,
   N: number,
   K: number,
+  blocks: number,
 ): boolean {
   const pl = pool;
   if (!pl || pl.dead || !k.shared || M * N * K < PARALLEL_MIN_MACS || M < 8) return false;
+  const own = (id: number) => blocks + id * blockScratchBytes(K);
   share(
     pl,
     M,
     4,
-    (r0, r1) => [1, a + r0 * ars * 4, ars, acs, p, c + r0 * N * 4, r1 - r0, N, K],
-    (r0, r1) => k.exports.gemmPacked(a, ars, acs, p, c, r1 - r0, N, K),
+    (r0, r1, id) => [1, a + r0 * ars * 4, ars, acs, p, c + r0 * N * 4, r1 - r0, N, K, own(id + 1)],
+    (r0, r1) => k.exports.gemmPacked(a, ars, acs, p, c, r1 - r0, N, K, own(0)),
   );
   return true;
 }
@@ -213,9 +216,14 @@ export function handOff(): boolean {
   return true;
 }
 
-/** The scratch bytes one thread needs for a product: B[K, N] packed into 8-column panels. */
+/** The scratch bytes one thread needs for a product: B[K, N] packed into 8-column panels, then a block of A. */
 export function batchScratchBytes(N: number, K: number): number {
-  return Math.ceil(N / 8) * 8 * K * 4;
+  return Math.ceil(N / 8) * 8 * K * 4 + blockScratchBytes(K);
+}
+
+/** The scratch bytes one thread's gemmPacked needs for a packed block of 4 rows of A. */
+export function blockScratchBytes(K: number): number {
+  return K * 16;
 }
 
 /**
