@@ -12,7 +12,7 @@ export interface Timing {
   best: number;
 }
 
-/** Times `fn`, samples interleaved with `other` when given so both see the same load. */
+/** Times `fn`: two warm-up calls, then samples for `minMs` (5 to 200 of them). */
 function time(fn: () => void, minMs: number): Timing {
   fn();
   fn();
