@@ -65,9 +65,15 @@ else {
   delete env.OPENBLAS_L2_SIZE;
   const torchIters = String(opts.quick ? 10 : iters);
   const run = spawnSync(python, [join(here, 'baby_gpt_torch.py'), shared, torchIters, '2'], {
-    stdio: 'inherit',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
     env,
   });
+  process.stdout.write(run.stdout ?? '');
   if (run.status !== 0) console.log(`(the PyTorch anchor failed: exit ${run.status})`);
+  else if (/\/blas\/libblas\.so/.test(run.stdout ?? ''))
+    console.log(
+      "(PyTorch ran on the reference BLAS, not the anchor the issue means: install Debian's libopenblas0-pthread)",
+    );
 }
 console.log(`\n(load average at the end: ${load()})`);
