@@ -34,9 +34,10 @@ export interface SimdLimits {
 }
 
 /**
- * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01):
- * only the product and the strided copy have a crossover; every element-wise and fused kernel
- * kept up with the TypeScript one from a single element, so their limits are 0.
+ * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01;
+ * the indexing kernels 2026-12-02): only the product, the strided copy and (barely) the indexing
+ * kernels have a crossover; every element-wise and fused kernel kept up with the TypeScript one
+ * from a single element, so their limits are 0.
  */
 export const SIMD_LIMITS: SimdLimits = {
   matmul: 256,
