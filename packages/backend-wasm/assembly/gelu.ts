@@ -1,7 +1,7 @@
 // GELU and its gradient, exact (erf) and tanh forms, float32 four lanes at a time (see math.ts).
 // The tail (n % 4 elements) is loaded into one partial vector, so every element takes the same path.
 import { hi64, join32, lo64, loadPartial, storePartial } from './lanes';
-import { expHiLo, normalCdf, normalPdf } from './math';
+import { centreCdf, expHiLo, inCentre, normalCdf, normalPdf } from './math';
 
 const SQRT_2_OVER_PI = 0.7978845608028654;
 const C = 0.044715;
@@ -46,13 +46,17 @@ const C = 0.044715;
   return f32x4.add(f32x4.mul(g, d), f32x4.sub(x, x));
 }
 
-// out = f(x) over n elements, f one of the forward forms.
+// out = f(x) over n elements, f one of the forward forms. For the exact form, four lanes all in
+// Φ's centre (|x| < 0.707: most of a GPT's pre-activations) skip the tail (erfc, a division and an
+// exponential) that normalCdf would compute and then discard: the same bits, about 4× faster.
 @inline function mapLoop(x: usize, out: usize, n: i32, tanh: bool): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    v128.store(out + o, tanh ? geluTanh4(v) : gelu4(v));
+    if (tanh) v128.store(out + o, geluTanh4(v));
+    else if (i32x4.all_true(inCentre(v))) v128.store(out + o, f32x4.mul(v, centreCdf(v)));
+    else v128.store(out + o, gelu4(v));
   }
   if (i < n) {
     const o = <usize>i << 2;
@@ -61,7 +65,8 @@ const C = 0.044715;
   }
 }
 
-// out = f′(x)·g over n elements.
+// out = f′(x)·g over n elements. (The centre shortcut of mapLoop does not pay here: tried per 4
+// and per 16 elements, it was 2× faster on small inputs but 9–25% slower once |x| ≳ 1.)
 @inline function gradLoop(x: usize, g: usize, out: usize, n: i32, tanh: bool): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -2,58 +2,99 @@
 // Compiled by scripts/build-wasm.mjs into generated/kernels.ts (base64, not committed), bundled into dist/.
 // Memory is imported: the JS side owns it and lays out operands before each call.
 
-import { copyStrided } from './copy';
-
-// Pack B [K, N] (row stride ldb, element stride 1 or a transposed view) into 8-wide column panels:
-// P[jb][k][0..8] = B[k][jb*8 .. jb*8+8] (zero-padded).
+// Pack B [K, N] (element strides rs, cs: row-major, or a transposed view such as Wᵀ) into 8-wide
+// column panels: P[jb][k][0..8] = B[k][jb*8 .. jb*8+8] (zero-padded).
 export function packB(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize): void {
   const panels = (N + 7) >> 3;
   for (let jb = 0; jb < panels; jb++) {
     const j0 = jb << 3;
     const w = min(8, N - j0);
     let out = p + <usize>(jb * K * 8) * 4;
-    for (let k = 0; k < K; k++) {
-      const row = b + <usize>(k * rs + j0 * cs) * 4;
-      if (w == 8 && cs == 1) {
+    let k = 0;
+    if (w == 8 && cs == 1) {
+      for (; k < K; k++) {
+        const row = b + <usize>(k * rs + j0) * 4;
         v128.store(out, v128.load(row));
         v128.store(out + 16, v128.load(row + 16));
-      } else {
-        for (let t = 0; t < 8; t++) store<f32>(out + <usize>t * 4, t < w ? load<f32>(row + <usize>(t * cs) * 4) : 0);
+        out += 32;
       }
+    } else if (w == 8 && rs == 1) {
+      // A transposed view (x·Wᵀ): B's columns j0…j0+7 are 8 contiguous rows of W; 4×4 blocks of
+      // them are transposed in registers, 4 values of k at a time.
+      const col = <usize>cs * 4;
+      const w0 = b + <usize>(j0 * cs) * 4;
+      for (; k + 4 <= K; k += 4) {
+        const r = w0 + <usize>k * 4;
+        transpose4(r, col, out);
+        transpose4(r + 4 * col, col, out + 16);
+        out += 128;
+      }
+    }
+    for (; k < K; k++) {
+      const row = b + <usize>(k * rs + j0 * cs) * 4;
+      for (let t = 0; t < 8; t++) store<f32>(out + <usize>t * 4, t < w ? load<f32>(row + <usize>(t * cs) * 4) : 0);
       out += 32;
     }
   }
 }
 
-// C[M,N] = A[M,K] · B: A row-major (row stride lda), B packed by packB. Each 4×8 tile of C stays in
-// eight f32x4 registers while k runs: per k, one 8-wide row of B and four broadcast A values.
-// C[i][j] = Σₖ A[i][k]·B[k][j]
-export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i32, K: i32): void {
+// out[k·8 + t] = r[t·col + k] for t, k < 4: four rows of 4 values (byte stride col) become four
+// 4-wide quarters of consecutive packed rows (byte stride 32).
+@inline function transpose4(r: usize, col: usize, out: usize): void {
+  const r0 = v128.load(r);
+  const r1 = v128.load(r + col);
+  const r2 = v128.load(r + 2 * col);
+  const r3 = v128.load(r + 3 * col);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(out + 32, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(out + 64, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(out + 96, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+// C[M,N] = A[M,K] · B: A read through element strides (ars, acs) — row-major, or a transposed
+// view (gᵀ·x), never staged whole — B packed by packB. Each block of 4 rows of A is first packed
+// k-major into `s` (K·16 bytes, stays in L1: s[k][r] = A[i+r][k]), then each 4×8 tile of C stays
+// in eight f32x4 registers while k runs: per k, one 8-wide row of B and the block's four values,
+// each loaded straight into all four lanes (v128.load32_splat: a load, no shuffle) at fixed
+// offsets from one pointer. C[i][j] = Σₖ A[i][k]·B[k][j]
+export function gemmPacked(
+  a: usize, ars: i32, acs: i32, p: usize, c: usize, M: i32, N: i32, K: i32, s: usize,
+): void {
   const panels = (N + 7) >> 3;
   const rs = <usize>N * 4;
+  const la = <usize>ars * 4;
+  const step = <usize>acs * 4;
+  const send = s + <usize>K * 16;
   let i = 0;
   for (; i + 4 <= M; i += 4) {
-    const a0 = a + <usize>(i * lda) * 4;
-    const a1 = a0 + <usize>lda * 4;
-    const a2 = a1 + <usize>lda * 4;
-    const a3 = a2 + <usize>lda * 4;
+    let ap = a + <usize>i * la;
+    for (let q = s; q < send; q += 16) {
+      store<f32>(q, load<f32>(ap));
+      store<f32>(q, load<f32>(ap + la), 4);
+      store<f32>(q, load<f32>(ap + 2 * la), 8);
+      store<f32>(q, load<f32>(ap + 3 * la), 12);
+      ap += step;
+    }
     for (let jb = 0; jb < panels; jb++) {
       let bp = p + <usize>(jb * K * 8) * 4;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      for (let k = 0; k < K; k++) {
+      for (let q = s; q < send; q += 16) {
         const b0 = v128.load(bp);
-        const b1 = v128.load(bp + 16);
-        bp += 32;
-        const off = <usize>k * 4;
-        const x0 = f32x4.splat(load<f32>(a0 + off));
-        const x1 = f32x4.splat(load<f32>(a1 + off));
-        const x2 = f32x4.splat(load<f32>(a2 + off));
-        const x3 = f32x4.splat(load<f32>(a3 + off));
+        const b1 = v128.load(bp, 16);
+        const x0 = v128.load32_splat(q);
         c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+        const x1 = v128.load32_splat(q, 4);
         c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+        const x2 = v128.load32_splat(q, 8);
         c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+        const x3 = v128.load32_splat(q, 12);
         c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+        bp += 32;
       }
       const j0 = jb << 3;
       const cp = c + <usize>(i * N + j0) * 4;
@@ -71,15 +112,17 @@ export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i3
     }
   }
   for (; i < M; i++) {
-    const a0 = a + <usize>(i * lda) * 4;
+    const a0 = a + <usize>i * la;
     for (let jb = 0; jb < panels; jb++) {
       let bp = p + <usize>(jb * K * 8) * 4;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let ap = a0;
       for (let k = 0; k < K; k++) {
-        const x0 = f32x4.splat(load<f32>(a0 + <usize>k * 4));
+        const x0 = v128.load32_splat(ap);
         c00 = madd(x0, v128.load(bp), c00);
         c01 = madd(x0, v128.load(bp + 16), c01);
         bp += 32;
+        ap += step;
       }
       const j0 = jb << 3;
       storeTail(c + <usize>(i * N + j0) * 4, c00, c01, min(8, N - j0));
@@ -100,13 +143,12 @@ export function gemmPacked(a: usize, lda: i32, p: usize, c: usize, M: i32, N: i3
 
 // A batch of products C_t = A_t · B_t for t in [from, to): `table` holds three u32 byte addresses
 // per product (A_t, B_t, C_t); A and B are read through element strides (ars, acs) and (brs, bcs).
-// `scratch` takes B_t's packed panels (repacked only when B_t changes) and, when acs ≠ 1, a
-// row-major copy of A_t after them. C_t[i][j] = Σₖ A_t[i][k]·B_t[k][j]
+// `scratch` takes B_t's packed panels (repacked only when B_t changes), then gemmPacked's K·16
+// bytes for a block of A. C_t[i][j] = Σₖ A_t[i][k]·B_t[k][j]
 export function gemmBatch(
   table: usize, from: i32, to: i32, ars: i32, acs: i32, brs: i32, bcs: i32,
   M: i32, N: i32, K: i32, scratch: usize,
 ): void {
-  const staged = scratch + <usize>(((N + 7) >> 3) * 8 * K) * 4;
   let lastB: usize = 0;
   for (let t = from; t < to; t++) {
     const row = table + <usize>t * 12;
@@ -117,12 +159,7 @@ export function gemmBatch(
       packB(b, brs, bcs, K, N, scratch);
       lastB = b;
     }
-    if (acs == 1) {
-      gemmPacked(a, ars, scratch, c, M, N, K);
-    } else {
-      copyStrided(a, ars, acs, M, K, staged);
-      gemmPacked(staged, K, scratch, c, M, N, K);
-    }
+    gemmPacked(a, ars, acs, scratch, c, M, N, K, scratch + <usize>(((N + 7) >> 3) * 8 * K) * 4);
   }
 }
 

@@ -8,3 +8,4 @@ export * from './softmax';
 export * from './adam';
 export * from './layernorm';
 export * from './layout';
+export * from './indexing';

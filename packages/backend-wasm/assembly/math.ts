@@ -80,7 +80,16 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   const halfErfc = f32x4.mul(f32x4.mul(t, expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), f32x4.add(halfSquareLo(a, ah), p))), f32x4.splat(0.5));
   const negative = f32x4.lt(x, f32x4.splat(0));
   const tail = v128.bitselect(halfErfc, f32x4.sub(f32x4.splat(1), halfErfc), negative);
-  // centre: erf series on the signed z
+  return v128.bitselect(centreCdf(x), tail, inCentre(x));
+}
+
+// Lanes where Φ takes the series (|x|/√2 < ½; false for NaN), by the same arithmetic normalCdf uses.
+@inline export function inCentre(x: v128): v128 {
+  return f32x4.lt(f32x4.mul(clampAbs(x), f32x4.splat(INV_SQRT2)), f32x4.splat(0.5));
+}
+
+// Φ(x) = ½ + ½·erf(x/√2) by the series, for |x|/√2 < ½ (normalCdf's centre)
+@inline export function centreCdf(x: v128): v128 {
   const zs = f32x4.mul(x, f32x4.splat(INV_SQRT2));
   const z2 = f32x4.mul(zs, zs);
   let s = f32x4.add(f32x4.mul(f32x4.splat(0.00012055332981789664), z2), f32x4.splat(-0.0008548327023450852));
@@ -89,6 +98,5 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(0.11283791670955126));
   s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(-0.37612638903183754));
   s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.1283791670955126));
-  const centre = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(zs, s), f32x4.splat(0.5)));
-  return v128.bitselect(centre, tail, f32x4.lt(z, f32x4.splat(0.5)));
+  return f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(zs, s), f32x4.splat(0.5)));
 }

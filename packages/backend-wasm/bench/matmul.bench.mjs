@@ -1,6 +1,6 @@
 // Matrix-product GFLOPS of every CPU path, measured in one run: the TypeScript reference kernel
 // (cpuBackend) and the WebAssembly SIMD kernel (wasmBackend), beside a naive i-k-j loop.
-// Report only; run with `pnpm --filter @dendrite/backend-wasm bench` after a build.
+// Report only; run with `pnpm --filter @dendrite/backend-wasm bench` after a build (`--quick`: N ≤ 256).
 import { arch, cpus, platform } from 'node:os';
 import { disableThreads, enableThreads, wasmBackend } from '@dendrite/backend-wasm';
 import { matmul, randn } from '@dendrite/tensor';
@@ -36,7 +36,8 @@ console.log(
   `| N | naive i-k-j | cpuBackend (TypeScript) | wasmBackend, 1 thread | wasmBackend, ${threads + 1} threads | best wasm / TS |`,
 );
 console.log('| --- | --- | --- | --- | --- | --- |');
-for (const n of [128, 256, 512, 1024]) {
+const quick = process.argv.includes('--quick');
+for (const n of quick ? [128, 256] : [128, 256, 512, 1024]) {
   const flops = 2 * n * n * n;
   const a = randn([n, n]);
   const b = randn([n, n]);

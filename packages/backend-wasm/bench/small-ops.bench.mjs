@@ -3,30 +3,10 @@
 // backend's internals: bundled from source here, then run). Report only; src/limits.ts records
 // the crossovers. `node bench/small-ops.bench.mjs [--quick] [--only=matmul,copy]` (names of
 // src/limits.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importBundled } from './bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundled = await build({
-  entryPoints: [join(root, 'bench', 'small-ops.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  conditions: ['dendrite-source'],
-  // The tensor core as a user gets it (its build); the backend's own modules from source.
-  external: ['@dendrite/tensor'],
-  write: false,
-  logLevel: 'silent',
-});
-// Inside the package, so that '@dendrite/tensor' resolves from its node_modules.
-const dir = join(root, 'node_modules', '.cache', 'small-ops-bench');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, 'small-ops.mjs');
-writeFileSync(file, bundled.outputFiles[0].text);
-const { run } = await import(pathToFileURL(file).href);
+const { run } = await importBundled('small-ops.ts');
 
 console.log(
   `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${platform()} ${arch()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,

@@ -95,7 +95,7 @@ const families: Family[] = [
   ...(
     [
       // y = x·Wᵀ (forward of nn.Linear: W [n, k] read transposed), dx = g·W (its input gradient),
-      // dW = gᵀ·x (its weight gradient: A read transposed, staged by the module).
+      // dW = gᵀ·x (its weight gradient: A read transposed, in place).
       ['matmul y = x·Wᵀ', [false, true]],
       ['matmul dx = g·W', [false, false]],
       ['matmul dW = gᵀ·x', [true, false]],
@@ -245,6 +245,45 @@ const families: Family[] = [
     make(n) {
       const [p, g, m, v] = [1, 2, 3, 4].map((s) => tensorView([n], s));
       return (b) => (b.adamUpdate as NonNullable<Backend['adamUpdate']>)(p, g, m, v, null, adam);
+    },
+  },
+  {
+    name: 'indexSelect (embedding lookup: rows of a 65-row table)',
+    limit: 'indexing',
+    unit: 'elements',
+    sizes: ELEMENTS,
+    make(n) {
+      const [r, c] = rowsOf(n);
+      const idx = Int32Array.from({ length: r }, (_, j) => (7 * j + 3) % 65);
+      const index: View = {
+        handle: simd.upload(idx, 'int32' as DType),
+        dtype: 'int32',
+        shape: [r],
+        strides: [1],
+        offset: 0,
+      };
+      const table = tensorView([65, c], 1);
+      return (b) => b.indexSelect(table, 0, index);
+    },
+  },
+  {
+    name: 'indexAdd (embedding gradient: 2·rows indices, repeating)',
+    limit: 'indexing',
+    unit: 'elements',
+    sizes: ELEMENTS,
+    make(n) {
+      const [r, c] = rowsOf(n);
+      const m = 2 * r + 1;
+      const idx = Int32Array.from({ length: m }, (_, j) => (2 * j) % r);
+      const index: View = {
+        handle: simd.upload(idx, 'int32' as DType),
+        dtype: 'int32',
+        shape: [m],
+        strides: [1],
+        offset: 0,
+      };
+      const src = tensorView([m, c], 1);
+      return (b) => b.indexAdd([r, c], 'float32', 0, index, src);
     },
   },
   {

@@ -6,6 +6,7 @@ import {
   type Handle,
   randn,
   type Tensor,
+  tensor,
   type View,
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
@@ -177,6 +178,41 @@ const cases: Case[] = [
     run(b, n) {
       const [r, c] = rows(n);
       return [b.copy(on(randn([c, r], { generator: g }).transpose(0, 1), b))];
+    },
+  },
+  {
+    limit: 'indexing',
+    member: 'indexSelect',
+    rtol: 0,
+    run(b, n) {
+      // n = rows · cols result elements, rows picked (repeating) from a table of 5 rows.
+      const [r, c] = rows(n);
+      const idx = tensor(
+        Int32Array.from({ length: r }, (_, j) => (3 * j + 1) % 5),
+        { dtype: 'int32' },
+      );
+      const table = randn([5, c], { generator: g });
+      return [b.indexSelect(on(table, b), 0, on(idx, b))];
+    },
+  },
+  {
+    limit: 'indexing',
+    member: 'indexAdd',
+    rtol: 0,
+    run(b, n) {
+      // n = rows · cols result elements; 2·rows + 1 gradient rows, indices repeating (0, 2, 4, … mod rows).
+      const [r, c] = rows(n);
+      const m = 2 * r + 1;
+      const idx = tensor(
+        Int32Array.from({ length: m }, (_, j) => (2 * j) % r),
+        { dtype: 'int32' },
+      );
+      const src = randn([m, c], { generator: g });
+      const src3 = randn([2, m, c], { generator: g });
+      return [
+        b.indexAdd([r, c], 'float32', 0, on(idx, b), on(src, b)),
+        b.indexAdd([2, r, c], 'float32', 1, on(idx, b), on(src3, b)),
+      ];
     },
   },
   {

@@ -29,12 +29,15 @@ export interface SimdLimits {
   readonly adam: number;
   /** Strided copies (transposes, head splits). */
   readonly copy: number;
+  /** The embedding lookup (`indexSelect`) and its gradient (`indexAdd`), in elements of the result. */
+  readonly indexing: number;
 }
 
 /**
- * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01):
- * only the product and the strided copy have a crossover; every element-wise and fused kernel
- * kept up with the TypeScript one from a single element, so their limits are 0.
+ * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01;
+ * the indexing kernels 2026-12-02): only the product, the strided copy and (barely) the indexing
+ * kernels have a crossover; every element-wise and fused kernel kept up with the TypeScript one
+ * from a single element, so their limits are 0.
  */
 export const SIMD_LIMITS: SimdLimits = {
   matmul: 256,
@@ -47,6 +50,9 @@ export const SIMD_LIMITS: SimdLimits = {
   layerNormBackward: 0,
   adam: 0,
   copy: 256,
+  // indexAdd at 1 element: 0.87× of the TypeScript kernel (0.09 µs), from 4 on 1.06–10×; indexSelect
+  // kept up from 1 (2026-12-02).
+  indexing: 4,
 };
 
 /** No limits: every op takes its SIMD kernel where the layout allows (what the benchmark times). */
@@ -61,4 +67,5 @@ export const NO_LIMITS: SimdLimits = {
   layerNormBackward: 0,
   adam: 0,
   copy: 0,
+  indexing: 0,
 };

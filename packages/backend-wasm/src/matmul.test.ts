@@ -86,6 +86,32 @@ describe('the SIMD matrix product', () => {
     ).toBeLessThan(1e-5);
   });
 
+  it('reads ragged transposed operands in place (Wᵀ packed 4 k at a time, then a tail; Aᵀ unstaged)', () => {
+    // K = 31 (the transposed packing's 4-wide blocks leave 3), N = 29 (a 5-wide last panel), M = 37.
+    for (const [m, k, n] of [
+      [37, 31, 29],
+      [9, 4, 8],
+      [5, 1, 16],
+      [130, 67, 65],
+    ]) {
+      const x = randn([m, k], { generator: g });
+      const w = randn([n, k], { generator: g });
+      const xt = randn([k, m], { generator: g });
+      const [xw, ww, xtw] = [x, w, xt].map((t) => t.to(wasmBackend));
+      expect(maxRelErr(xw.matmul(ww.mT).dataSync(), x.matmul(w.mT).dataSync())).toBeLessThan(1e-5);
+      expect(maxRelErr(xtw.mT.matmul(ww.mT).dataSync(), xt.mT.matmul(w.mT).dataSync())).toBeLessThan(1e-5);
+      // a transposed weight whose rows are a slice of a wider matrix (row stride ≠ K)
+      const wide = randn([n, k + 6], { generator: g });
+      const ws = wide.slice(1, 3, k + 3);
+      expect(
+        maxRelErr(
+          xw.matmul(wide.to(wasmBackend).slice(1, 3, k + 3).mT).dataSync(),
+          x.matmul(ws.mT).dataSync(),
+        ),
+      ).toBeLessThan(1e-5);
+    }
+  });
+
   it('equals a hand-computed product', () => {
     const a = tensor(
       [

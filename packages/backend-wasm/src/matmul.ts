@@ -4,6 +4,7 @@ import type { Kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, scratch, type WasmHandle } from './storage.js';
 import {
   batchScratchBytes,
+  blockScratchBytes,
   gemmBatchParallel,
   gemmParallel,
   PARALLEL_MIN_MACS,
@@ -42,8 +43,8 @@ function place(k: Kernels, v: View, s: Scratch): number {
 
 /**
  * float32 batched matrix product on the SIMD kernels, in place in linear memory: operands are read
- * where they lie through their strides (B packed into 8-column panels, a transposed A staged
- * row-major, both by the module), C is written straight into the result's block. Large products
+ * where they lie through their strides (B packed into 8-column panels by the module, A — a
+ * transposed one too — read in place), C is written straight into the result's block. Large products
  * split their rows over the worker threads; a batch of small ones (attention's per-head products)
  * splits whole products over them. A batch that shares one weight (x·W with x [B, T, C]) runs as
  * one product. Operands on the JavaScript heap are copied in first.
@@ -57,11 +58,12 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
     const aBase = place(k, a, s);
     const bBase = place(k, b, s);
     const cBase = out.at >= 0 ? out.at : s.take(size * 4);
-    const pBytes = batchScratchBytes(rows, N, K, acs);
+    const pBytes = batchScratchBytes(N, K);
     const ex = k.exports;
     if (count === 1 || rows * N * K >= PARALLEL_MIN_MACS) {
-      const panels = s.take(pBytes);
-      const staged = panels + Math.ceil(N / 8) * 8 * K * 4;
+      // B's panels, then a block of A for each thread (the calling thread's first).
+      const panels = s.take(pBytes + blockScratchBytes(K) * threadCount());
+      const blocks = panels + pBytes - blockScratchBytes(K);
       if (!s.ok) return onHeap(out, a, b);
       let lastB = -1;
       for (let t = 0; t < count; t++) {
@@ -69,16 +71,10 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
           ex.packB(bBase + bOffsets[t] * 4, brs, bcs, K, N, panels);
           lastB = bOffsets[t];
         }
-        let aPtr = aBase + aOffsets[t] * 4;
-        let lda = ars;
-        if (acs !== 1) {
-          ex.copyStrided(aPtr, ars, acs, rows, K, staged);
-          aPtr = staged;
-          lda = K;
-        }
+        const aPtr = aBase + aOffsets[t] * 4;
         const cPtr = cBase + t * rows * N * 4;
-        if (!gemmParallel(k, aPtr, lda, panels, cPtr, rows, N, K))
-          ex.gemmPacked(aPtr, lda, panels, cPtr, rows, N, K);
+        if (!gemmParallel(k, aPtr, ars, acs, panels, cPtr, rows, N, K, blocks))
+          ex.gemmPacked(aPtr, ars, acs, panels, cPtr, rows, N, K, blocks);
       }
     } else {
       const table = s.take(count * 12);

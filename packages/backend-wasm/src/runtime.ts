@@ -10,7 +10,18 @@ import type { SimdKernelExports } from './simd-exports.js';
 /** The exported functions of the compiled kernels (see assembly/). */
 export interface KernelExports extends SimdKernelExports {
   packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
-  gemmPacked(a: number, lda: number, packed: number, c: number, m: number, n: number, k: number): void;
+  gemmPacked(
+    a: number,
+    rowStride: number,
+    colStride: number,
+    packed: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    /** K·16 bytes for a packed block of 4 rows of A. */
+    scratch: number,
+  ): void;
   /** First byte after the module's static data (which every instantiation rewrites). */
   heapBase(): number;
   gemmBatch(
@@ -26,7 +37,15 @@ export interface KernelExports extends SimdKernelExports {
     k: number,
     scratch: number,
   ): void;
-  copyStrided(src: number, rs: number, cs: number, rows: number, cols: number, dst: number): void;
+  copyStrided(
+    src: number,
+    rs: number,
+    cs: number,
+    rows: number,
+    cols: number,
+    dst: number,
+    dstRowStride: number,
+  ): void;
 }
 
 /** The instantiated kernel module, the linear memory it works in, and that memory's allocator. */

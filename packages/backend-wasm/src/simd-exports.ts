@@ -93,4 +93,31 @@ export interface SimdKernelExports {
     eps: number,
     scratch: number,
   ): void;
+
+  /**
+   * out[o][idx[j]][:] += src[o][j][:] for o < outer, j < m, in order of j (the embedding gradient);
+   * out `[outer, n, inner]` zeroed, idx int32 with every value in [0, n).
+   */
+  indexAddF32(
+    src: number,
+    idx: number,
+    out: number,
+    outer: number,
+    n: number,
+    m: number,
+    inner: number,
+  ): void;
+  /**
+   * out[o][j][:] = x[o][idx[j]][:] for o < outer, j < m (the embedding lookup); x `[outer, n, inner]`,
+   * idx int32 with every value in [0, n).
+   */
+  indexSelectF32(
+    x: number,
+    idx: number,
+    out: number,
+    outer: number,
+    n: number,
+    m: number,
+    inner: number,
+  ): void;
 }

@@ -234,6 +234,28 @@ describe('exp and GELU match the CPU reference within the transcendental toleran
     });
   }
 
+  it("geluF32: four lanes in Φ's centre (the series only) give the bits the full path gives", () => {
+    // Each value x in [−0.72, 0.72] is computed twice: in a group of four centre values (the
+    // shortcut) and in a group whose last lane is 5 (the tail is computed for all four lanes).
+    const xs = sweep(-0.72, 0.72, 4001);
+    reset();
+    const n = xs.length * 4;
+    const centre = new Float32Array(n);
+    const mixed = new Float32Array(n);
+    xs.forEach((x, i) => {
+      centre.fill(x, 4 * i, 4 * i + 4);
+      mixed.set([x, x, x, 5], 4 * i);
+    });
+    const [a, b] = [alloc(n * 4), alloc(n * 4)];
+    k.geluF32(put(centre), a, n);
+    k.geluF32(put(mixed), b, n);
+    const [ga, gb] = [take(a, n), take(b, n)];
+    for (let i = 0; i < xs.length; i++) {
+      expect(Object.is(ga[4 * i], gb[4 * i]), `x = ${xs[i]}: ${ga[4 * i]} vs ${gb[4 * i]}`).toBe(true);
+    }
+    expectClose('geluF32', ga, read(cpuBackend.unary('gelu', view(centre, [n])), n), TRANSCENDENTAL);
+  });
+
   const backward: ['none' | 'tanh', 'geluBackwardF32' | 'geluTanhBackwardF32'][] = [
     ['none', 'geluBackwardF32'],
     ['tanh', 'geluTanhBackwardF32'],

@@ -1,4 +1,4 @@
-import { type Backend, cpuBackend, Generator, randn, type Tensor } from '@dendrite/tensor';
+import { type Backend, cpuBackend, Generator, randn, type Tensor, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { wasmBackend } from './backend.js';
 
@@ -130,6 +130,68 @@ describe('SIMD dispatch of the wasm backend', () => {
       }
     });
   }
+
+  it('the embedding lookup and its gradient (indexSelect, indexAdd) bit for bit: repeats, every axis, ranges, errors', () => {
+    const idx = tensor(Int32Array.from([3, 0, 3, 5, 3, 1, 0]), { dtype: 'int32' });
+    for (const [shape, axis, src] of [
+      [[6, 37], 0, randn([7, 37], { generator: g })],
+      [[2, 6, 5], 1, randn([2, 7, 5], { generator: g })],
+      [[4, 6], 1, randn([4, 7], { generator: g })],
+    ] as const) {
+      const got = wasmBackend.indexAdd(
+        [...shape],
+        'float32',
+        axis,
+        on(idx, wasmBackend),
+        on(src, wasmBackend),
+      );
+      const want = cpuBackend.indexAdd([...shape], 'float32', axis, on(idx, cpuBackend), on(src, cpuBackend));
+      expect(values(got)).toEqual(values(want));
+    }
+    // a slice's gradient (indices in a range) and a strided gradient: the reference's paths
+    const range = tensor(Int32Array.from([1, 2, 3]), { dtype: 'int32' });
+    const src = randn([3, 8], { generator: g });
+    expect(
+      values(wasmBackend.indexAdd([5, 8], 'float32', 0, on(range, wasmBackend), on(src, wasmBackend))),
+    ).toEqual(values(cpuBackend.indexAdd([5, 8], 'float32', 0, on(range, cpuBackend), on(src, cpuBackend))));
+    // slices' gradients from strided views: a split along the last axis (q, k, v), and a middle one
+    for (const [shape, axis, idx, src] of [
+      [[2, 3, 10], 2, [4, 5, 6, 7], randn([2, 4, 3], { generator: g }).transpose(1, 2)],
+      [[4, 9, 5], 1, [2, 3, 4], randn([5, 3, 4], { generator: g }).permute(2, 1, 0)],
+      [[7], 0, [3, 4, 5], randn([6], { generator: g }).slice(0, 0, 6, 2)],
+    ] as const) {
+      const ix = tensor(Int32Array.from(idx), { dtype: 'int32' });
+      expect(
+        values(wasmBackend.indexAdd([...shape], 'float32', axis, on(ix, wasmBackend), on(src, wasmBackend))),
+      ).toEqual(
+        values(cpuBackend.indexAdd([...shape], 'float32', axis, on(ix, cpuBackend), on(src, cpuBackend))),
+      );
+    }
+    const t = randn([8, 7], { generator: g }).mT;
+    expect(
+      values(wasmBackend.indexAdd([6, 8], 'float32', 0, on(idx, wasmBackend), on(t, wasmBackend))),
+    ).toEqual(values(cpuBackend.indexAdd([6, 8], 'float32', 0, on(idx, cpuBackend), on(t, cpuBackend))));
+    // the lookup itself (indexSelect), on every axis, and a strided table through the reference
+    for (const [x, axis] of [
+      [randn([6, 37], { generator: g }), 0],
+      [randn([2, 6, 5], { generator: g }), 1],
+      [randn([4, 6], { generator: g }), 1],
+      [randn([37, 6], { generator: g }).mT, 0],
+    ] as const) {
+      expect(values(wasmBackend.indexSelect(on(x, wasmBackend), axis, on(idx, wasmBackend)))).toEqual(
+        values(cpuBackend.indexSelect(on(x, cpuBackend), axis, on(idx, cpuBackend))),
+      );
+    }
+    const bad = tensor(Int32Array.from([0, 6]), { dtype: 'int32' });
+    const src2 = randn([2, 3], { generator: g });
+    expect(() =>
+      wasmBackend.indexAdd([6, 3], 'float32', 0, on(bad, wasmBackend), on(src2, wasmBackend)),
+    ).toThrow('indexAdd: index 6 at [1] is out of range for axis 0 of size 6');
+    const table = randn([6, 3], { generator: g });
+    expect(() => wasmBackend.indexSelect(on(table, wasmBackend), 0, on(bad, wasmBackend))).toThrow(
+      'indexSelect: index 6 at [1] is out of range for axis 0 of size 6',
+    );
+  });
 
   it('copies strided views (permutes, slices, broadcasts) bit for bit', () => {
     const t = randn([3, 5, 4, 6], { generator: g });

@@ -3,6 +3,7 @@ import {
   type Backend,
   type BinaryOp,
   contiguousStrides,
+  type DType,
   type Handle,
   sizeOf,
   type UnaryOp,
@@ -33,6 +34,61 @@ function at(v: View): number {
     expected *= v.shape[i];
   }
   return base + v.offset * 4;
+}
+
+/** Byte address of a contiguous int32 view in linear memory, or −1. */
+function intAt(v: View): number {
+  return v.dtype === 'int32' && v.shape.length === 1 && (v.strides[0] === 1 || v.shape[0] <= 1)
+    ? addressOf(v.handle) < 0
+      ? -1
+      : addressOf(v.handle) + v.offset * 4
+    : -1;
+}
+
+/** Whether the `m` int32 indices at byte address `at` all lie in [0, n). */
+function inRange(at: number, m: number, n: number): boolean {
+  const idx = new Int32Array((kernels() as Kernels).memory.buffer, at, m);
+  for (let j = 0; j < m; j++) if (!(idx[j] >= 0 && idx[j] < n)) return false;
+  return true;
+}
+
+/** Whether the `m` int32 indices at byte address `at` count up by one (a slice, not a gather). */
+function isRange(at: number, m: number): boolean {
+  const idx = new Int32Array((kernels() as Kernels).memory.buffer, at, m);
+  for (let j = 1; j < m; j++) if (idx[j] !== idx[0] + j) return false;
+  return true;
+}
+
+/**
+ * zeros(shape) with `src` copied into the slice [start, start + m) along `axis` — a slice's
+ * gradient — by strided row copies from wherever src lies in linear memory; null when it does not.
+ */
+function sliceGradient(
+  k: KernelExports,
+  shape: readonly number[],
+  axis: number,
+  start: number,
+  src: View,
+): WasmHandle | null {
+  const base = addressOf(src.handle);
+  if (base < 0) return null;
+  const out = allocate('float32', sizeOf(shape), true);
+  if (out.at < 0) {
+    release(out);
+    return null;
+  }
+  const r = shape.length;
+  const dst = contiguousStrides(shape);
+  const cols = src.shape[r - 1];
+  const cs = src.strides[r - 1];
+  forEachRow(
+    src.shape.slice(0, -1),
+    [src.strides.slice(0, -1), dst.slice(0, -1)],
+    [src.offset, start * dst[axis]],
+    (off, rows, inner) =>
+      k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4, inner[1]),
+  );
+  return out;
 }
 
 /** Whether every dim of `v` but the last is broadcast (stride 0) and the last is contiguous. */
@@ -101,7 +157,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const cs = x.strides[r - 1];
       const outer = contiguousStrides(x.shape).slice(0, -1);
       forEachRow(x.shape.slice(0, -1), [x.strides.slice(0, -1), outer], [x.offset, 0], (off, rows, inner) =>
-        k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4),
+        k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4, inner[1]),
       );
       return out;
     },
@@ -250,6 +306,52 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
         o.maximize ? 1 : 0,
       );
       return [p, m, v, null];
+    },
+
+    indexSelect(x: View, axis: number, index: View): Handle {
+      // The embedding lookup: y[…, j, …] = x[…, idx[j], …].
+      const k = simd();
+      const px = at(x);
+      const pi = intAt(index);
+      const m = index.shape[0] ?? 0;
+      const n = x.shape[axis];
+      const inner = sizeOf(x.shape.slice(axis + 1));
+      const size = (sizeOf(x.shape) / n) * m;
+      if (!k || px < 0 || pi < 0 || !(size > 0) || size < limits.indexing || !inRange(pi, m, n))
+        return cpu.indexSelect(x, axis, index); // (out-of-range indices get the reference's error)
+      const out = result(size);
+      if (!out) return cpu.indexSelect(x, axis, index);
+      k.indexSelectF32(px, pi, out.at, size / (m * inner), n, m, inner);
+      return out;
+    },
+
+    indexAdd(shape: readonly number[], dtype: DType, axis: number, index: View, src: View): Handle {
+      // The embedding gradient: y = 0; y[…, idx[j], …] += src[…, j, …].
+      const k = simd();
+      const pi = intAt(index);
+      const size = sizeOf(shape);
+      const m = index.shape[0] ?? 0;
+      const n = shape[axis];
+      const fallback = cpu.indexAdd;
+      const fast = dtype === 'float32' && src.dtype === 'float32' && pi >= 0 && size > 0 && m > 0;
+      // (out-of-range indices get the reference's error)
+      if (!k || !fast || size < limits.indexing || !inRange(pi, m, n))
+        return fallback(shape, dtype, axis, index, src);
+      // A slice's gradient (idx = start, start + 1, …): src, in any layout, copied into zeros.
+      if (isRange(pi, m)) {
+        const start = new Int32Array((kernels() as Kernels).memory.buffer, pi, 1)[0];
+        return sliceGradient(k, shape, axis, start, src) ?? fallback(shape, dtype, axis, index, src);
+      }
+      const ps = at(src);
+      if (ps < 0) return fallback(shape, dtype, axis, index, src);
+      const out = allocate('float32', size, true);
+      if (out.at < 0) {
+        release(out);
+        return fallback(shape, dtype, axis, index, src);
+      }
+      const inner = sizeOf(shape.slice(axis + 1));
+      k.indexAddF32(ps, pi, out.at, size / (n * inner), n, m, inner);
+      return out;
     },
 
     layerNorm(x: View, weight: View | null, bias: View | null, eps: number): Handle {

@@ -69,7 +69,7 @@ describe('storage in linear memory', () => {
     const cases = [
       () => [a.slice(2, 10, 60), b.slice(0, 0, 50)] as const, // A rows with a stride > K
       () => [a.slice(2, 0, 50), w.mT] as const, // Bᵀ read in place
-      () => [a.transpose(1, 2).slice(1, 0, 29), a.slice(2, 0, 61)] as const, // Aᵀ staged
+      () => [a.transpose(1, 2).slice(1, 0, 29), a.slice(2, 0, 61)] as const, // Aᵀ read through its strides
       () => [a.slice(2, 0, 50), b.slice(1, 0, 40).expand(2, 50, 40)] as const,
     ];
     for (const make of cases) {

@@ -47,7 +47,7 @@ describe('worker threads for the matrix product', () => {
     const att = randn([6, 4, 64, 64], { generator: g, backend: wasmBackend });
     const products = () => [
       matmul(q, kT).dataSync(), // Bᵀ read through strides
-      matmul(att.mT, q).dataSync(), // Aᵀ staged by the module
+      matmul(att.mT, q).dataSync(), // Aᵀ read in place through its strides
       matmul(att, q).dataSync(),
     ];
     const threaded = products();

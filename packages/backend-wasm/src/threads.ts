@@ -119,27 +119,32 @@ export async function disableThreads(): Promise<void> {
 }
 
 /**
- * C[rows, N] = A · packed B, rows split between the main thread and the workers in multiples of
- * 4 (the kernel's tile height). Pointers are byte offsets in the shared memory.
+ * C[rows, N] = A · packed B, A read through element strides (ars, acs), rows split between the
+ * main thread and the workers in multiples of 4 (the kernel's tile height). Pointers are byte
+ * offsets in the shared memory; `blocks` holds {@link blockScratchBytes}(K) for every thread (the
+ * calling thread's first).
  */
 export function gemmParallel(
   k: Kernels,
   a: number,
-  lda: number,
+  ars: number,
+  acs: number,
   p: number,
   c: number,
   M: number,
   N: number,
   K: number,
+  blocks: number,
 ): boolean {
   const pl = pool;
   if (!pl || pl.dead || !k.shared || M * N * K < PARALLEL_MIN_MACS || M < 8) return false;
+  const own = (id: number) => blocks + id * blockScratchBytes(K);
   share(
     pl,
     M,
     4,
-    (r0, r1) => [1, a + r0 * lda * 4, lda, p, c + r0 * N * 4, r1 - r0, N, K],
-    (r0, r1) => k.exports.gemmPacked(a, lda, p, c, r1 - r0, N, K),
+    (r0, r1, id) => [1, a + r0 * ars * 4, ars, acs, p, c + r0 * N * 4, r1 - r0, N, K, own(id + 1)],
+    (r0, r1) => k.exports.gemmPacked(a, ars, acs, p, c, r1 - r0, N, K, own(0)),
   );
   return true;
 }
@@ -197,9 +202,28 @@ function run(pl: Pool, mine: () => void): void {
   if (failure !== null) throw failure;
 }
 
-/** The scratch bytes one thread needs for {@link gemmBatchParallel}: B's panels and a staged A. */
-export function batchScratchBytes(M: number, N: number, K: number, acs: number): number {
-  return (Math.ceil(N / 8) * 8 * K + (acs === 1 ? 0 : M * K)) * 4;
+/**
+ * One hand-off with nothing to compute: every worker is posted an empty job (kind 0), woken, and
+ * waited for. What a parallel kernel pays on top of its work (bench/gpt-shapes.bench.mjs times
+ * it). Returns false without workers.
+ */
+export function handOff(): boolean {
+  const pl = pool;
+  if (!pl || pl.dead) return false;
+  for (let id = 0; id < pl.workers.length; id++) pl.control[SLOTS + id * SLOT] = 0;
+  Atomics.store(pl.control, 2, 0);
+  run(pl, () => {});
+  return true;
+}
+
+/** The scratch bytes one thread needs for a product: B[K, N] packed into 8-column panels, then a block of A. */
+export function batchScratchBytes(N: number, K: number): number {
+  return Math.ceil(N / 8) * 8 * K * 4 + blockScratchBytes(K);
+}
+
+/** The scratch bytes one thread's gemmPacked needs for a packed block of 4 rows of A. */
+export function blockScratchBytes(K: number): number {
+  return K * 16;
 }
 
 /**

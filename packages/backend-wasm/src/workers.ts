@@ -65,7 +65,7 @@ function serve(init, ready) {
     if (Atomics.load(c, 1) === 1) break;
     const j = slots + id * slot;
     try {
-      if (c[j] === 1) gemmPacked(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7]);
+      if (c[j] === 1) gemmPacked(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9]);
       else if (c[j] === 2) gemmBatch(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
       else if (c[j] === 3) fns[c[j + 1]](...c.subarray(j + 3, j + 3 + c[j + 2]));
     } catch {
