@@ -48,6 +48,12 @@ export {
   TRAIN_SETTINGS,
   type TrainSettings,
 } from './settings.js';
-export { countStep, type StepCounts } from './step-counts.js';
+export {
+  countStep,
+  measureStep,
+  type StepCounts,
+  type StepMeasure,
+  type StepOptions,
+} from './step-counts.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';
 export type { TrainerState } from './trainer-state.js';

@@ -22,26 +22,37 @@ function counts(backend: Backend): CountingBackend | null {
   return typeof stats === 'function' ? (backend as unknown as CountingBackend) : null;
 }
 
-/**
- * Counts what one compiled training step of a preset launches: forward, backward, `clipGradNorm`,
- * AdamW and a read of the loss, measured over `steps` steps after two warm-up steps (the first
- * compiles; the second compiles the optimizer's kernels, whose inputs stop being constants).
- * The preset runs with dropout 0 unless `overrides` say otherwise, on the built-in corpus unless
- * `text` is given (the counts depend on neither the vocabulary nor the batch).
- * Returns null for a backend without counters (the CPU and WebAssembly backends).
- */
-export async function countStep(options: {
+/** What {@link measureStep} reports: host time per step, and the counts where the backend keeps them. */
+export interface StepMeasure {
+  /** Wall-clock milliseconds per step (the loss read included), after the warm-up steps. */
+  msPerStep: number;
+  /** Launches, uploads and reads per step; null for a backend without counters. */
+  counts: StepCounts | null;
+}
+
+/** Options of {@link countStep} and {@link measureStep}. */
+export interface StepOptions {
   backend: Backend;
+  /** A preset name of `@dendrite/gpt` (default 'baby'). */
   preset?: string;
+  /** Sequences per batch (default 12). */
   batch?: number;
+  /** Steps measured after the two warm-up steps (default 2). */
   steps?: number;
   /** Config overrides of the preset (default `{ dropout: 0 }`; merged over it). */
   overrides?: Partial<GPTConfig>;
   /** Training text (default: the built-in corpus). */
   text?: string;
-}): Promise<StepCounts | null> {
+}
+
+/**
+ * Trains a preset on `backend` for two warm-up steps (the first compiles; the second compiles the
+ * optimizer's kernels, whose inputs stop being constants), then measures `steps` steps — forward,
+ * backward, `clipGradNorm`, AdamW and a read of the loss: milliseconds per step, and what the
+ * backend counted where it counts. A report, never a test of speed.
+ */
+export async function measureStep(options: StepOptions): Promise<StepMeasure> {
   const counter = counts(options.backend);
-  if (counter === null) return null;
   setBackend(options.backend);
   const { data, model, opt, rng } = builtInRig(
     options.preset ?? 'baby',
@@ -50,9 +61,13 @@ export async function countStep(options: {
   );
   const B = options.batch ?? 12;
   const steps = options.steps ?? 2;
-  let start = counter.stats();
+  let start = counter?.stats();
+  let t0 = 0;
   for (let s = 0; s < steps + 2; s++) {
-    if (s === 2) start = counter.stats();
+    if (s === 2) {
+      start = counter?.stats();
+      t0 = performance.now();
+    }
     const loss: Tensor = tidy(() => {
       const { x, y } = data.batch('train', B, rng);
       const l = model.forward(x, y).loss as Tensor;
@@ -65,10 +80,28 @@ export async function countStep(options: {
     await loss.item();
     loss.dispose();
   }
+  const msPerStep = (performance.now() - t0) / steps;
+  opt.dispose();
+  for (const p of model.parameters()) p.dispose();
+  if (counter === null || start === undefined) return { msPerStep, counts: null };
   const end = counter.stats();
   return {
-    dispatches: (end.dispatches - start.dispatches) / steps,
-    uploads: (end.uploads - start.uploads) / steps,
-    reads: (end.reads - start.reads) / steps,
+    msPerStep,
+    counts: {
+      dispatches: (end.dispatches - start.dispatches) / steps,
+      uploads: (end.uploads - start.uploads) / steps,
+      reads: (end.reads - start.reads) / steps,
+    },
   };
+}
+
+/**
+ * Counts what one compiled training step of a preset launches (see {@link measureStep}).
+ * The preset runs with dropout 0 unless `overrides` say otherwise, on the built-in corpus unless
+ * `text` is given (the counts depend on neither the vocabulary nor the batch).
+ * Returns null for a backend without counters (the CPU and WebAssembly backends).
+ */
+export async function countStep(options: StepOptions): Promise<StepCounts | null> {
+  if (counts(options.backend) === null) return null;
+  return (await measureStep(options)).counts;
 }

@@ -1,7 +1,7 @@
 import { gpujsBackend } from '@dendrite/backend-gpujs';
 import { cpuBackend } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
-import { countStep } from '../src/step-counts.js';
+import { countStep, measureStep } from '../src/step-counts.js';
 
 describe('countStep: what one compiled training step launches', () => {
   it('counts gpu.js launches, uploads and reads per step of a preset, the same every time', async () => {
@@ -37,4 +37,15 @@ describe('countStep: what one compiled training step launches', () => {
   it('is null for a backend without counters', async () => {
     expect(await countStep({ backend: cpuBackend, preset: 'tiny', batch: 1, steps: 1 })).toBeNull();
   });
+
+  it('measureStep: the time of a step on any backend, with the counts where the backend keeps them', async () => {
+    const options = { preset: 'tiny', batch: 1, steps: 2, overrides: { blockSize: 8 } };
+    const cpu = await measureStep({ backend: cpuBackend, ...options });
+    expect(cpu.counts).toBeNull();
+    expect(cpu.msPerStep).toBeGreaterThan(0);
+    const backend = await gpujsBackend({ mode: 'cpu', name: 'gpujs:cpu:measure-test' });
+    const gpu = await measureStep({ backend, ...options });
+    expect(gpu.msPerStep).toBeGreaterThan(0);
+    expect(gpu.counts).toEqual(await countStep({ backend, ...options }));
+  }, 300_000);
 });

@@ -6,16 +6,29 @@
 //   2. elementwise over 1,000,000 elements: one `gelu` with readback, and 10 chained `add`s on the
 //      device (one fused kernel on gpu.js), M elements/s;
 //   3. a GPT training step (forward, backward, clipping, AdamW): ms per step, kernel launches
-//      (dispatches) per step, compiles after two warm-up steps, and the most-launched kernels.
+//      (dispatches) per step, compiles after two warm-up steps, and the most-launched kernels;
+//   4. tiny-gpt's presets (its `measureStep`, from apps/tiny-gpt/dist): launches and uploads per
+//      compiled step of tiny, baby and shakespeare-char in every mode, and ms per step of tiny and
+//      baby beside the CPU and WebAssembly backends.
 // webgpu runs when an adapter answers (installNodeWebGPU; e.g. Mesa's lavapipe with VK_ICD_FILENAMES).
 // Options: --quick (small sizes) · --sizes 128,256 · --modes webasm,cpu · --steps 3
 import '@dendrite/autograd';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { GPT } from '@dendrite/gpt';
 import { AdamW, clipGradNorm } from '@dendrite/optim';
 import { cpuBackend, Generator, keep, matmul, randint, randn, tidy, withBackend } from '@dendrite/tensor';
 import { gpujsBackend } from '../dist/index.js';
 import { installNodeWebGPU } from '../dist/node-webgpu.js';
+
+/** tiny-gpt's library and the WebAssembly backend it depends on (a bench may reach past this package). */
+const tinyGptDir = new URL('../../../apps/tiny-gpt/', import.meta.url);
+const tinyGpt = await import(new URL('dist/index.js', tinyGptDir).href).catch(() => null);
+const wasm = await import(
+  createRequire(new URL('package.json', tinyGptDir)).resolve('@dendrite/backend-wasm')
+)
+  .then((m) => m.default ?? m) // resolved through `require`: the CommonJS facade
+  .catch(() => null);
 
 const { values: opts } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -212,5 +225,39 @@ for (const { name, batch, config } of configs) {
   table(['backend', 'ms / step', 'dispatches / step', 'compiles after warm-up', 'kernels'], rows);
   console.log(`most launched per step — ${top.join('; ')}\n`);
 }
+// ── 4. tiny-gpt's presets ─────────────────────────────────────────────────────────────────────────
+if (tinyGpt === null) {
+  console.log("## tiny-gpt's presets: skipped (build apps/tiny-gpt first: its dist/ is missing)\n");
+} else {
+  const presetSteps = opts.quick ? 1 : steps;
+  const withWasm = wasm ? [{ label: 'wasm backend', backend: wasm.wasmBackend }, ...list] : list;
+  const presets = [
+    { preset: 'tiny', batch: 8, timed: true },
+    { preset: 'baby', batch: 12, timed: true },
+    // counted at batch 1 (launches do not depend on the batch); its steps take seconds off a GPU
+    { preset: 'shakespeare-char', batch: 1, timed: false },
+  ];
+  console.log(
+    `## tiny-gpt's presets: launches / uploads per compiled training step (dropout 0; batch-independent) and ms per step (tiny at batch 8, baby at 12; ${presetSteps} step${presetSteps > 1 ? 's' : ''} after two warm-up steps)\n`,
+  );
+  const rows = [];
+  for (const { preset, batch, timed } of presets) {
+    const launches = [`${preset}: launches / uploads`];
+    const times = [`${preset}: ms / step`];
+    for (const { backend, gpujs } of withWasm) {
+      if (!gpujs && !timed) {
+        launches.push('–');
+        continue;
+      }
+      const m = await tinyGpt.measureStep({ backend, preset, batch, steps: presetSteps });
+      launches.push(m.counts ? `${m.counts.dispatches} / ${m.counts.uploads}` : '–');
+      if (timed) times.push(f(m.msPerStep));
+    }
+    rows.push(launches);
+    if (timed) rows.push(times);
+  }
+  table(['preset', ...withWasm.map((b) => b.label)], rows);
+}
+
 for (const { gpujs } of list) gpujs?.dispose();
 process.exit(0);
