@@ -1,11 +1,13 @@
 // This backend indexes in float32, exact up to 2²⁴ elements per tensor (the README's Limits);
-// past that, results are silently wrong (an add over 25,165,824 elements on lavapipe returns 1 for
-// its last element). A GPT batch whose activations would pass it — shakespeare_char at batch 64:
+// past that, results would be wrong (an add over 25,165,824 elements on lavapipe returned 1 for its
+// last element), so the backend refuses such a tensor. A GPT batch whose activations would pass it — shakespeare_char at batch 64:
 // its attention scores [64, 6, 256, 256] and MLP hidden layer [64, 256, 1536] have 25.2 M elements
 // — runs as k micro-batches with their gradients accumulated: the same update as the whole batch.
 
-/** The most elements one tensor of this backend may have. */
-export const MAX_ELEMENTS = 2 ** 24;
+import { MAX_TENSOR_ELEMENTS } from '../src/handle.js';
+
+/** The most elements one tensor of this backend may have (the backend refuses more). */
+export const MAX_ELEMENTS = MAX_TENSOR_ELEMENTS;
 
 /**
  * The fewest micro-batches k (a divisor of `batch`) whose activations stay within

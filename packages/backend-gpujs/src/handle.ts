@@ -73,6 +73,14 @@ let nextId = 1;
  * `free` exactly once when the last view of the storage goes. The storage itself moves through the
  * states of {@link HandleState}, only by the transitions below.
  */
+/**
+ * The most elements one tensor of this backend may hold: 2²⁴. Kernels compute indices in float32
+ * (gpu.js has no integer arithmetic on most targets), which counts exactly only up to 2²⁴; past it
+ * results are silently wrong (measured on lavapipe: an add over 25,165,824 elements got its last
+ * element wrong). A storage larger than this is refused when it is made.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 24;
+
 export class GpuHandle {
   /** Process-unique, for debugging and for keys of fused-kernel leaves. */
   readonly id = nextId++;
@@ -90,6 +98,13 @@ export class GpuHandle {
     readonly size: number,
     state: HandleState,
   ) {
+    if (size > MAX_TENSOR_ELEMENTS) {
+      throw new BackendError(
+        `gpujs: a tensor of ${size.toLocaleString('en-US')} elements is past this backend's limit of ` +
+          `${MAX_TENSOR_ELEMENTS.toLocaleString('en-US')} (2²⁴: kernels index in float32, exact only ` +
+          'up to there); split the work, e.g. a batch into micro-batches with accumulated gradients',
+      );
+    }
     this.#state = state;
   }
 

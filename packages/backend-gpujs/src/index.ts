@@ -6,6 +6,7 @@
 
 export { GpujsBackend } from './backend.js';
 export { gpujsBackend } from './create.js';
+export { MAX_TENSOR_ELEMENTS } from './handle.js';
 export {
   AUTO_ORDER,
   availableModes,

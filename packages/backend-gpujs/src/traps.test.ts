@@ -13,10 +13,11 @@ import {
   type Tensor,
   tensor,
   tidy,
+  zeros,
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { loadGpuJs } from './gpujs.js';
-import { availableModes, GPUJS_MODES, gpujsBackend } from './index.js';
+import { availableModes, GPUJS_MODES, gpujsBackend, MAX_TENSOR_ELEMENTS } from './index.js';
 import { backendFor, testModes } from './test/modes.js';
 
 /** Values of a tensor as a plain array (read asynchronously: works in every mode). */
@@ -105,6 +106,21 @@ for (const mode of await testModes()) {
       const p = ones([1, 2500], { backend: b }).softmax(-1).sum();
       expectClose(await values(p), [1], 1e-4);
       expect(await values(ones([2000], { backend: b }).cumsum(0).slice(0, 1999))).toEqual([2000]);
+    });
+
+    it(`a tensor past ${MAX_TENSOR_ELEMENTS.toLocaleString('en-US')} elements (float32 indexing) is refused when made, never computed wrong`, async () => {
+      const b = await backendFor(mode);
+      const limit = /past this backend's limit of 16,777,216 \(2²⁴/;
+      expect(() => zeros([MAX_TENSOR_ELEMENTS + 1], { backend: b })).toThrow(BackendError); // a fill
+      expect(() => zeros([MAX_TENSOR_ELEMENTS + 1], { backend: b })).toThrow(limit);
+      // an op's result: [4097, 1] + [1, 4097] broadcasts to 16,785,409 elements (refused before any launch)
+      const col = zeros([4097, 1], { backend: b });
+      const row = zeros([1, 4097], { backend: b });
+      expect(() => col.add(row)).toThrow(limit);
+      expect(() => tensor(new Float32Array(MAX_TENSOR_ELEMENTS + 1), { backend: b })).toThrow(limit); // an upload
+      // at the limit itself: fine
+      expect(await values(zeros([MAX_TENSOR_ELEMENTS], { backend: b }).slice(0, -1))).toEqual([0]);
+      for (const t of [col, row]) t.dispose();
     });
 
     it('each result owns its buffer: a later call of the same kernel does not overwrite it', async () => {
