@@ -22,7 +22,10 @@ function blockedSum(acc: string, j: string, term: string, pre: readonly string[]
   return [
     `let ${acc} = 0.0;`,
     `let ${j}N = Math.floor((m + 31.5) / 32);`,
-    `for (let ${j}B = 0; ${j}B < ${j}N; ${j}B++) {`,
+    // the bound is the argument m (≥ the block count): WebGL 1 compares a loop index only with
+    // constants and arguments; the loop stops after the last block
+    `for (let ${j}B = 0; ${j}B < m; ${j}B++) {`,
+    `  if (${j}B >= ${j}N) { break; }`,
     `  let ${acc}P = 0.0;`,
     `  for (let ${j}I = 0; ${j}I < 32; ${j}I++) {`,
     `    let ${j} = ${j}B * 32 + ${j}I;`,
