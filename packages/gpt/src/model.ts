@@ -144,18 +144,31 @@ export class GPT extends Module implements CausalLM<GPTCache> {
     return { logits, loss: crossEntropy(logits, targets, { ignoreIndex: this.ignoreIndex }) };
   }
 
-  /** Logits for every position (the `CausalLM` interface that `generate` drives). */
+  /**
+   * Logits for every position (the `CausalLM` interface that `generate` drives). Unlike
+   * `forward`, it takes `ids` from any backend that reads synchronously and copies them to the
+   * model's: `generate` builds its ids on the current backend, which need not be the model's.
+   */
   logits(ids: Tensor): Tensor {
-    return noGrad(() => this.forward(ids).logits);
+    return noGrad(() => this.forward(this.onModelBackend(ids)).logits);
+  }
+
+  /** `ids` on the backend of the model's weights (a copy of a few int32 values when elsewhere). */
+  private onModelBackend(ids: Tensor): Tensor {
+    const backend = this.wte.weight.backend;
+    return ids.backend === backend ? ids : ids.to(backend);
   }
 
   createCache(): GPTCache {
     return new GPTCache(this.config.nLayer);
   }
 
-  /** Logits for `ids` following the cached positions; appends their keys and values to `cache`. */
+  /**
+   * Logits for `ids` following the cached positions; appends their keys and values to `cache`.
+   * `ids` may come from another backend, as in {@link GPT.logits}.
+   */
   logitsWithCache(ids: Tensor, cache: GPTCache): Tensor {
-    return noGrad(() => this.forward(ids, undefined, cache).logits);
+    return noGrad(() => this.forward(this.onModelBackend(ids), undefined, cache).logits);
   }
 
   override extraRepr(): string {
