@@ -64,6 +64,22 @@ for (const mode of await testModes()) {
       else expect(() => x.to(cpuBackend)).toThrow(/cannot read synchronously.*await t\.toAsync\(backend\)/);
     });
 
+    it("gradients flow back through toAsync: computed on the CPU, the CPU's gradient lands on the device", async () => {
+      // x on the device → (await) CPU → Σ eˣ·r there; dL/dx = r·eˣ, uploaded back onto the device.
+      // (The reverse path cannot run in webgpu: the backward of a CPU → device move reads the
+      // device's gradient synchronously, and autograd's backward is synchronous.)
+      const r = tensor([0.5, -1, 2], { backend: cpuBackend });
+      const b = await backendFor(mode);
+      const x = tensor([0.1, -0.4, 0.7], { backend: b }).requiresGrad_();
+      (await x.toAsync(cpuBackend)).exp().mul(r).sum().backward();
+      const grad = x.grad as Tensor;
+      expect(grad.backend).toBe(b);
+      expectClose(
+        await grad.data(),
+        [0.1, -0.4, 0.7].map((v, i) => r.dataSync()[i] * Math.exp(v)),
+      );
+    });
+
     it("clipGradNorm gives the CPU's norm and gradients; clipGradNormSync only where it can read", async () => {
       const b = await backendFor(mode);
       const onDevice = paramsOn(b);
