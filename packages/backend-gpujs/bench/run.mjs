@@ -20,6 +20,7 @@ import { AdamW, clipGradNorm } from '@dendrite/optim';
 import { cpuBackend, Generator, keep, matmul, randint, randn, tidy, withBackend } from '@dendrite/tensor';
 import { gpujsBackend } from '../dist/index.js';
 import { installNodeWebGPU } from '../dist/node-webgpu.js';
+import { markdownTable } from './report.mjs';
 
 /** tiny-gpt's library and the WebAssembly backend it depends on (a bench may reach past this package). */
 const tinyGptDir = new URL('../../../apps/tiny-gpt/', import.meta.url);
@@ -72,13 +73,7 @@ async function time(fn, { runs = 5, budgetMs = 4000 } = {}) {
 
 const f = (x, d = 3) => (x >= 100 ? x.toFixed(0) : x.toPrecision(d));
 function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) =>
-    `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`);
-  for (const r of rows) console.log(line(r));
-  console.log('');
+  console.log(markdownTable(header, rows));
 }
 
 const list = await backends();

@@ -36,6 +36,7 @@ export {
 } from './composite/layer-norm.js';
 export { softmaxBackwardComposite } from './composite/softmax-backward.js';
 export { type ArrayAllocator, heapAllocator } from './cpu/alloc.js';
+export { assertClassTargets } from './cpu/cross-entropy.js';
 export { type CpuBackendOptions, createCpuBackend } from './cpu/index.js';
 export { type MatmulPlan, planMatmul } from './cpu/matmul-plan.js';
 export { forEachRow } from './cpu/storage.js';

@@ -1,4 +1,5 @@
-import { type Handle, IndexError, type View } from '@dendrite/tensor';
+import { type Handle, type View } from '@dendrite/tensor';
+import { assertClassTargets } from '@dendrite/tensor/backend';
 import { asHandle, handOutHost, launch, type OpContext } from '../context.js';
 import { hostValues } from '../host-values.js';
 import { crossEntropyBackwardKernel, crossEntropyKernel } from '../kernels/cross-entropy.js';
@@ -14,15 +15,7 @@ import { softmaxStatsKernel } from '../kernels/reduce.js';
 /** Raises the CPU backend's IndexError for a host-known target outside [0, C) that is not ignoreIndex. */
 function checkTargets(targets: View, C: number, ignoreIndex: number): void {
   const t = hostValues(targets);
-  if (t === null) return;
-  for (let n = 0; n < t.length; n++) {
-    const c = t[n];
-    if (c !== ignoreIndex && !(c >= 0 && c < C)) {
-      throw new IndexError(
-        `softmaxCrossEntropy: target ${c} (row ${n}) is outside [0, ${C}) for ${C} classes and is not ignoreIndex ${ignoreIndex}`,
-      );
-    }
-  }
+  if (t !== null) assertClassTargets(t, C, ignoreIndex);
 }
 
 /** The logits' and the targets' geometry, as the kernels' first scalars. */

@@ -7,19 +7,26 @@ import { contiguousData, handle } from './storage.js';
  * The class of each row, -1 where it is `ignoreIndex`. Throws for a class outside [0, C) before any
  * result is allocated (a backend running these kernels over memory it owns leaks nothing).
  */
-function classesOf(targets: View, C: number, ignoreIndex: number): Int32Array {
-  const t = contiguousData(targets);
-  const out = new Int32Array(t.length);
-  for (let n = 0; n < t.length; n++) {
-    const c = t[n];
-    if (c === ignoreIndex) out[n] = -1;
-    else if (c >= 0 && c < C) out[n] = c;
-    else {
+/**
+ * Throws the cross-entropy kernels' `IndexError` for the first target outside [0, C) that is not
+ * `ignoreIndex` (every backend that checks targets on the host raises this one, message for message).
+ */
+export function assertClassTargets(targets: ArrayLike<number>, C: number, ignoreIndex: number): void {
+  for (let n = 0; n < targets.length; n++) {
+    const c = targets[n];
+    if (c !== ignoreIndex && !(c >= 0 && c < C)) {
       throw new IndexError(
         `softmaxCrossEntropy: target ${c} (row ${n}) is outside [0, ${C}) for ${C} classes and is not ignoreIndex ${ignoreIndex}`,
       );
     }
   }
+}
+
+function classesOf(targets: View, C: number, ignoreIndex: number): Int32Array {
+  const t = contiguousData(targets);
+  assertClassTargets(t, C, ignoreIndex);
+  const out = new Int32Array(t.length);
+  for (let n = 0; n < t.length; n++) out[n] = t[n] === ignoreIndex ? -1 : t[n];
   return out;
 }
 
