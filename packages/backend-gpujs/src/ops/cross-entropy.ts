@@ -1,4 +1,4 @@
-import { type Handle, type View } from '@dendrite/tensor';
+import type { Handle, View } from '@dendrite/tensor';
 import { assertClassTargets } from '@dendrite/tensor/backend';
 import { asHandle, handOutHost, launch, type OpContext } from '../context.js';
 import { hostValues } from '../host-values.js';
