@@ -1,8 +1,15 @@
-import { cpuBackend, Generator, matmul, randn } from '@dendrite/tensor';
+import { BackendError, cpuBackend, Generator, matmul, randn } from '@dendrite/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wasmBackend } from './backend.js';
 import { type Kernels, kernels } from './runtime.js';
-import { disableThreads, elementwiseParallel, enableThreads, threadCount } from './threads.js';
+import {
+  delayWorkersForTests,
+  disableThreads,
+  elementwiseParallel,
+  enableThreads,
+  jobStats,
+  threadCount,
+} from './threads.js';
 
 describe('worker threads for the matrix product', () => {
   afterAll(() => disableThreads());
@@ -104,6 +111,48 @@ describe('worker threads for the matrix product', () => {
     const y = matmul(x, x).dataSync();
     const ref = matmul(x.to(cpuBackend), x.to(cpuBackend)).dataSync();
     expect(Math.max(...y.map((v, i) => Math.abs(v - ref[i]) / (1 + Math.abs(ref[i]))))).toBeLessThan(1e-4); // the suite's matmul tolerance
+  });
+
+  it('gives the single-threaded bits however the chunks fall, with workers that sleep, spin or wake late', async () => {
+    // Chunks go to whichever thread claims them first, and the caller finishes a job alone when a
+    // worker wakes too late to join it: repeat products, batches and GELUs, with workers that
+    // sleep between jobs (spinMs 0), that spin, and that wait 50 ms before joining (so the caller
+    // finishes most jobs alone and they join a later job, or skip a closed one).
+    const g = new Generator(12);
+    const a = randn([196, 72], { generator: g, backend: wasmBackend });
+    const w = randn([136, 72], { generator: g, backend: wasmBackend });
+    const q = randn([8, 4, 64, 32], { generator: g, backend: wasmBackend });
+    const x = randn([50_003], { generator: g, backend: wasmBackend });
+    const run = () =>
+      [matmul(a, w.mT), matmul(q, q.mT), x.gelu()].map((t) =>
+        Buffer.from(Float32Array.from(t.dataSync()).buffer),
+      );
+    await disableThreads();
+    const single = run();
+    for (const [spinMs, lateMs, rounds] of [
+      [0, 0, 40],
+      [2, 0, 40],
+      [0, 50, 12],
+    ]) {
+      await enableThreads(2, { spinMs });
+      delayWorkersForTests(lateMs);
+      const missed = jobStats.missed;
+      for (let i = 0; i < rounds; i++) {
+        const threaded = run();
+        // byte for byte (toEqual on arrays this long would dominate the test's time)
+        for (let j = 0; j < single.length; j++) expect(threaded[j].equals(single[j])).toBe(true);
+      }
+      if (lateMs > 0) expect(jobStats.missed).toBeGreaterThan(missed);
+      await disableThreads();
+    }
+  });
+
+  it('rejects a spin time that is not a finite number ≥ 0, naming it', async () => {
+    await expect(enableThreads(1, { spinMs: -1 })).rejects.toThrow(
+      /options\.spinMs must be a finite number ≥ 0, got -1/,
+    );
+    await expect(enableThreads(1, { spinMs: Number.NaN })).rejects.toThrow(BackendError);
+    expect(threadCount()).toBe(0);
   });
 
   it('stops them again; products keep working on one thread', async () => {

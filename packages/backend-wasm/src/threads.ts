@@ -5,18 +5,32 @@ import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './
 /**
  * Worker threads for the matrix product: Node's worker_threads, or Web Workers where the calling
  * thread may block (a browser's worker on a cross-origin-isolated page). Each worker instantiates
- * the same kernel module on the same shared linear memory; a product is split by rows of C (or a
- * batch of small products by whole products), the calling thread computes its share, then blocks
- * (Atomics.wait) until the workers report done, so ops stay synchronous.
+ * the same kernel module on the same shared linear memory. A job (the rows of a product, a batch of
+ * small products, the elements of an element-wise kernel) is cut into chunks that every thread —
+ * the calling one too — claims from a shared counter until none is left, so a worker that wakes
+ * late or runs slower simply takes fewer; then the caller waits until every worker reports done,
+ * so ops stay synchronous. Which thread computes a chunk never changes its values: results are
+ * bit-identical to one thread. Workers spin briefly on the control block before they sleep, since
+ * a sleeping thread can take a millisecond to run again (measured: see README, *Threads*).
  *
  * Control block (Int32): [0] generation, [1] shutdown, [2] workers done, [3] a worker's kernel
- * threw (the blocked caller cannot receive an error event), [SLOTS + SLOT·id …] the
- * job of worker id: kind (0 idle, 1 rows of one product, 2 a range of a batch, 3 a chunk of an
- * element-wise kernel from {@link PARALLEL_KERNELS}), then the kernel's arguments (byte offsets
- * and sizes).
+ * threw (the blocked caller cannot receive an error event), [4] the next unclaimed unit of the
+ * job, [5] how long a worker spins before it sleeps (µs), [6] the workers that joined the job
+ * (the top bit set once the caller closed it: a worker that wakes after that skips the job, and
+ * the caller waits only for those that joined), [7] a delay before workers join (µs; tests
+ * only), [SLOTS + SLOT·id …] the job of worker id: kind (0 idle, 1 rows of one product, 2 products
+ * of a batch, 3 elements of an element-wise kernel from {@link PARALLEL_KERNELS}), the units in
+ * all, the units per chunk, then the kernel's arguments (byte offsets and sizes; the thread's own
+ * scratch).
  */
 const SLOTS = 8;
 const SLOT = 16;
+/** Control-block indices: the claim counter and the spin time (µs). */
+const NEXT = 4;
+const SPIN = 5;
+const JOINED = 6;
+/** Set in JOINED once the caller closed the job to late workers. */
+const CLOSED = 0x40000000;
 
 /** Element-wise kernels that split over the threads: f(inputs…, out, n), all pointers. */
 export const PARALLEL_KERNELS = [
@@ -37,6 +51,24 @@ interface Pool {
   dead: string | null;
 }
 
+/** Options of {@link enableThreads}. */
+export interface ThreadOptions {
+  /**
+   * Milliseconds a thread spins — a worker waiting for the next job, the calling thread waiting
+   * for the workers to finish one — before it sleeps in `Atomics.wait` (default 2; 0 sleeps at
+   * once). Waking a sleeping thread costs from 0.1 ms to over a millisecond on a loaded or
+   * virtual machine, and a training step hands out a job about every millisecond, so a short spin
+   * keeps the workers awake through a step; once the step ends they spin for at most this long.
+   */
+  spinMs?: number;
+}
+
+/** The default of {@link ThreadOptions.spinMs}. */
+export const DEFAULT_SPIN_MS = 2;
+
+/** Chunks a job is cut into per thread: a late or slowed thread leaves its share to the others. */
+const CHUNKS_PER_THREAD = 8;
+
 let pool: Pool | null = null;
 
 /** Products with fewer multiply-adds than this stay on one thread (the hand-off costs ~0.1 ms). */
@@ -54,16 +86,23 @@ export function threadCount(): number {
  * browser's main thread, a page without COOP/COEP headers) it returns 0 and products stay
  * single-threaded; {@link threadSupport} says why. Workers do not keep a Node process alive.
  */
-export async function enableThreads(count?: number): Promise<number> {
-  if (pool && !pool.dead) return pool.workers.length;
-  if (pool) await disableThreads(); // a failed pool: stop its workers before starting new ones
+export async function enableThreads(count?: number, options: ThreadOptions = {}): Promise<number> {
+  const spinMs = options.spinMs ?? DEFAULT_SPIN_MS;
   if (count !== undefined && (!Number.isInteger(count) || count < 0))
     throw new BackendError(`enableThreads: count must be an integer ≥ 0, got ${count}`);
+  if (!Number.isFinite(spinMs) || spinMs < 0)
+    throw new BackendError(`enableThreads: options.spinMs must be a finite number ≥ 0, got ${spinMs}`);
+  if (pool && !pool.dead) {
+    Atomics.store(pool.control, SPIN, Math.round(spinMs * 1000));
+    return pool.workers.length;
+  }
+  if (pool) await disableThreads(); // a failed pool: stop its workers before starting new ones
   if (threadSupport().reason !== null) return 0;
   const n = count ?? Math.max(0, (await coreCount()) - 1);
   if (n === 0) return 0;
   const k = kernels() as Kernels;
   const control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + SLOT * n)));
+  control[SPIN] = Math.round(spinMs * 1000);
   const workers = await spawnWorkers(n, {
     bytes: k.bytes,
     memory: k.memory,
@@ -119,10 +158,10 @@ export async function disableThreads(): Promise<void> {
 }
 
 /**
- * C[rows, N] = A · packed B, A read through element strides (ars, acs), rows split between the
- * main thread and the workers in multiples of 4 (the kernel's tile height). Pointers are byte
- * offsets in the shared memory; `blocks` holds {@link blockScratchBytes}(K) for every thread (the
- * calling thread's first).
+ * C[rows, N] = A · packed B, A read through element strides (ars, acs), its rows claimed by the
+ * calling thread and the workers in chunks of a multiple of 4 (the kernel's tile height).
+ * Pointers are byte offsets in the shared memory; `blocks` holds {@link blockScratchBytes}(K) for
+ * every thread (the calling thread's first).
  */
 export function gemmParallel(
   k: Kernels,
@@ -142,40 +181,66 @@ export function gemmParallel(
   share(
     pl,
     M,
-    4,
-    (r0, r1, id) => [1, a + r0 * ars * 4, ars, acs, p, c + r0 * N * 4, r1 - r0, N, K, own(id + 1)],
-    (r0, r1) => k.exports.gemmPacked(a, ars, acs, p, c, r1 - r0, N, K, own(0)),
+    chunkSize(M, 4, pl, 4),
+    (id) => [1, a, ars, acs, p, c, N, K, own(id + 1)],
+    (r0, r1) => k.exports.gemmPacked(a + r0 * ars * 4, ars, acs, p, c + r0 * N * 4, r1 - r0, N, K, own(0)),
   );
   return true;
 }
 
 /**
- * Splits [0, total) into one range per thread (multiples of `align`; the calling thread takes the
- * first), posts `job(from, to, id)` — the job's kind, then its arguments — to each worker, runs
- * `mine(from, to)` here, and waits for the workers.
+ * Units per chunk of a job of `total` units: about {@link CHUNKS_PER_THREAD} chunks per thread, a
+ * multiple of `align`, at least `least`.
+ */
+function chunkSize(total: number, align: number, pl: Pool, least: number): number {
+  const per = Math.ceil(total / ((pl.workers.length + 1) * CHUNKS_PER_THREAD) / align) * align;
+  return Math.max(per, Math.ceil(least / align) * align);
+}
+
+/**
+ * Posts a job of `total` units in chunks of `chunk` — to worker id its kind and arguments,
+ * `job(id)`, after which the workers add the units in all and per chunk — wakes the workers,
+ * claims chunks on this thread too, running `mine(from, to)` on each, and waits for the workers.
  */
 function share(
   pl: Pool,
   total: number,
-  align: number,
-  job: (from: number, to: number, id: number) => number[],
+  chunk: number,
+  job: (id: number) => number[],
   mine: (from: number, to: number) => void,
 ): void {
-  const per = Math.ceil(total / (pl.workers.length + 1) / align) * align;
   const ctrl = pl.control;
-  Atomics.store(ctrl, 2, 0);
+  Atomics.store(ctrl, NEXT, 0);
   for (let id = 0; id < pl.workers.length; id++) {
-    const from = Math.min(total, per * (id + 1));
-    const to = Math.min(total, from + per);
-    if (to > from) ctrl.set(job(from, to, id), SLOTS + id * SLOT);
-    else ctrl[SLOTS + id * SLOT] = 0;
+    const [kind, ...args] = job(id);
+    ctrl.set([kind, total, chunk, ...args], SLOTS + id * SLOT);
   }
-  run(pl, () => mine(0, Math.min(per, total)));
+  run(pl, () => {
+    for (let from = Atomics.add(ctrl, NEXT, chunk); from < total; from = Atomics.add(ctrl, NEXT, chunk))
+      mine(from, Math.min(total, from + chunk));
+  });
 }
 
-/** Starts the posted jobs, runs the main thread's share, and waits for every worker. */
-function run(pl: Pool, mine: () => void): void {
+/**
+ * Jobs handed to the pool since the process started, and worker places in them left empty (a
+ * worker that woke after the calling thread had finished the job alone). For tests and benches.
+ */
+export const jobStats = { jobs: 0, missed: 0 };
+
+/** Tests only: workers wait `ms` after each wake-up before they try to join the job. */
+export function delayWorkersForTests(ms: number): void {
+  if (pool) Atomics.store(pool.control, 7, Math.round(ms * 1000));
+}
+
+/**
+ * Starts the posted job, runs the calling thread's share, closes the job to workers that have not
+ * joined it yet (with `all`, or after a failure here, waits for every worker instead), and waits
+ * for those that did.
+ */
+function run(pl: Pool, mine: () => void, all = false): void {
   const ctrl = pl.control;
+  Atomics.store(ctrl, 2, 0);
+  Atomics.store(ctrl, JOINED, 0);
   Atomics.add(ctrl, 0, 1);
   Atomics.notify(ctrl, 0);
   // The workers run on whatever happens here: wait for them before reporting a failure, or a
@@ -186,9 +251,17 @@ function run(pl: Pool, mine: () => void): void {
   } catch (err) {
     failure = err;
   }
+  // A worker still asleep has nothing left to claim: only those that joined are waited for.
+  const joined =
+    all || failure !== null ? pl.workers.length : Atomics.or(ctrl, JOINED, CLOSED) & (CLOSED - 1);
+  jobStats.jobs++;
+  jobStats.missed += pl.workers.length - joined;
+  // They are finishing their last chunks: spin for them, then sleep.
+  const until = performance.now() + ctrl[SPIN] / 1000;
+  while (Atomics.load(ctrl, 2) < joined && performance.now() < until);
   for (;;) {
     const done = Atomics.load(ctrl, 2);
-    if (done >= pl.workers.length) break;
+    if (done >= joined) break;
     if (Atomics.wait(ctrl, 2, done, 5000) === 'timed-out' && pl.dead) {
       throw new BackendError(`backend-wasm: a worker thread failed (${pl.dead}); call disableThreads()`);
     }
@@ -211,8 +284,7 @@ export function handOff(): boolean {
   const pl = pool;
   if (!pl || pl.dead) return false;
   for (let id = 0; id < pl.workers.length; id++) pl.control[SLOTS + id * SLOT] = 0;
-  Atomics.store(pl.control, 2, 0);
-  run(pl, () => {});
+  run(pl, () => {}, true);
   return true;
 }
 
@@ -248,8 +320,8 @@ export function gemmBatchParallel(
   share(
     pl,
     count,
-    1,
-    (from, to, id) => [2, table, from, to, ars, acs, brs, bcs, M, N, K, scratch[id + 1]],
+    chunkSize(count, 1, pl, 1),
+    (id) => [2, table, ars, acs, brs, bcs, M, N, K, scratch[id + 1]],
     (from, to) => k.exports.gemmBatch(table, from, to, ars, acs, brs, bcs, M, N, K, scratch[0]),
   );
   return true;
@@ -273,8 +345,8 @@ export function elementwiseParallel(
   share(
     pl,
     n,
-    4,
-    (from, to) => [3, f, pointers.length + 1, ...pointers.map((p) => p + from * 4), to - from],
+    chunkSize(n, 4, pl, PARALLEL_MIN_ELEMENTS >> 2),
+    () => [3, f, pointers.length, ...pointers],
     (from, to) => kernel(...pointers.map((p) => p + from * 4), to - from),
   );
   return true;

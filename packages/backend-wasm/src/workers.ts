@@ -57,17 +57,38 @@ function serve(init, ready) {
   const { gemmPacked, gemmBatch } = instance.exports;
   const fns = table.map((name) => instance.exports[name]);
   const c = new Int32Array(control);
+  const j = slots + id * slot;
   ready();
   let seen = 0;
   for (;;) {
-    Atomics.wait(c, 0, seen);
-    seen = Atomics.load(c, 0);
+    // Spin on the generation for [5] µs, then sleep: a thread woken from Atomics.wait can take
+    // a millisecond to run again (a virtual CPU the host descheduled), longer than most jobs.
+    let gen = Atomics.load(c, 0);
+    if (gen === seen && c[5] > 0) {
+      const until = performance.now() + c[5] / 1000;
+      while ((gen = Atomics.load(c, 0)) === seen && performance.now() < until) {}
+    }
+    if (gen === seen) {
+      Atomics.wait(c, 0, seen);
+      gen = Atomics.load(c, 0);
+    }
+    seen = gen;
     if (Atomics.load(c, 1) === 1) break;
-    const j = slots + id * slot;
+    if (c[7] > 0) Atomics.wait(c, 7, c[7], c[7] / 1000); // tests: join [7] µs late
+    // Join the job, unless the caller already finished it alone and closed it ([6]'s top bit).
+    if (Atomics.add(c, 6, 1) & 0x40000000) continue;
     try {
-      if (c[j] === 1) gemmPacked(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9]);
-      else if (c[j] === 2) gemmBatch(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
-      else if (c[j] === 3) fns[c[j + 1]](...c.subarray(j + 3, j + 3 + c[j + 2]));
+      // Claim chunks [from, from + chunk) of [0, total) until none is left.
+      const kind = c[j], total = c[j + 1], chunk = c[j + 2];
+      for (let from = Atomics.add(c, 4, chunk); kind !== 0 && from < total; from = Atomics.add(c, 4, chunk)) {
+        const n = Math.min(chunk, total - from);
+        if (kind === 1) gemmPacked(c[j + 3] + from * c[j + 4] * 4, c[j + 4], c[j + 5], c[j + 6], c[j + 7] + from * c[j + 8] * 4, n, c[j + 8], c[j + 9], c[j + 10]);
+        else if (kind === 2) gemmBatch(c[j + 3], from, from + n, c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
+        else if (kind === 3) {
+          const args = Array.from(c.subarray(j + 5, j + 5 + c[j + 4]), (p) => p + from * 4);
+          fns[c[j + 3]](...args, n);
+        }
+      }
     } catch {
       Atomics.store(c, 3, 1); // the caller is blocked and cannot see an error event: flag it
     }
