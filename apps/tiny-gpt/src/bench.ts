@@ -13,6 +13,7 @@ import {
   tidy,
 } from '@dendrite/tensor';
 import { CharTokenizer } from '@dendrite/tokenizer';
+import { backendLabel } from './backends.js';
 import { builtInCorpus } from './corpus.js';
 import { loadText, TokenDataset } from './data.js';
 import { meanLoss } from './evaluate.js';
@@ -66,7 +67,7 @@ export async function benchTraining(
   const valBatches = Array.from({ length: 5 }, () => data.batch('val', B, evalRng));
   const valLoss = () => meanLoss(model, valBatches);
   log(
-    `baby GPT (${model.numParameters().toLocaleString('en-US')} params) on ${path ?? 'the built-in corpus'}, backend ${model.parameters()[0].backend.name}`,
+    `baby GPT (${model.numParameters().toLocaleString('en-US')} params) on ${path ?? 'the built-in corpus'}, backend ${backendLabel(model.parameters()[0].backend)}`,
   );
   log(
     `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${platform()} ${arch()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,

@@ -8,5 +8,13 @@
  * setBackend(wasmBackend);
  */
 export { wasmBackend } from './backend.js';
-export { wasmFeatures, wasmMemory, wasmSupport } from './runtime.js';
-export { disableThreads, enableThreads, PARALLEL_MIN_MACS, threadCount, threadSupport } from './threads.js';
+export { enableRelaxedSimd, wasmFeatures, wasmMemory, wasmSupport } from './runtime.js';
+export {
+  DEFAULT_SPIN_MS,
+  disableThreads,
+  enableThreads,
+  PARALLEL_MIN_MACS,
+  type ThreadOptions,
+  threadCount,
+  threadSupport,
+} from './threads.js';

@@ -31,6 +31,31 @@ const same = single.every((s, i) => s.every((v, j) => v === threaded[i][j]));
 console.log(JSON.stringify({ features: wasmFeatures(), err, same }));
 `;
 
+// enableRelaxedSimd() on a plain Node 20: before the first op it turns the build on; after, the
+// running kernels stay as they are and it says so.
+const UNFLAG = (first: string) => `
+import { Generator, matmul, randn, setBackend } from '@dendrite/tensor';
+import { enableRelaxedSimd, enableThreads, wasmBackend, wasmFeatures } from '${DIST}';
+${first}
+setBackend(wasmBackend);
+const x = randn([64, 64], { generator: new Generator(1) });
+const y = matmul(x, x).dataSync();
+await enableThreads(1);
+const y2 = matmul(x, x).dataSync();
+console.log(JSON.stringify({ early, late: enableRelaxedSimd(), features: wasmFeatures(), same: y.every((v, i) => v === y2[i]) }));
+`;
+
+function runChild(args: string[], script: string): Record<string, unknown> {
+  if (!existsSync(fileURLToPath(DIST))) throw new Error('build @dendrite/backend-wasm first (pnpm build)');
+  const child = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], {
+    cwd: PACKAGE,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(child.stderr).toBe('');
+  return JSON.parse(child.stdout) as Record<string, unknown>;
+}
+
 describe('the relaxed-SIMD build', () => {
   it('is chosen exactly where the engine validates it', () => {
     const relaxed = WebAssembly.validate(decodeBase64(KERNELS_RELAXED_WASM_BASE64));
@@ -38,16 +63,30 @@ describe('the relaxed-SIMD build', () => {
   });
 
   it('runs products (threaded too) to the same results as the CPU reference', () => {
-    if (!existsSync(fileURLToPath(DIST))) throw new Error('build @dendrite/backend-wasm first (pnpm build)');
-    const child = spawnSync(
-      process.execPath,
-      ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', SCRIPT],
-      { cwd: PACKAGE, encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(child.stderr).toBe('');
-    const r = JSON.parse(child.stdout) as { features: object; err: number; same: boolean };
+    const r = runChild(['--experimental-wasm-relaxed-simd'], SCRIPT) as {
+      features: object;
+      err: number;
+      same: boolean;
+    };
     expect(r.features).toEqual({ sharedMemory: true, relaxedSimd: true });
     expect(r.err).toBeLessThan(1e-5);
     expect(r.same).toBe(true);
+  }, 60_000);
+
+  it('is turned on by enableRelaxedSimd() before the first op, on an engine that gates it behind a flag', () => {
+    const node = Number(process.versions.node.split('.')[0]);
+    const r = runChild([], UNFLAG('const early = enableRelaxedSimd();'));
+    expect(r).toEqual({
+      early: true,
+      late: true,
+      features: { sharedMemory: true, relaxedSimd: true },
+      same: true,
+    });
+    // On Node 20 and 21 that took the flag: without the call the baseline build runs (below).
+    if (node < 22) {
+      const plain = runChild([], UNFLAG('const early = null;'));
+      expect(plain.features).toEqual({ sharedMemory: true, relaxedSimd: false });
+      expect(plain.late).toBe(false); // the kernels already run: too late, and it says so
+    }
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import {
 } from '../generated/kernels.js';
 import { LinearHeap } from './heap.js';
 import type { SimdKernelExports } from './simd-exports.js';
+import { unflagRelaxedSimd } from './workers.js';
 
 /** The exported functions of the compiled kernels (see assembly/). */
 export interface KernelExports extends SimdKernelExports {
@@ -127,6 +128,32 @@ function instantiate(shared: boolean): Kernels {
 
 let cached: Kernels | null | undefined;
 let failure: string | null = null;
+
+/**
+ * Lets the backend run its relaxed-SIMD build — the matrix product with one fused multiply-add
+ * where the baseline build has a multiply and an add: 20–35% faster products, a baby GPT's
+ * training step about 15% faster — on an engine that has relaxed SIMD behind a flag: Node 20 and
+ * 21, where this sets V8's `--experimental-wasm-relaxed-simd` (process-wide; it only lets
+ * WebAssembly modules compiled afterwards use the relaxed instructions). Node 22+ and Chrome 114+
+ * run the relaxed build anyway; browsers cannot set the flag. Call it before the backend's first
+ * op (and before {@link enableThreads}): kernels already running stay as they are. Returns
+ * whether the kernels run the relaxed build — `wasmFeatures().relaxedSimd` once they start.
+ *
+ * Results agree with the baseline build to float32 rounding (each multiply-add rounds once), well
+ * inside the conformance tolerances; threads stay bit-identical to one thread. Opt-in because it
+ * changes an engine flag of the whole process: an application decides that, not a library
+ * (`tiny-gpt` does it for `--backend wasm`).
+ *
+ * @example
+ * import { enableRelaxedSimd, wasmBackend } from '@dendrite/backend-wasm';
+ * enableRelaxedSimd(); // first, on Node 20
+ */
+export function enableRelaxedSimd(): boolean {
+  if (cached !== undefined) return cached?.relaxed ?? false;
+  const probe = decodeBase64(KERNELS_RELAXED_WASM_BASE64);
+  if (WebAssembly.validate(probe)) return true;
+  return unflagRelaxedSimd() && WebAssembly.validate(probe);
+}
 
 /**
  * The kernels, instantiated on first use (synchronously: the module is a few KB, under the

@@ -8,6 +8,7 @@ import type { KernelWorker, WorkerPlatform } from './workers.js';
 export const platform: WorkerPlatform = {
   name: 'browser',
   coreCount: () => (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1),
+  unflagRelaxedSimd: () => false, // a page cannot set engine flags (Chrome has it on since 114)
   spawn(count, init, loop) {
     const source = `${loop}
 self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));

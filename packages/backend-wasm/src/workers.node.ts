@@ -3,12 +3,19 @@
  * bundler building for Node) loads this module; browsers get workers.browser.ts.
  */
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { KernelWorker, WorkerPlatform } from './workers.js';
 
 export const platform: WorkerPlatform = {
   name: 'node',
   coreCount: () => availableParallelism(),
+  unflagRelaxedSimd() {
+    // A WebAssembly feature flag is read when a module is compiled, so setting it at run time
+    // takes effect for every module compiled afterwards (the kernels are compiled on first use).
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return true;
+  },
   spawn(count, init, loop) {
     // The loop, then its start: the worker's source is CommonJS eval'd code (see execArgv).
     const source = `${loop}

@@ -45,6 +45,11 @@ export interface WorkerPlatform {
   coreCount(): number;
   /** Starts `count` workers running `loop`, worker `id` given `{ ...init, id }`. */
   spawn(count: number, init: Omit<WorkerInit, 'id'>, loop: string): KernelWorker[];
+  /**
+   * Turns on the engine's relaxed SIMD where a flag gates it (Node 20–21: V8's
+   * `--experimental-wasm-relaxed-simd`, process-wide); false where nothing can be done (browsers).
+   */
+  unflagRelaxedSimd(): boolean;
 }
 
 /** The worker's loop, given `init` (a WorkerInit) and `ready()`. */
@@ -118,6 +123,11 @@ export function canBlock(): boolean {
 }
 
 /** The number of logical cores (Node: `availableParallelism`; browsers: `hardwareConcurrency`). */
+/** See {@link WorkerPlatform.unflagRelaxedSimd}. */
+export function unflagRelaxedSimd(): boolean {
+  return platform.unflagRelaxedSimd();
+}
+
 export async function coreCount(): Promise<number> {
   return platform.coreCount();
 }
