@@ -5,8 +5,12 @@
 // Pack B [K, N] (element strides rs, cs: row-major, or a transposed view such as Wᵀ) into 8-wide
 // column panels: P[jb][k][0..8] = B[k][jb*8 .. jb*8+8] (zero-padded).
 export function packB(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize): void {
-  const panels = (N + 7) >> 3;
-  for (let jb = 0; jb < panels; jb++) {
+  packBPanels(b, rs, cs, K, N, p, 0, (N + 7) >> 3);
+}
+
+// Panels [from, from + count) of packB's P (threads pack disjoint ranges of panels).
+export function packBPanels(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize, from: i32, count: i32): void {
+  for (let jb = from; jb < from + count; jb++) {
     const j0 = jb << 3;
     const w = min(8, N - j0);
     let out = p + <usize>(jb * K * 8) * 4;

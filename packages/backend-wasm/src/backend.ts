@@ -6,6 +6,7 @@ import { guarded } from './reclaim.js';
 import { kernels } from './runtime.js';
 import { simdKernels } from './simd.js';
 import { allocate, release, WasmHandle } from './storage.js';
+import { opStarted } from './threads.js';
 
 /**
  * The handles the CPU kernels allocated (through {@link toLinearMemory}) during the calls now
@@ -123,6 +124,14 @@ export const wasmBackend: Backend = Object.fromEntries(
     name,
     typeof m !== 'function' || name === 'free'
       ? m
-      : guarded(m as (...args: never[]) => unknown, name !== 'read' && name !== 'readSync'),
+      : busy(guarded(m as AnyKernel, name !== 'read' && name !== 'readSync')),
   ]),
 ) as unknown as Backend;
+
+/** `f`, telling the worker threads an op started (they stay awake while ops keep coming). */
+function busy<F extends AnyKernel>(f: F): F {
+  return function (this: unknown, ...args: never[]) {
+    opStarted();
+    return f.apply(this, args);
+  } as F;
+}

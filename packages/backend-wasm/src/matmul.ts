@@ -7,7 +7,9 @@ import {
   blockScratchBytes,
   gemmBatchParallel,
   gemmParallel,
+  PARALLEL_MIN_ELEMENTS,
   PARALLEL_MIN_MACS,
+  splitCall,
   threadCount,
 } from './threads.js';
 
@@ -68,7 +70,7 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
       let lastB = -1;
       for (let t = 0; t < count; t++) {
         if (bOffsets[t] !== lastB) {
-          ex.packB(bBase + bOffsets[t] * 4, brs, bcs, K, N, panels);
+          packPanels(k, bBase + bOffsets[t] * 4, brs, bcs, K, N, panels);
           lastB = bOffsets[t];
         }
         const aPtr = aBase + aOffsets[t] * 4;
@@ -96,6 +98,19 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
   } finally {
     s.release();
   }
+}
+
+/** B packed into 8-column panels (packB), the panels split over the threads when they are on. */
+function packPanels(k: Kernels, b: number, brs: number, bcs: number, K: number, N: number, p: number): void {
+  const panels = (N + 7) >> 3;
+  const args = [b, brs, bcs, K, N, p, { at: 0, perUnit: 1 }, 'count'] as const;
+  if (
+    !splitCall(k, 'packBPanels', panels, args, {
+      least: Math.ceil(PARALLEL_MIN_ELEMENTS / (8 * K)),
+      minChunk: 1,
+    })
+  )
+    k.exports.packB(b, brs, bcs, K, N, p);
 }
 
 /** Linear memory is full: the TypeScript kernel computes the product on the heap, into `out`. */

@@ -11,6 +11,17 @@ import { unflagRelaxedSimd } from './workers.js';
 /** The exported functions of the compiled kernels (see assembly/). */
 export interface KernelExports extends SimdKernelExports {
   packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
+  /** Panels [from, from + count) of what packB writes. */
+  packBPanels(
+    b: number,
+    rowStride: number,
+    colStride: number,
+    k: number,
+    n: number,
+    out: number,
+    from: number,
+    count: number,
+  ): void;
   gemmPacked(
     a: number,
     rowStride: number,

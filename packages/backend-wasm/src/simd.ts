@@ -13,7 +13,13 @@ import { forEachRow } from '@dendrite/tensor/backend';
 import type { SimdLimits } from './limits.js';
 import { type KernelExports, type Kernels, kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
-import { elementwiseParallel, type ParallelKernel } from './threads.js';
+import {
+  elementwiseParallel,
+  PARALLEL_MIN_ELEMENTS,
+  type ParallelKernel,
+  type SplitArg,
+  splitCall,
+} from './threads.js';
 
 /**
  * The element-wise and fused SIMD kernels (assembly/elementwise.ts … layernorm.ts) behind the
@@ -121,6 +127,45 @@ function elementwise(name: ParallelKernel, pointers: readonly number[], n: numbe
     (k.exports[name] as (...args: number[]) => void)(...pointers, n);
 }
 
+/**
+ * Runs a row kernel — `name(args…)` with pointers advancing `rowBytes` per row and a row count —
+ * over the worker threads when they are on (chunks of whole rows, starting at multiples of
+ * `align` rows), else here.
+ */
+function rowwise(
+  name: ParallelKernel,
+  args: readonly SplitArg[],
+  rows: number,
+  rowElements: number,
+  align = 1,
+): void {
+  const k = kernels() as Kernels;
+  const least = Math.ceil(PARALLEL_MIN_ELEMENTS / Math.max(1, rowElements));
+  if (!splitCall(k, name, rows, args, { align, least, minChunk: Math.ceil(least / 4) }))
+    (k.exports[name] as (...a: number[]) => void)(
+      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? rows : a.at)),
+    );
+}
+
+/** A pointer argument of a row kernel: `at`, advancing one row of `elements` float32s per row. */
+function rowPtr(at: number, elements: number): SplitArg {
+  return { at, perUnit: elements * 4 };
+}
+
+/** An element-wise kernel with constant arguments too (a scalar, Adam's hyperparameters). */
+function elementwiseWith(name: ParallelKernel, args: readonly SplitArg[], n: number): void {
+  const k = kernels() as Kernels;
+  if (!splitCall(k, name, n, args, { align: 4 }))
+    (k.exports[name] as (...a: number[]) => void)(
+      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? n : a.at)),
+    );
+}
+
+/** A pointer argument of an element-wise kernel. */
+function elemPtr(at: number): SplitArg {
+  return { at, perUnit: 4 };
+}
+
 /** Returns a result block that will not be used (another output could not be allocated). */
 function drop(h: WasmHandle | null): void {
   if (h) release(h);
@@ -185,8 +230,8 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       if (pa >= 0 && pb >= 0) {
         const out = result(n);
         if (!out) return cpu.binary(op, a, b, shape);
-        const f = { add: k.addF32, sub: k.subF32, mul: k.mulF32, div: k.divF32 }[op as 'add'];
-        f(pa, pb, out.at, n);
+        const name = ({ add: 'addF32', sub: 'subF32', mul: 'mulF32', div: 'divF32' } as const)[op as 'add'];
+        elementwise(name, [pa, pb, out.at], n);
         return out;
       }
       // x ± s and x · s: a float32 scalar (x − s is exactly x + (−s)); s ± x and s · x for + and ·.
@@ -198,8 +243,8 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
         const s = (scalar.handle as WasmHandle).data[scalar.offset];
         const out = result(n);
         if (!out) return cpu.binary(op, a, b, shape);
-        if (op === 'mul') k.mulScalarF32(pf, s, out.at, n);
-        else k.addScalarF32(pf, op === 'sub' ? -s : s, out.at, n);
+        const scalarOp = op === 'mul' ? 'mulScalarF32' : 'addScalarF32';
+        elementwiseWith(scalarOp, [elemPtr(pf), op === 'sub' ? -s : s, elemPtr(out.at), 'count'], n);
         return out;
       }
       // x + bias, x · gain: a [C] row broadcast over a contiguous [..., C].
@@ -208,7 +253,13 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       if (commutes && pa >= 0 && rowAt >= 0 && isRow(b) && cols > 0) {
         const out = result(n);
         if (!out) return cpu.binary(op, a, b, shape);
-        (op === 'add' ? k.addRowF32 : k.mulRowF32)(pa, rowAt + b.offset * 4, out.at, n / cols, cols);
+        const rowOp = op === 'add' ? 'addRowF32' : 'mulRowF32';
+        rowwise(
+          rowOp,
+          [rowPtr(pa, cols), rowAt + b.offset * 4, rowPtr(out.at, cols), 'count', cols],
+          n / cols,
+          cols,
+        );
         return out;
       }
       return cpu.binary(op, a, b, shape);
@@ -222,7 +273,12 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const fast = src >= 0 && axis === x.shape.length - 1 && n > 0 && size >= limits.softmax;
       const out = k && fast ? result(size) : null;
       if (!k || !out) return cpu.softmax(x, axis, log);
-      k.softmaxRowsF32(src, out.at, size / n, n, 1, 0, log ? 1 : 0);
+      rowwise(
+        'softmaxRowsF32',
+        [rowPtr(src, n), rowPtr(out.at, n), 'count', n, 1, 0, log ? 1 : 0],
+        size / n,
+        n,
+      );
       return out;
     },
 
@@ -234,7 +290,15 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const n = x.shape[r - 1];
       const out = k && src >= 0 && n > 0 && size >= limits.softmax ? result(size) : null;
       if (!k || !out) return cpu.causalSoftmax(x, scale);
-      k.softmaxRowsF32(src, out.at, size / n, n, scale, x.shape[r - 2], 0);
+      // Chunks of whole blocks of queries: the kernel finds a row's query index as row mod Tq.
+      const tq = x.shape[r - 2];
+      rowwise(
+        'softmaxRowsF32',
+        [rowPtr(src, n), rowPtr(out.at, n), 'count', n, scale, tq, 0],
+        size / n,
+        n,
+        tq,
+      );
       return out;
     },
 
@@ -249,7 +313,12 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const out = k && fast ? result(size) : null;
       const fallback = cpu.softmaxBackward;
       if (!k || !out) return fallback(y, grad, axis, log);
-      k.softmaxBackwardRowsF32(py, pg, out.at, size / n, n, log ? 1 : 0);
+      rowwise(
+        'softmaxBackwardRowsF32',
+        [rowPtr(py, n), rowPtr(pg, n), rowPtr(out.at, n), 'count', n, log ? 1 : 0],
+        size / n,
+        n,
+      );
       return out;
     },
 
@@ -287,23 +356,21 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       }
       const [p, m, v] = outs as WasmHandle[];
       const [pp, pg, pm, pv] = ptrs;
-      k.adamF32(
-        pp,
-        pg,
-        pm,
-        pv,
-        p.at,
-        m.at,
-        v.at,
+      elementwiseWith(
+        'adamF32',
+        [
+          ...[pp, pg, pm, pv, p.at, m.at, v.at].map(elemPtr),
+          'count',
+          o.lr,
+          o.beta1,
+          o.beta2,
+          o.eps,
+          o.weightDecay,
+          o.step,
+          o.decoupled ? 1 : 0,
+          o.maximize ? 1 : 0,
+        ],
         n,
-        o.lr,
-        o.beta1,
-        o.beta2,
-        o.eps,
-        o.weightDecay,
-        o.step,
-        o.decoupled ? 1 : 0,
-        o.maximize ? 1 : 0,
       );
       return [p, m, v, null];
     },
@@ -365,7 +432,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const out = k && fast ? result(size) : null;
       const fallback = cpu.layerNorm;
       if (!k || !out) return fallback(x, weight, bias, eps);
-      k.layerNormF32(px, pw, pb, out.at, size / C, C, eps);
+      rowwise('layerNormF32', [rowPtr(px, C), pw, pb, rowPtr(out.at, C), 'count', C, eps], size / C, C);
       return out;
     },
 

@@ -98,6 +98,69 @@ describe('worker threads for the matrix product', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
+  it('splits every row and element-wise kernel and the packing of B over the threads, bit for bit', async () => {
+    const g = new Generator(21);
+    const r = (shape: number[]) => randn(shape, { generator: g, backend: wasmBackend });
+    const x = r([8, 4, 48, 48]); // causal rows in blocks of 48 queries: chunks must not cut a block
+    const y = r([8, 4, 48, 48]);
+    const h = r([300, 130]);
+    const w = r([130]);
+    const b = r([130]);
+    const wide = r([130, 1029]); // B of a product: many chunks of 8-column panels, the last one partial
+    const wideT = r([1029, 130]); // … and a transposed B (x·Wᵀ)
+    const view = (t: typeof x) => t.backendView('test');
+    const bytes = (t: { dataSync(): ArrayLike<number> }) =>
+      Buffer.from(Float32Array.from(t.dataSync()).buffer);
+    const handle = (hd: unknown) =>
+      Buffer.from(Float32Array.from((hd as { data: Float32Array }).data).buffer);
+    const be = wasmBackend as Required<typeof wasmBackend>;
+    const adam = () =>
+      be
+        .adamUpdate(view(h), view(h.mul(0.1)), view(h.mul(0.01)), view(h.mul(h)), null, {
+          lr: 1e-3,
+          beta1: 0.9,
+          beta2: 0.99,
+          eps: 1e-8,
+          weightDecay: 0.1,
+          step: 3,
+          decoupled: true,
+          maximize: false,
+          amsgrad: false,
+        })
+        .filter((o) => o !== null)
+        .map(handle);
+    const h2 = h.mul(2);
+    const h3 = h.add(3);
+    const ops: [string, () => Buffer[]][] = [
+      ['causalSoftmax', () => [bytes(x.causalSoftmax(0.125))]],
+      ['softmax', () => [bytes(x.softmax(-1))]],
+      ['logSoftmax', () => [bytes(x.logSoftmax(-1))]],
+      ['softmaxBackward', () => [handle(be.softmaxBackward(view(y), view(x), 3, false))]],
+      ['layerNorm', () => [bytes(h.layerNorm([130], w, b))]],
+      ['add', () => [bytes(h.add(h))]],
+      ['sub', () => [bytes(h.sub(h2))]],
+      ['mul', () => [bytes(h.mul(h))]],
+      ['div', () => [bytes(h.div(h3))]],
+      ['add scalar', () => [bytes(h.add(0.5))]],
+      ['mul scalar', () => [bytes(h.mul(0.5))]],
+      ['mul row', () => [bytes(h.mul(w))]],
+      ['add row', () => [bytes(h.add(b))]],
+      ['matmul (B packed by panels)', () => [bytes(matmul(h, wide))]],
+      ['matmul (Bᵀ packed by panels)', () => [bytes(matmul(h, wideT.mT))]],
+      ['adamUpdate', adam],
+    ];
+    await disableThreads();
+    const single = ops.map(([, op]) => op());
+    await enableThreads(2);
+    ops.forEach(([name, op], i) => {
+      const before = jobStats.jobs;
+      const threaded = op();
+      expect([name, jobStats.jobs > before]).toEqual([name, true]); // it was split
+      threaded.forEach((t, j) => expect([name, j, t.equals(single[i][j])]).toEqual([name, j, true]));
+    });
+    await disableThreads();
+  });
+
   it('reports a kernel that fails in a worker, turns threads off, and starts again cleanly', async () => {
     await enableThreads(2);
     const k = kernels() as Kernels;

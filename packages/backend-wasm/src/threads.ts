@@ -18,27 +18,48 @@ import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './
  * job, [5] how long a worker spins before it sleeps (µs), [6] the workers that joined the job
  * (the top bit set once the caller closed it: a worker that wakes after that skips the job, and
  * the caller waits only for those that joined), [7] a delay before workers join (µs; tests
- * only), [SLOTS + SLOT·id …] the job of worker id: kind (0 idle, 1 rows of one product, 2 products
- * of a batch, 3 elements of an element-wise kernel from {@link PARALLEL_KERNELS}), the units in
- * all, the units per chunk, then the kernel's arguments (byte offsets and sizes; the thread's own
- * scratch).
+ * only), [8] a count of the backend's ops (while it changes, spinning workers keep spinning),
+ * [SLOTS + SLOT·id …] the job of worker id: kind (0 idle, 1 rows of one product, 2 products
+ * of a batch, 3 units of a kernel from {@link PARALLEL_KERNELS} called as the shared argument
+ * template says), the units in all, the units per chunk, then the kernel's arguments (byte offsets
+ * and sizes; the thread's own scratch). The argument template (Float64, shared by the workers:
+ * every integer and float argument exactly) holds, per argument of a kind-3 call, its value, what
+ * it grows by per unit of the chunk's start (a pointer's bytes per unit), and whether it is the
+ * chunk's unit count instead.
  */
-const SLOTS = 8;
+const SLOTS = 12;
 const SLOT = 16;
 /** Control-block indices: the claim counter and the spin time (µs). */
 const NEXT = 4;
 const SPIN = 5;
 const JOINED = 6;
+const OPS = 8;
 /** Set in JOINED once the caller closed the job to late workers. */
 const CLOSED = 0x40000000;
 
-/** Element-wise kernels that split over the threads: f(inputs…, out, n), all pointers. */
+/**
+ * Kernels that split over the threads by units (elements, rows, panels) through {@link splitCall}:
+ * f(args…), some arguments pointers that advance with the unit, one the chunk's unit count.
+ */
 export const PARALLEL_KERNELS = [
   'geluF32',
   'geluTanhF32',
   'geluBackwardF32',
   'geluTanhBackwardF32',
   'expF32',
+  'addF32',
+  'subF32',
+  'mulF32',
+  'divF32',
+  'addScalarF32',
+  'mulScalarF32',
+  'addRowF32',
+  'mulRowF32',
+  'softmaxRowsF32',
+  'softmaxBackwardRowsF32',
+  'layerNormF32',
+  'adamF32',
+  'packBPanels',
 ] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 
@@ -48,17 +69,23 @@ export const PARALLEL_MIN_ELEMENTS = 1 << 15;
 interface Pool {
   workers: KernelWorker[];
   control: Int32Array;
+  /** The argument template of a kind-3 job: value, growth per unit, is-count, per argument. */
+  args: Float64Array;
   dead: string | null;
 }
+
+/** Arguments a kind-3 job may have (adamF32 has 16). */
+const MAX_ARGS = 20;
 
 /** Options of {@link enableThreads}. */
 export interface ThreadOptions {
   /**
-   * Milliseconds a thread spins — a worker waiting for the next job, the calling thread waiting
-   * for the workers to finish one — before it sleeps in `Atomics.wait` (default 2; 0 sleeps at
-   * once). Waking a sleeping thread costs from 0.1 ms to over a millisecond on a loaded or
-   * virtual machine, and a training step hands out a job about every millisecond, so a short spin
-   * keeps the workers awake through a step; once the step ends they spin for at most this long.
+   * Milliseconds a thread spins before it sleeps in `Atomics.wait`: a worker waiting for the
+   * next job, counted from the backend's last op (so workers stay awake while the backend is
+   * busy, as through a training loop, and sleep this long after it goes idle), and the calling
+   * thread waiting for the workers to finish a job. Default 2; 0 sleeps at once. Waking a sleeping
+   * thread costs from 0.1 ms to over a millisecond on a loaded or virtual machine, more than many
+   * jobs take; the price of spinning is a busy core while the backend works.
    */
   spinMs?: number;
 }
@@ -103,15 +130,17 @@ export async function enableThreads(count?: number, options: ThreadOptions = {})
   const k = kernels() as Kernels;
   const control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + SLOT * n)));
   control[SPIN] = Math.round(spinMs * 1000);
+  const args = new Float64Array(new SharedArrayBuffer(8 * 3 * MAX_ARGS));
   const workers = await spawnWorkers(n, {
     bytes: k.bytes,
     memory: k.memory,
     control: control.buffer as SharedArrayBuffer,
+    args: args.buffer as SharedArrayBuffer,
     slots: SLOTS,
     slot: SLOT,
     table: PARALLEL_KERNELS,
   });
-  const next: Pool = { workers, control, dead: null };
+  const next: Pool = { workers, control, args, dead: null };
   try {
     await Promise.all(workers.map((w) => w.ready));
   } catch (err) {
@@ -227,6 +256,15 @@ function share(
  */
 export const jobStats = { jobs: 0, missed: 0 };
 
+/**
+ * Called as each op of the backend starts: workers spinning for a job keep spinning while ops
+ * keep coming (a training step hands out a parallel job every millisecond or so, with stretches
+ * of several milliseconds between some), and sleep once the backend has been idle for spinMs.
+ */
+export function opStarted(): void {
+  if (pool) pool.control[OPS]++;
+}
+
 /** Tests only: workers wait `ms` after each wake-up before they try to join the job. */
 export function delayWorkersForTests(ms: number): void {
   if (pool) Atomics.store(pool.control, 7, Math.round(ms * 1000));
@@ -327,6 +365,48 @@ export function gemmBatchParallel(
   return true;
 }
 
+/** An argument of {@link splitCall}: a constant, a pointer that advances per unit, or the count. */
+export type SplitArg = number | { at: number; perUnit: number } | 'count';
+
+/**
+ * Runs `name(args…)` over `total` units (elements, rows, panels — whatever the kernel's count
+ * argument counts) split into chunks over the calling thread and the workers: chunk [from, to)
+ * gets each pointer argument advanced by `from · perUnit` bytes and the count `to − from`.
+ * Chunks start at multiples of `align` units (a causal softmax's rows: whole blocks of queries).
+ * Each unit must be independent of the others, so the result is the one-thread result, bit for
+ * bit. Chunks hold at least `minChunk` units (default a quarter of `least`). Returns false
+ * (nothing done) without workers or below `least` units (the hand-off would cost more than it
+ * saves).
+ */
+export function splitCall(
+  k: Kernels,
+  name: ParallelKernel,
+  total: number,
+  args: readonly SplitArg[],
+  {
+    align = 1,
+    least = PARALLEL_MIN_ELEMENTS,
+    minChunk = Math.ceil(least / 4),
+  }: { align?: number; least?: number; minChunk?: number } = {},
+): boolean {
+  const pl = pool;
+  if (!pl || pl.dead || !k.shared || total < least || args.length > MAX_ARGS) return false;
+  const f = PARALLEL_KERNELS.indexOf(name);
+  const kernel = k.exports[name] as (...a: number[]) => void;
+  const t = pl.args;
+  args.forEach((a, i) => {
+    t[3 * i] = typeof a === 'number' ? a : a === 'count' ? 0 : a.at;
+    t[3 * i + 1] = typeof a === 'object' ? a.perUnit : 0;
+    t[3 * i + 2] = a === 'count' ? 1 : 0;
+  });
+  const call = (from: number, to: number) =>
+    kernel(
+      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? to - from : a.at + from * a.perUnit)),
+    );
+  share(pl, total, chunkSize(total, align, pl, minChunk), () => [3, f, args.length], call);
+  return true;
+}
+
 /**
  * Runs the element-wise kernel `name` over `n` float32 elements — `pointers` are its arrays,
  * inputs first, output last — split into one chunk per thread (multiples of 4 elements). Returns
@@ -338,16 +418,5 @@ export function elementwiseParallel(
   pointers: readonly number[],
   n: number,
 ): boolean {
-  const pl = pool;
-  if (!pl || pl.dead || !k.shared || n < PARALLEL_MIN_ELEMENTS) return false;
-  const f = PARALLEL_KERNELS.indexOf(name);
-  const kernel = k.exports[name] as (...args: number[]) => void;
-  share(
-    pl,
-    n,
-    chunkSize(n, 4, pl, PARALLEL_MIN_ELEMENTS >> 2),
-    () => [3, f, pointers.length, ...pointers],
-    (from, to) => kernel(...pointers.map((p) => p + from * 4), to - from),
-  );
-  return true;
+  return splitCall(k, name, n, [...pointers.map((at) => ({ at, perUnit: 4 })), 'count'], { align: 4 });
 }

@@ -16,6 +16,8 @@ export interface WorkerInit {
   bytes: Uint8Array<ArrayBuffer>;
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
+  /** The argument template of kind-3 jobs (Float64: value, growth per unit, is-count). */
+  args: SharedArrayBuffer;
   id: number;
   /** Int32 index of the first job slot, and the slot size. */
   slots: number;
@@ -55,7 +57,8 @@ export interface WorkerPlatform {
 /** The worker's loop, given `init` (a WorkerInit) and `ready()`. */
 const LOOP = `
 function serve(init, ready) {
-  const { bytes, memory, control, id, slots, slot, table } = init;
+  const { bytes, memory, control, args, id, slots, slot, table } = init;
+  const t = new Float64Array(args);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory, abort() { throw new Error('backend-wasm worker: a kernel aborted'); } },
   });
@@ -66,12 +69,21 @@ function serve(init, ready) {
   ready();
   let seen = 0;
   for (;;) {
-    // Spin on the generation for [5] µs, then sleep: a thread woken from Atomics.wait can take
-    // a millisecond to run again (a virtual CPU the host descheduled), longer than most jobs.
+    // Spin on the generation, then sleep: a thread woken from Atomics.wait can take a
+    // millisecond to run again (a virtual CPU the host descheduled), longer than most jobs.
+    // Each op of the backend bumps [8]: spin until [5] µs pass without one, so the workers stay
+    // awake while the backend is busy (a training step) and sleep soon after it goes idle.
     let gen = Atomics.load(c, 0);
     if (gen === seen && c[5] > 0) {
-      const until = performance.now() + c[5] / 1000;
-      while ((gen = Atomics.load(c, 0)) === seen && performance.now() < until) {}
+      let beat = Atomics.load(c, 8);
+      let until = performance.now() + c[5] / 1000;
+      while ((gen = Atomics.load(c, 0)) === seen) {
+        const now = performance.now();
+        if (Atomics.load(c, 8) !== beat) {
+          beat = Atomics.load(c, 8);
+          until = now + c[5] / 1000;
+        } else if (now >= until) break;
+      }
     }
     if (gen === seen) {
       Atomics.wait(c, 0, seen);
@@ -90,8 +102,9 @@ function serve(init, ready) {
         if (kind === 1) gemmPacked(c[j + 3] + from * c[j + 4] * 4, c[j + 4], c[j + 5], c[j + 6], c[j + 7] + from * c[j + 8] * 4, n, c[j + 8], c[j + 9], c[j + 10]);
         else if (kind === 2) gemmBatch(c[j + 3], from, from + n, c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
         else if (kind === 3) {
-          const args = Array.from(c.subarray(j + 5, j + 5 + c[j + 4]), (p) => p + from * 4);
-          fns[c[j + 3]](...args, n);
+          const a = [];
+          for (let i = 0; i < c[j + 4]; i++) a.push(t[3 * i + 2] ? n : t[3 * i] + from * t[3 * i + 1]);
+          fns[c[j + 3]](...a);
         }
       }
     } catch {
