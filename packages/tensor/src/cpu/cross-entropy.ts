@@ -4,10 +4,6 @@ import type { ArrayAllocator } from './alloc.js';
 import { contiguousData, handle } from './storage.js';
 
 /**
- * The class of each row, -1 where it is `ignoreIndex`. Throws for a class outside [0, C) before any
- * result is allocated (a backend running these kernels over memory it owns leaks nothing).
- */
-/**
  * Throws the cross-entropy kernels' `IndexError` for the first target outside [0, C) that is not
  * `ignoreIndex` (every backend that checks targets on the host raises this one, message for message).
  */
@@ -22,6 +18,10 @@ export function assertClassTargets(targets: ArrayLike<number>, C: number, ignore
   }
 }
 
+/**
+ * The class of each row, -1 where it is `ignoreIndex`. Throws for a class outside [0, C) before any
+ * result is allocated (a backend running these kernels over memory it owns leaks nothing).
+ */
 function classesOf(targets: View, C: number, ignoreIndex: number): Int32Array {
   const t = contiguousData(targets);
   assertClassTargets(t, C, ignoreIndex);
