@@ -1,12 +1,13 @@
 // The matrix products of the baby GPT's training step (4 layers, width 128, block 64, batch 12:
 // M = 768 rows; each Linear's forward x·Wᵀ and backward g·W, gᵀ·x), square products, and the
 // thread pool's hand-off, on one thread and on every core, in GFLOPS. Report only.
-// `node bench/gpt-shapes.bench.mjs [--quick]`
+// `node bench/gpt-shapes.bench.mjs [--quick] [--baseline]` (--baseline: the plain SIMD build, not the relaxed one)
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { importBundled } from './bundle.mjs';
 
 const quick = process.argv.includes('--quick');
-const { gptProducts, squareProducts, timeProducts, timeHandOff } = await importBundled('gpt-shapes.ts');
+const { chooseBuild, gptProducts, squareProducts, timeProducts, timeHandOff } = await importBundled('gpt-shapes.ts');
+const build = chooseBuild(process.argv.includes('--baseline'));
 const minMs = quick ? 60 : 400;
 const load = () =>
   loadavg()
@@ -16,10 +17,13 @@ const load = () =>
 console.log(
   `machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${platform()} ${arch()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load()}`,
 );
+console.log(`kernels: the ${build} build${build === 'SIMD' ? '' : ' (--baseline: the plain SIMD one)'}`);
 const hand = await timeHandOff(quick ? 100 : 400);
-if (hand)
+const asleep = await timeHandOff(quick ? 100 : 400, 0);
+const us = (t) => `median ${(t.median * 1e6).toFixed(1)} µs, fastest ${(t.best * 1e6).toFixed(1)} µs`;
+if (hand && asleep)
   console.log(
-    `thread pool hand-off (post an empty job to every worker, wake, wait): median ${(hand.median * 1e6).toFixed(1)} µs, fastest ${(hand.best * 1e6).toFixed(1)} µs`,
+    `thread pool hand-off (post an empty job to every worker, wait for it): ${us(hand)} to a spinning worker; ${us(asleep)} to one that sleeps (spinMs 0)`,
   );
 else console.log('thread pool hand-off: no worker threads here');
 

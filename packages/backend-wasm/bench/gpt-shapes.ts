@@ -4,7 +4,17 @@
 // the worker pool's hand-off, on one thread and on all of them.
 import { matmul, randn, setBackend, type Tensor } from '@dendrite/tensor';
 import { wasmBackend } from '../src/backend.js';
-import { disableThreads, enableThreads, handOff } from '../src/threads.js';
+import { enableRelaxedSimd, wasmFeatures } from '../src/runtime.js';
+import { DEFAULT_SPIN_MS, disableThreads, enableThreads, handOff } from '../src/threads.js';
+
+/**
+ * The build the products run on: the relaxed-SIMD one (fused multiply-add) unless `baseline`, as
+ * tiny-gpt runs (on Node 20 that takes enableRelaxedSimd(), before the kernels start). Returns it.
+ */
+export function chooseBuild(baseline: boolean): 'relaxed SIMD' | 'SIMD' {
+  if (!baseline) enableRelaxedSimd();
+  return wasmFeatures().relaxedSimd ? 'relaxed SIMD' : 'SIMD';
+}
 
 export interface Timing {
   /** Seconds per call: the median of the samples, and the fastest. */
@@ -74,10 +84,15 @@ export async function timeProducts(
   return { threads, rows };
 }
 
-/** The pool's round trip with nothing to compute, in seconds (median and fastest of `n`). */
-export async function timeHandOff(n: number): Promise<Timing | null> {
-  if ((await enableThreads()) === 0) return null;
-  return time(() => {
+/**
+ * The pool's round trip with nothing to compute, in seconds (median and fastest of `n`), with
+ * workers that spin for `spinMs` before they sleep (0: every job wakes a sleeping worker).
+ */
+export async function timeHandOff(n: number, spinMs = DEFAULT_SPIN_MS): Promise<Timing | null> {
+  if ((await enableThreads(undefined, { spinMs })) === 0) return null;
+  const t = time(() => {
     handOff();
   }, n);
+  await enableThreads(undefined, { spinMs: DEFAULT_SPIN_MS });
+  return t;
 }

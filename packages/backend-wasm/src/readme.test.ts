@@ -1,11 +1,19 @@
 import { matmul, randn, setBackend } from '@dendrite/tensor';
 import { expect, it } from 'vitest';
-import { disableThreads, enableThreads, wasmBackend, wasmFeatures, wasmSupport } from './index.js';
+import {
+  disableThreads,
+  enableRelaxedSimd,
+  enableThreads,
+  wasmBackend,
+  wasmFeatures,
+  wasmSupport,
+} from './index.js';
 
 // The example from README.md.
 it('the README example runs', async () => {
+  enableRelaxedSimd(); // before the kernels start (this file's module instance starts them here)
   expect(wasmSupport()).toEqual({ supported: true, reason: null });
-  expect(wasmFeatures().sharedMemory).toBe(true); // Node always has SharedArrayBuffer
+  expect(wasmFeatures()).toEqual({ sharedMemory: true, relaxedSimd: true }); // Node 20 too, after the call
   setBackend(wasmBackend);
   expect(await enableThreads()).toBeGreaterThanOrEqual(0);
   try {

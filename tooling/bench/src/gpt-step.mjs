@@ -39,13 +39,17 @@ const load = () =>
 
 console.log(`# baby GPT training step: wasm backend and the PyTorch anchor (load average ${load()})\n`);
 const cli = join(repoRoot, 'apps', 'tiny-gpt', 'dist', 'cli.js');
+/** The wasm backend's mean ms/iteration, as tiny-gpt bench printed it. */
+let wasmMs = Number.NaN;
 if (!existsSync(cli)) {
   console.log(`(tiny-gpt is not built: ${cli} is missing; run \`pnpm build\` first)`);
 } else {
   const args = [cli, 'bench', '--backends', 'wasm', '--iters', String(iters)];
   if (shared) args.push('--data', shared);
-  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stdout.write(run.stdout ?? '');
   if (run.status !== 0) process.exitCode = 1;
+  wasmMs = Number(/^mean: ([\d.]+) ms\/iteration/m.exec(run.stdout ?? '')?.[1] ?? Number.NaN);
 }
 
 console.log(`\n## PyTorch anchor (load average ${load()})\n`);
@@ -70,7 +74,12 @@ else {
     env,
   });
   process.stdout.write(run.stdout ?? '');
+  const torchMs = Number(/: ([\d.]+) ms\/iteration mean/.exec(run.stdout ?? '')?.[1] ?? Number.NaN);
   if (run.status !== 0) console.log(`(the PyTorch anchor failed: exit ${run.status})`);
+  else if (Number.isFinite(wasmMs) && Number.isFinite(torchMs))
+    console.log(
+      `\nwasm at ${(torchMs / wasmMs).toFixed(2)}× PyTorch's tokens/s (${wasmMs} against ${torchMs} ms/iteration, mean; the issue's goal: ≥ 0.75×)`,
+    );
   else if (/\/blas\/libblas\.so/.test(run.stdout ?? ''))
     console.log(
       "(PyTorch ran on the reference BLAS, not the anchor the issue means: install Debian's libopenblas0-pthread)",
