@@ -6,7 +6,8 @@ import { arch, cpus, loadavg, platform } from 'node:os';
 import { importBundled } from './bundle.mjs';
 
 const quick = process.argv.includes('--quick');
-const { chooseBuild, gptProducts, squareProducts, timeProducts, timeHandOff } = await importBundled('gpt-shapes.ts');
+const { chooseBuild, gptProducts, squareProducts, timeProducts, timeHandOff } =
+  await importBundled('gpt-shapes.ts');
 const build = chooseBuild(process.argv.includes('--baseline'));
 const minMs = quick ? 60 : 400;
 const load = () =>
