@@ -9,7 +9,7 @@ import {
   type UnaryOp,
   type View,
 } from '@dendrite/tensor';
-import { assertClassTargets, forEachRow } from '@dendrite/tensor/backend';
+import { forEachRow } from '@dendrite/tensor/backend';
 import type { SimdLimits } from './limits.js';
 import { type KernelExports, type Kernels, kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
@@ -49,12 +49,6 @@ function intAt(v: View): number {
       ? -1
       : addressOf(v.handle) + v.offset * 4
     : -1;
-}
-
-/** A 1-D int32 view's values (cross-entropy's targets), wherever its storage lies; null when strided. */
-function classTargets(v: View): Int32Array | null {
-  if (v.dtype !== 'int32' || v.shape.length !== 1 || (v.strides[0] !== 1 && v.shape[0] > 1)) return null;
-  return ((v.handle as WasmHandle).data as Int32Array).subarray(v.offset, v.offset + v.shape[0]);
 }
 
 /** Whether the `m` int32 indices at byte address `at` all lie in [0, n). */
@@ -325,83 +319,6 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
         size / n,
         n,
       );
-      return out;
-    },
-
-    crossEntropy(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle {
-      // loss = −(1−ε)·logp_t − ε·mean_c logp_c (= the reference's (1−ε)(lse − x_t) + ε(lse − mean x)),
-      // logp = log-softmax by the SIMD row kernel; 0 where t = ignoreIndex.
-      const k = simd();
-      const [N, C] = logits.shape;
-      const px = at(logits);
-      const t = classTargets(targets);
-      if (!k || px < 0 || !t || !(N * C > 0) || N * C < limits.softmax)
-        return cpu.crossEntropy(logits, targets, ignoreIndex, smoothing);
-      assertClassTargets(t, C, ignoreIndex); // before anything is allocated
-      const logp = scratch(N * C * 4);
-      const out = result(N);
-      if (logp < 0 || !out) {
-        freeScratch(logp, N * C * 4);
-        drop(out);
-        return cpu.crossEntropy(logits, targets, ignoreIndex, smoothing);
-      }
-      rowwise('softmaxRowsF32', [rowPtr(px, C), rowPtr(logp, C), 'count', C, 1, 0, 1], N, C);
-      const lp = new Float32Array((kernels() as Kernels).memory.buffer, logp, N * C);
-      const loss = out.data;
-      for (let n = 0; n < N; n++) {
-        const target = t[n];
-        if (target === ignoreIndex) {
-          loss[n] = 0;
-          continue;
-        }
-        let l = -(1 - smoothing) * lp[n * C + target];
-        if (smoothing > 0) {
-          let sum = 0;
-          for (let c = 0; c < C; c++) sum += lp[n * C + c];
-          l -= (smoothing * sum) / C;
-        }
-        loss[n] = l;
-      }
-      freeScratch(logp, N * C * 4);
-      return out;
-    },
-
-    crossEntropyBackward(
-      logits: View,
-      targets: View,
-      grad: View,
-      ignoreIndex: number,
-      smoothing: number,
-    ): Handle {
-      // dL/dx_c = g·(p_c − (1−ε)·[c = t] − ε/C), p = softmax(x) by the SIMD row kernel; 0 where t = ignoreIndex.
-      const k = simd();
-      const [N, C] = logits.shape;
-      const px = at(logits);
-      const t = classTargets(targets);
-      const fallback = cpu.crossEntropyBackward;
-      if (!k || px < 0 || !t || grad.dtype !== 'float32' || !(N * C > 0) || N * C < limits.softmax)
-        return fallback(logits, targets, grad, ignoreIndex, smoothing);
-      assertClassTargets(t, C, ignoreIndex);
-      const out = result(N * C);
-      if (!out) return fallback(logits, targets, grad, ignoreIndex, smoothing);
-      rowwise('softmaxRowsF32', [rowPtr(px, C), rowPtr(out.at, C), 'count', C, 1, 0, 0], N, C);
-      // grad [N] through its stride (the mean's gradient is one value broadcast, stride 0)
-      const gd = (grad.handle as WasmHandle).data;
-      const g = (n: number) => gd[grad.offset + n * grad.strides[0]];
-      const p = out.data;
-      const uniform = smoothing / C;
-      for (let n = 0; n < N; n++) {
-        const target = t[n];
-        const base = n * C;
-        if (target === ignoreIndex) {
-          p.fill(0, base, base + C);
-          continue;
-        }
-        const gn = g(n);
-        const hot = p[base + target] - (1 - smoothing);
-        for (let c = 0; c < C; c++) p[base + c] = gn * (p[base + c] - uniform);
-        p[base + target] = gn * (hot - uniform);
-      }
       return out;
     },
 
