@@ -7,6 +7,7 @@ import {
   tensor,
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
+import { launchesOf } from './test/launches.js';
 import { backendFor, testModes } from './test/modes.js';
 
 const LOGITS = [
@@ -24,14 +25,8 @@ for (const mode of await testModes()) {
       const g = tensor([1, 0.5, 2], { backend: b });
       await crossEntropyBackward(x, t, g).data(); // x, t and g reach the device
       const launches = async (fn: () => Tensor): Promise<[number, string[]]> => {
-        const before = b.stats().dispatches;
-        const byKernel = new Map(b.dispatchesByKernel());
-        await fn().data();
-        const names = [...b.dispatchesByKernel()]
-          .filter(([k, n]) => n > (byKernel.get(k) ?? 0))
-          .map(([k]) => k.split(':').slice(0, 2).join(':'))
-          .sort();
-        return [b.stats().dispatches - before, names];
+        const { dispatches, names } = await launchesOf(b, fn);
+        return [dispatches, names];
       };
       expect(await launches(() => softmaxCrossEntropy(x, t))).toEqual([1, ['crossEntropy']]);
       expect(await launches(() => crossEntropyBackward(x, t, g))).toEqual([

@@ -1,5 +1,6 @@
 import { causalSoftmax, randn, softmaxBackward, type Tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
+import { launchesOf } from './test/launches.js';
 import { backendFor, testModes } from './test/modes.js';
 
 for (const mode of await testModes()) {
@@ -10,14 +11,8 @@ for (const mode of await testModes()) {
       const g = randn([2, 3, 5, 5], { backend: b });
       await softmaxBackward(causalSoftmax(x, 0.5), g, -1, false).data(); // x and g reach the device
       const launches = async (fn: () => Tensor): Promise<[number, number, string[]]> => {
-        const before = b.stats();
-        const byKernel = new Map(b.dispatchesByKernel());
-        await fn().data();
-        const names = [...b.dispatchesByKernel()]
-          .filter(([k, n]) => n > (byKernel.get(k) ?? 0))
-          .map(([k]) => k.split(':').slice(0, 2).join(':'))
-          .sort();
-        return [b.stats().dispatches - before.dispatches, b.stats().uploads - before.uploads, names];
+        const { dispatches, uploads, names } = await launchesOf(b, fn);
+        return [dispatches, uploads, names];
       };
       expect(await launches(() => causalSoftmax(x, 0.5))).toEqual([
         2,

@@ -1,6 +1,7 @@
 import '@dendrite/autograd';
 import { cpuBackend, layerNorm, layerNormBackward, type Tensor, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
+import { launchesOf } from './test/launches.js';
 import { backendFor, testModes } from './test/modes.js';
 
 /** Rows of nearly equal values, the case where x − mean cancels: 1000 + small offsets. */
@@ -55,15 +56,8 @@ for (const mode of await testModes()) {
       // a first call moves x, g and w to the device (a launch each in webgpu)
       await layerNormBackward(x, w, g, 1e-5, true).dx.data();
       const launches = async (fn: () => Tensor[]): Promise<[number, string[]]> => {
-        const before = b.stats().dispatches;
-        const byKernel = new Map(b.dispatchesByKernel());
-        const out = fn();
-        for (const t of out) await t.data();
-        const names = [...b.dispatchesByKernel()]
-          .filter(([k, n]) => n > (byKernel.get(k) ?? 0))
-          .map(([k]) => k.split(':').slice(0, 2).join(':'))
-          .sort();
-        return [b.stats().dispatches - before, names];
+        const { dispatches, names } = await launchesOf(b, fn);
+        return [dispatches, names];
       };
       expect(await launches(() => [layerNorm(x, [8], w, w)])).toEqual([
         2,

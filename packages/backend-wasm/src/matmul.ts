@@ -102,15 +102,10 @@ export function wasmMatmul(k: Kernels, a: View, b: View): Handle {
 
 /** B packed into 8-column panels (packB), the panels split over the threads when they are on. */
 function packPanels(k: Kernels, b: number, brs: number, bcs: number, K: number, N: number, p: number): void {
-  const panels = (N + 7) >> 3;
-  const args = [b, brs, bcs, K, N, p, { at: 0, perUnit: 1 }, 'count'] as const;
-  if (
-    !splitCall(k, 'packBPanels', panels, args, {
-      least: Math.ceil(PARALLEL_MIN_ELEMENTS / (8 * K)),
-      minChunk: 1,
-    })
-  )
-    k.exports.packB(b, brs, bcs, K, N, p);
+  splitCall(k, 'packBPanels', (N + 7) >> 3, [b, brs, bcs, K, N, p, { at: 0, perUnit: 1 }, 'count'], {
+    least: Math.ceil(PARALLEL_MIN_ELEMENTS / (8 * K)),
+    minChunk: 1,
+  });
 }
 
 /** Linear memory is full: the TypeScript kernel computes the product on the heap, into `out`. */

@@ -122,15 +122,13 @@ function result(size: number): WasmHandle | null {
 
 /** Runs an element-wise kernel over the worker threads when they are on, else here. */
 function elementwise(name: ParallelKernel, pointers: readonly number[], n: number): void {
-  const k = kernels() as Kernels;
-  if (!elementwiseParallel(k, name, pointers, n))
-    (k.exports[name] as (...args: number[]) => void)(...pointers, n);
+  elementwiseParallel(kernels() as Kernels, name, pointers, n);
 }
 
 /**
- * Runs a row kernel — `name(args…)` with pointers advancing `rowBytes` per row and a row count —
- * over the worker threads when they are on (chunks of whole rows, starting at multiples of
- * `align` rows), else here.
+ * Runs a row kernel — `name(args…)` with pointer arguments advancing a row per row and a row
+ * count — over the worker threads when they are on (chunks of whole rows, starting at multiples
+ * of `align` rows), else here.
  */
 function rowwise(
   name: ParallelKernel,
@@ -139,12 +137,8 @@ function rowwise(
   rowElements: number,
   align = 1,
 ): void {
-  const k = kernels() as Kernels;
   const least = Math.ceil(PARALLEL_MIN_ELEMENTS / Math.max(1, rowElements));
-  if (!splitCall(k, name, rows, args, { align, least, minChunk: Math.ceil(least / 4) }))
-    (k.exports[name] as (...a: number[]) => void)(
-      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? rows : a.at)),
-    );
+  splitCall(kernels() as Kernels, name, rows, args, { align, least });
 }
 
 /** A pointer argument of a row kernel: `at`, advancing one row of `elements` float32s per row. */
@@ -154,11 +148,7 @@ function rowPtr(at: number, elements: number): SplitArg {
 
 /** An element-wise kernel with constant arguments too (a scalar, Adam's hyperparameters). */
 function elementwiseWith(name: ParallelKernel, args: readonly SplitArg[], n: number): void {
-  const k = kernels() as Kernels;
-  if (!splitCall(k, name, n, args, { align: 4 }))
-    (k.exports[name] as (...a: number[]) => void)(
-      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? n : a.at)),
-    );
+  splitCall(kernels() as Kernels, name, n, args, { align: 4 });
 }
 
 /** A pointer argument of an element-wise kernel. */

@@ -8,8 +8,8 @@ import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './
  * the same kernel module on the same shared linear memory. A job (the rows of a product, a batch of
  * small products, the elements of an element-wise kernel) is cut into chunks that every thread —
  * the calling one too — claims from a shared counter until none is left, so a worker that wakes
- * late or runs slower simply takes fewer; then the caller waits until every worker reports done,
- * so ops stay synchronous. Which thread computes a chunk never changes its values: results are
+ * late or runs slower simply takes fewer; then the caller waits until every worker that joined
+ * the job reports done, so ops stay synchronous. Which thread computes a chunk never changes its values: results are
  * bit-identical to one thread. Workers spin briefly on the control block before they sleep, since
  * a sleeping thread can take a millisecond to run again (measured: see README, *Threads*).
  *
@@ -29,10 +29,11 @@ import { canBlock, coreCount, isNode, type KernelWorker, spawnWorkers } from './
  */
 const SLOTS = 12;
 const SLOT = 16;
-/** Control-block indices: the claim counter and the spin time (µs). */
+/** Control-block indices (see above). */
 const NEXT = 4;
 const SPIN = 5;
 const JOINED = 6;
+const DELAY = 7;
 const OPS = 8;
 /** Set in JOINED once the caller closed the job to late workers. */
 const CLOSED = 0x40000000;
@@ -267,7 +268,7 @@ export function opStarted(): void {
 
 /** Tests only: workers wait `ms` after each wake-up before they try to join the job. */
 export function delayWorkersForTests(ms: number): void {
-  if (pool) Atomics.store(pool.control, 7, Math.round(ms * 1000));
+  if (pool) Atomics.store(pool.control, DELAY, Math.round(ms * 1000));
 }
 
 /**
@@ -370,13 +371,12 @@ export type SplitArg = number | { at: number; perUnit: number } | 'count';
 
 /**
  * Runs `name(args…)` over `total` units (elements, rows, panels — whatever the kernel's count
- * argument counts) split into chunks over the calling thread and the workers: chunk [from, to)
+ * argument counts), split into chunks over the calling thread and the workers: chunk [from, to)
  * gets each pointer argument advanced by `from · perUnit` bytes and the count `to − from`.
  * Chunks start at multiples of `align` units (a causal softmax's rows: whole blocks of queries).
  * Each unit must be independent of the others, so the result is the one-thread result, bit for
- * bit. Chunks hold at least `minChunk` units (default a quarter of `least`). Returns false
- * (nothing done) without workers or below `least` units (the hand-off would cost more than it
- * saves).
+ * bit. Chunks hold at least `minChunk` units (default a quarter of `least`). Without workers, or
+ * below `least` units (the hand-off would cost more than it saves), it runs here in one call.
  */
 export function splitCall(
   k: Kernels,
@@ -388,35 +388,37 @@ export function splitCall(
     least = PARALLEL_MIN_ELEMENTS,
     minChunk = Math.ceil(least / 4),
   }: { align?: number; least?: number; minChunk?: number } = {},
-): boolean {
-  const pl = pool;
-  if (!pl || pl.dead || !k.shared || total < least || args.length > MAX_ARGS) return false;
-  const f = PARALLEL_KERNELS.indexOf(name);
+): void {
   const kernel = k.exports[name] as (...a: number[]) => void;
+  const call = (from: number, to: number) =>
+    kernel(
+      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? to - from : a.at + from * a.perUnit)),
+    );
+  const pl = pool;
+  if (!pl || pl.dead || !k.shared || total < least || args.length > MAX_ARGS) {
+    call(0, total);
+    return;
+  }
+  const f = PARALLEL_KERNELS.indexOf(name);
   const t = pl.args;
   args.forEach((a, i) => {
     t[3 * i] = typeof a === 'number' ? a : a === 'count' ? 0 : a.at;
     t[3 * i + 1] = typeof a === 'object' ? a.perUnit : 0;
     t[3 * i + 2] = a === 'count' ? 1 : 0;
   });
-  const call = (from: number, to: number) =>
-    kernel(
-      ...args.map((a) => (typeof a === 'number' ? a : a === 'count' ? to - from : a.at + from * a.perUnit)),
-    );
   share(pl, total, chunkSize(total, align, pl, minChunk), () => [3, f, args.length], call);
-  return true;
 }
 
 /**
  * Runs the element-wise kernel `name` over `n` float32 elements — `pointers` are its arrays,
- * inputs first, output last — split into one chunk per thread (multiples of 4 elements). Returns
- * false (nothing done) without workers or below {@link PARALLEL_MIN_ELEMENTS}.
+ * inputs first, output last — split over the threads when they are on (chunks of multiples of 4
+ * elements), else here: {@link splitCall}.
  */
 export function elementwiseParallel(
   k: Kernels,
   name: ParallelKernel,
   pointers: readonly number[],
   n: number,
-): boolean {
-  return splitCall(k, name, n, [...pointers.map((at) => ({ at, perUnit: 4 })), 'count'], { align: 4 });
+): void {
+  splitCall(k, name, n, [...pointers.map((at) => ({ at, perUnit: 4 })), 'count'], { align: 4 });
 }

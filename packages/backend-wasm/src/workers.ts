@@ -79,8 +79,9 @@ function serve(init, ready) {
       let until = performance.now() + c[5] / 1000;
       while ((gen = Atomics.load(c, 0)) === seen) {
         const now = performance.now();
-        if (Atomics.load(c, 8) !== beat) {
-          beat = Atomics.load(c, 8);
+        const ops = Atomics.load(c, 8);
+        if (ops !== beat) {
+          beat = ops;
           until = now + c[5] / 1000;
         } else if (now >= until) break;
       }
