@@ -1,8 +1,9 @@
-import { fmtShape, keep, onesLike, type Tensor, tidy } from '@dendrite/tensor';
+import { concat, fmtShape, keep, onesLike, type Tensor, tidy, zeros } from '@dendrite/tensor';
 import { AutogradError } from './errors.js';
 import { ensureMeta, getMeta } from './meta.js';
 import { setGradEnabled } from './mode.js';
-import type { Node } from './node.js';
+import type { Node, TensorMeta } from './node.js';
+import type { PlacedGrad } from './rules/registry.js';
 
 /** Options of `backward()`. */
 export interface BackwardOptions {
@@ -36,6 +37,42 @@ export function accumulateGrad(t: Tensor, g: Tensor): void {
     m.grad.assign(sum);
     m.grad.meta = sum.meta;
   }
+}
+
+/**
+ * One tensor of `meta`'s shape from the placed gradients that reached it (slices of it): when
+ * they lie along one axis without overlapping, one `concat` of them with zeros in the gaps (the
+ * q, k and v of a split: one pass, not zeros, a copy and a sum per piece); otherwise each padded
+ * with zeros and summed. `dense`, the sum of its other gradients, is added last.
+ */
+function gather(pieces: readonly PlacedGrad[], meta: TensorMeta, dense: Tensor | undefined): Tensor {
+  const like = pieces[0].grad;
+  const block = (axis: number, length: number) => {
+    const shape = [...meta.shape];
+    shape[axis] = length;
+    return zeros(shape, { dtype: like.dtype, backend: like.backend });
+  };
+  // [zeros | grad | zeros | grad | zeros] along the axis, for pieces sorted by start, not overlapping
+  const join = (axis: number, sorted: readonly PlacedGrad[]) => {
+    const parts: Tensor[] = [];
+    let at = 0;
+    for (const p of sorted) {
+      if (p.start > at) parts.push(block(axis, p.start - at));
+      parts.push(p.grad);
+      at = p.start + p.grad.shape[axis];
+    }
+    if (at < meta.shape[axis]) parts.push(block(axis, meta.shape[axis] - at));
+    return parts.length === 1 ? parts[0] : concat(parts, axis);
+  };
+  const axis = pieces[0].axis;
+  const sorted = [...pieces].sort((a, b) => a.start - b.start);
+  const disjoint =
+    pieces.every((p) => p.axis === axis) &&
+    sorted.every((p, i) => i === 0 || p.start >= sorted[i - 1].start + sorted[i - 1].grad.shape[axis]);
+  const placed = disjoint
+    ? join(axis, sorted)
+    : pieces.map((p) => join(p.axis, [p])).reduce((sum, t) => sum.add(t));
+  return dense === undefined ? placed : dense.add(placed);
 }
 
 /** Orders the nodes reachable from `root` and counts, for each, how many reachable nodes feed it a gradient. */
@@ -120,10 +157,41 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean)
   const freeIfDead = (t: Tensor) => {
     if (eager && t.id > seed.id && !pending.has(t) && !t.isDisposed) t.dispose();
   };
+  /** Sends a rule's input gradients along the node's edges: into leaves' .grad, or summed per node. */
+  const sendGrads = (node: Node, inputGrads: (Tensor | null)[]) => {
+    if (inputGrads.length !== node.edges.length) {
+      throw new AutogradError(
+        `autograd: the rule for '${node.op}' returned ${inputGrads.length} gradients for ${node.edges.length} inputs`,
+      );
+    }
+    node.edges.forEach((edge, i) => {
+      const gi = inputGrads[i];
+      if (edge === null || gi === null || gi === undefined) return;
+      if (!sameShape(gi.shape, node.inputs[i].shape)) {
+        throw new AutogradError(
+          `autograd: the rule for '${node.op}' returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(node.inputs[i].shape)}`,
+        );
+      }
+      if (edge.kind === 'leaf') accumulateGrad(edge.tensor, gi);
+      else {
+        const prev = grads.get(edge.node);
+        const next = prev === undefined ? gi : prev.add(gi);
+        grads.set(edge.node, next);
+        hold(next);
+        if (prev !== undefined) {
+          unhold(prev);
+          freeIfDead(prev);
+        }
+      }
+    });
+    for (const gi of inputGrads) if (gi) freeIfDead(gi);
+  };
+  /** Slices' gradients waiting for the node that made the sliced tensor (see {@link gather}). */
+  const placed = new Map<Node, PlacedGrad[]>();
   const ready: Node[] = [rootNode];
   while (ready.length > 0) {
     const node = ready.pop() as Node;
-    const g = grads.get(node);
+    let g = grads.get(node);
     grads.delete(node);
     if (g !== undefined) unhold(g);
     if (node.isReleased) {
@@ -131,9 +199,21 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean)
         `backward: trying to backward through the graph a second time (op '${node.op}'): its saved tensors were freed by the first backward(); pass { retainGraph: true } to the first call`,
       );
     }
+    const pieces = placed.get(node);
+    if (pieces !== undefined) {
+      placed.delete(node);
+      const dense = g;
+      g = eager ? tidy(() => gather(pieces, node.output, dense)) : gather(pieces, node.output, dense);
+      for (const p of pieces) {
+        unhold(p.grad);
+        if (p.grad !== g) freeIfDead(p.grad);
+      }
+      if (dense !== undefined) freeIfDead(dense);
+    }
     if (g !== undefined) {
+      const grad = g;
       const retained = node.retained?.deref();
-      if (retained && !retained.isDisposed) accumulateGrad(retained, g);
+      if (retained && !retained.isDisposed) accumulateGrad(retained, grad);
       const context = {
         attrs: node.attrs,
         inputs: node.inputs,
@@ -141,34 +221,21 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean)
         saved: node.saved ?? [],
         needs: node.edges.map((e) => e !== null),
       };
-      const inputGrads = eager ? tidy(() => node.rule.backward(g, context)) : node.rule.backward(g, context);
-      if (inputGrads.length !== node.edges.length) {
-        throw new AutogradError(
-          `autograd: the rule for '${node.op}' returned ${inputGrads.length} gradients for ${node.edges.length} inputs`,
+      const edge = node.edges.length === 1 ? node.edges[0] : null;
+      const place = edge?.kind === 'node' ? node.rule.place : undefined;
+      // a slice's gradient waits for its siblings (see gather); any other goes out now
+      const piece = place && (eager ? tidy(() => place(grad, context)) : place(grad, context));
+      if (piece && edge?.kind === 'node') {
+        const list = placed.get(edge.node) ?? [];
+        list.push(piece);
+        placed.set(edge.node, list);
+        hold(piece.grad);
+      } else
+        sendGrads(
+          node,
+          eager ? tidy(() => node.rule.backward(grad, context)) : node.rule.backward(grad, context),
         );
-      }
-      node.edges.forEach((edge, i) => {
-        const gi = inputGrads[i];
-        if (edge === null || gi === null || gi === undefined) return;
-        if (!sameShape(gi.shape, node.inputs[i].shape)) {
-          throw new AutogradError(
-            `autograd: the rule for '${node.op}' returned a gradient of shape ${fmtShape(gi.shape)} for input ${i} of shape ${fmtShape(node.inputs[i].shape)}`,
-          );
-        }
-        if (edge.kind === 'leaf') accumulateGrad(edge.tensor, gi);
-        else {
-          const prev = grads.get(edge.node);
-          const next = prev === undefined ? gi : prev.add(gi);
-          grads.set(edge.node, next);
-          hold(next);
-          if (prev !== undefined) {
-            unhold(prev);
-            freeIfDead(prev);
-          }
-        }
-      });
-      for (const gi of inputGrads) if (gi) freeIfDead(gi);
-      freeIfDead(g);
+      freeIfDead(grad);
     }
     for (const edge of node.edges) {
       if (edge?.kind !== 'node') continue;

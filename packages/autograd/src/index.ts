@@ -33,6 +33,7 @@ export {
   isDifferentiable,
   markNotDifferentiable,
   notDifferentiableReason,
+  type PlacedGrad,
   sumToShape,
 } from './rules/index.js';
 

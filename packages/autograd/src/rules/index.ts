@@ -10,7 +10,7 @@ import './normalize.js';
 import './cross-entropy.js';
 
 export { sumToShape } from './broadcast.js';
-export type { GradContext, GradRule } from './registry.js';
+export type { GradContext, GradRule, PlacedGrad } from './registry.js';
 export {
   defineGrad,
   gradRule,

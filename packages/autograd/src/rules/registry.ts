@@ -16,6 +16,17 @@ export interface GradContext {
 }
 
 /**
+ * A gradient that is `grad` placed into zeros of the input's shape, starting at index `start`
+ * along `axis` — what a slice's gradient is. Backward gathers the placed gradients that reach one
+ * tensor (the q, k and v of one `split`) into one `concat` instead of zeros and a sum per piece.
+ */
+export interface PlacedGrad {
+  readonly axis: number;
+  readonly start: number;
+  readonly grad: Tensor;
+}
+
+/**
  * The gradient of one op: given dL/dy (same shape as the output), return dL/dx for each input
  * (null where an input gets no gradient). `save` picks what the forward must keep alive — and
  * nothing more, so the graph holds only what backward needs.
@@ -23,6 +34,12 @@ export interface GradContext {
 export interface GradRule {
   save?(event: OpEvent): Tensor[];
   backward(grad: Tensor, ctx: GradContext): (Tensor | null)[];
+  /**
+   * For a one-input op whose gradient is dL/dy placed into zeros (a slice with step 1): that
+   * placement, or null to use `backward`. Backward uses it when the input came from another op,
+   * so the pieces that reach one tensor are joined once; the values must equal `backward`'s.
+   */
+  place?(grad: Tensor, ctx: GradContext): PlacedGrad | null;
 }
 
 const rules = new Map<string, GradRule>();

@@ -31,6 +31,11 @@ defineGrad('slice', {
     const index = arange(start, end, step, { dtype: 'int32', backend: g.backend });
     return [indexAddZeros(ctx.inputs[0].shape, axis, index, g)];
   },
+  // with step 1 the slice is one block: dL/dy placed at [start, end) along the axis
+  place: (g, ctx) => {
+    const { axis, start, step } = ctx.attrs as { axis: number; start: number; step: number };
+    return step === 1 ? { axis, start, grad: g } : null;
+  },
 });
 
 // y = expand(x):  each x element was copied along broadcast dims; dL/dx sums those copies
