@@ -286,7 +286,8 @@ export function multiHead(
 
 /**
  * The model step 4 trains (with the capstone's `TinyTrainer`): two blocks of four heads, 32 wide,
- * 32 characters of context. A fixed seed, so every visitor trains the same model.
+ * 32 characters of context. A fixed seed, so a browser trains the same model each time (another
+ * engine, rounding differently, may train another; see the page).
  */
 export const LAB_OPTIONS = { nLayer: 2, nHead: 4, nEmbd: 32, blockSize: 32, batch: 8, lr: 1e-2, seed: 1337 };
 

@@ -8,6 +8,8 @@ import { type Block, decodeSafetensors, type Embedding, type ModuleList, toTenso
 import { arange, tensor } from '@dendrite/tensor';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { fixed } from '../src/format.js';
+import { readHead } from '../src/head-reading.js';
 import { demosSettled, openPage, useSite, WAIT_MS } from './support/site.js';
 
 const site = useSite();
@@ -153,6 +155,17 @@ describe('the attention page in Chromium', () => {
     expect(await page.getByTestId('heads-step').textContent()).toBe(step);
     // float32 on the page's backend (wasm here) and on Node's cpu backend round differently
     await compareWithNode(page, 1e-4);
+
+    // Under each map, the page's reading of that head is readHead of the weights it shows.
+    const shown = await pageMaps(page);
+    const chars = await json<string[]>(heads, 'data-chars');
+    const readings = page.getByTestId('head-reading');
+    expect(await readings.count()).toBe(4);
+    for (let h = 0; h < 4; h++) {
+      const r = readHead(shown[h], chars);
+      expect(await readings.nth(h).getAttribute('data-pattern')).toBe(r.pattern ?? '');
+      expect(await readings.nth(h).textContent()).toContain(`sharpness ${fixed(r.sharpness, 2)}`);
+    }
 
     // Focus (keyboard) and hover (mouse) choose the row spelled out under the maps.
     const maps = await pageMaps(page);
