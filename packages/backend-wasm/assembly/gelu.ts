@@ -1,7 +1,7 @@
 // GELU and its gradient, exact (erf) and tanh forms, float32 four lanes at a time (see math.ts).
 // The tail (n % 4 elements) is loaded into one partial vector, so every element takes the same path.
 import { hi64, join32, lo64, loadPartial, storePartial } from './lanes';
-import { centreCdf, expHiLo, inCentre, normalCdf, normalPdf } from './math';
+import { centreCdf, expHiLo, geluSlope, inCentre, normalCdf } from './math';
 
 const SQRT_2_OVER_PI = 0.7978845608028654;
 const C = 0.044715;
@@ -29,9 +29,9 @@ const C = 0.044715;
   return f32x4.div(x, f32x4.add(f32x4.splat(1), expMinus2U(x)));
 }
 
-// g·(Φ(x) + x·φ(x))
+// g·(Φ(x) + x·φ(x)), Φ and φ from one exponential (math.ts)
 @inline function geluGrad4(x: v128, g: v128): v128 {
-  return f32x4.mul(g, f32x4.add(normalCdf(x), f32x4.mul(x, normalPdf(x))));
+  return f32x4.mul(g, geluSlope(x));
 }
 
 // g·(s + 2x·u′·s·(1 − s)): s = ½(1 + tanh u) = 1/(1 + e), e = e^(−2u), 1 − s = e·s, u′ = √(2/π)(1 + 3·0.044715x²).

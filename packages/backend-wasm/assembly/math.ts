@@ -1,4 +1,4 @@
-// Float32 SIMD math for the fused kernels, four lanes at a time: eˣ, the normal CDF Φ and density φ.
+// Float32 SIMD math for the fused kernels, four lanes at a time: eˣ, the normal CDF Φ, and GELU's slope Φ + x·φ.
 // Each is accurate to a few float32 ulp, with ±∞ and NaN handled as Math.* handles them. Clamps use
 // pmin/pmax (one instruction each; pmin(x, c) = c < x ? c : x keeps a NaN x) rather than the NaN-aware min/max.
 
@@ -50,13 +50,6 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   return f32x4.mul(f32x4.mul(f32x4.sub(a, ah), f32x4.add(a, ah)), f32x4.splat(-0.5));
 }
 
-// φ(x) = e^(−x²/2)/√(2π)
-@inline export function normalPdf(x: v128): v128 {
-  const a = clampAbs(x);
-  const ah = highBits(a);
-  return f32x4.mul(expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah)), f32x4.splat(INV_SQRT_2PI));
-}
-
 // Φ(x) = ½(1 + erf(x/√2)). With z = |x|/√2:
 //   z < ½: erf(z) = z·Σₙ cₙz²ⁿ, the Maclaurin series cₙ = 2/√π·(−1)ⁿ/(n!(2n+1)) to n = 6 (remainder < 1e-9);
 //   z ≥ ½: erfc(z) = t·e^(−z² + P(t)), t = 1/(1 + z/2) (the Chebyshev fit in Numerical Recipes, §6.2,
@@ -100,3 +93,51 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1.1283791670955126));
   return f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(zs, s), f32x4.splat(0.5)));
 }
+
+// Φ(x) + x·φ(x), the slope of GELU, with Φ and φ sharing one exponential E = e^(−x²/2) (= e^(−z²),
+// z = |x|/√2): φ = E/√(2π);
+//   z < 1: Φ = ½ + ½·erf(x/√2), erf(w) = w·T(w²) (Cephes erff's degree-6 fit, |w| ≤ 1);
+//   z ≥ 1: ½erfc(z) = ½·E·P(1/z²)/z (Cephes erfcf's fits: P of degree 8 for z < 2, R of degree 7 beyond),
+//          Φ = ½erfc(z) for x < 0, 1 − ½erfc(z) for x ≥ 0.
+// On z < 1 and x < 0, ½ − ½erf cancels to at most 5× erf's rounding (Φ ≥ 0.079 there).
+@inline export function geluSlope(x: v128): v128 {
+  const a = clampAbs(x);
+  const ah = highBits(a);
+  const e = expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah));
+  const pdf = f32x4.mul(e, f32x4.splat(INV_SQRT_2PI));
+  const z = f32x4.mul(a, f32x4.splat(INV_SQRT2));
+  // centre: ½ + ½·w·T(w²), w = x/√2
+  const w = f32x4.mul(x, f32x4.splat(INV_SQRT2));
+  const w2 = f32x4.mul(w, w);
+  let t = f32x4.add(f32x4.mul(f32x4.splat(7.853861353153693e-5), w2), f32x4.splat(-8.010193625184903e-4));
+  t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(5.188327685732524e-3));
+  t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(-2.685381193529856e-2));
+  t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(1.128358514861418e-1));
+  t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(-3.76126258242330e-1));
+  t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(1.12837916572671));
+  const centre = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(w, t), f32x4.splat(0.5)));
+  // tail: ½·E·p(y)/z, y = 1/z²
+  const q = f32x4.div(f32x4.splat(1), z);
+  const y = f32x4.mul(q, q);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(2.326819970068386e-2), y), f32x4.splat(-1.387039388740657e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(3.687424674597105e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(-5.824733027278666e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(6.210004621745983e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(-4.944515323274145e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(3.404879937665872e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(-2.741127028184656e-1));
+  p = f32x4.add(f32x4.mul(p, y), f32x4.splat(5.638259427386472e-1));
+  let r = f32x4.add(f32x4.mul(f32x4.splat(-1.047766399936249e1), y), f32x4.splat(1.297719955372516e1));
+  r = f32x4.add(f32x4.mul(r, y), f32x4.splat(-7.495518717768503));
+  r = f32x4.add(f32x4.mul(r, y), f32x4.splat(2.921019019210786));
+  r = f32x4.add(f32x4.mul(r, y), f32x4.splat(-1.0152652792027));
+  r = f32x4.add(f32x4.mul(r, y), f32x4.splat(4.218463358204948e-1));
+  r = f32x4.add(f32x4.mul(r, y), f32x4.splat(-2.820767439740514e-1));
+  r = f32x4.add(f32x4.mul(r, y), f32x4.splat(5.641895067754075e-1));
+  const fit = v128.bitselect(p, r, f32x4.lt(z, f32x4.splat(2)));
+  const halfErfc = f32x4.mul(f32x4.mul(f32x4.mul(e, q), fit), f32x4.splat(0.5));
+  const tail = v128.bitselect(halfErfc, f32x4.sub(f32x4.splat(1), halfErfc), f32x4.lt(x, f32x4.splat(0)));
+  const cdf = v128.bitselect(centre, tail, f32x4.lt(z, f32x4.splat(1)));
+  return f32x4.add(cdf, f32x4.mul(x, pdf));
+}
+

@@ -181,6 +181,19 @@ const cases: Case[] = [
     },
   },
   {
+    limit: 'copy',
+    member: 'concat',
+    rtol: 0,
+    run(b, n) {
+      // n = rows · cols result elements: a transposed piece and a contiguous one side by side
+      const [r, c] = rows(n);
+      const left = Math.ceil(c / 2);
+      const a = randn([left, r], { generator: g }).transpose(0, 1);
+      const rest = randn([r, c - left], { generator: g });
+      return [b.concat([on(a, b), on(rest, b)], 1)];
+    },
+  },
+  {
     limit: 'indexing',
     member: 'indexSelect',
     rtol: 0,

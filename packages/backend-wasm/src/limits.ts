@@ -27,7 +27,7 @@ export interface SimdLimits {
   readonly layerNormBackward: number;
   /** The Adam/AdamW step, in elements of the parameter. */
   readonly adam: number;
-  /** Strided copies (transposes, head splits). */
+  /** Strided copies (transposes, head splits, concat). */
   readonly copy: number;
   /** The embedding lookup (`indexSelect`) and its gradient (`indexAdd`), in elements of the result. */
   readonly indexing: number;

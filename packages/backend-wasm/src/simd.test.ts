@@ -131,6 +131,58 @@ describe('SIMD dispatch of the wasm backend', () => {
     });
   }
 
+  it('concat bit for bit (past the copy limit): pieces in any layout, along every axis, empty pieces, int32 through the reference', () => {
+    const cases: [Tensor[], number][] = [
+      // a gathered q/k/v gradient: three pieces back from the heads' layout [B, nh, T, hs]
+      [[0, 1, 2].map(() => randn([2, 4, 5, 3], { generator: g }).transpose(1, 2).reshape(2, 5, 12)), 2],
+      [
+        [
+          randn([30, 7], { generator: g }),
+          randn([9, 30], { generator: g }).mT,
+          randn([30, 0], { generator: g }),
+        ],
+        1,
+      ],
+      [
+        [
+          randn([2, 9, 40], { generator: g }).permute(1, 0, 2),
+          randn([9, 5, 40], { generator: g }).slice(1, 0, 5, 2),
+        ],
+        1,
+      ],
+      [[randn([170], { generator: g }), randn([340], { generator: g }).slice(0, 0, 340, 2)], 0],
+      [
+        [
+          randn([4, 6, 8], { generator: g }),
+          randn([3, 6, 8], { generator: g }).transpose(1, 2).transpose(1, 2),
+        ],
+        0,
+      ],
+    ];
+    for (const [xs, axis] of cases) {
+      const got = wasmBackend.concat(
+        xs.map((x) => on(x, wasmBackend)),
+        axis,
+      );
+      const want = cpuBackend.concat(
+        xs.map((x) => on(x, cpuBackend)),
+        axis,
+      );
+      expect(values(got)).toEqual(values(want));
+    }
+    const ints = [tensor([1, 2, 3], { dtype: 'int32' }), tensor([4, 5], { dtype: 'int32' })];
+    expect(
+      Array.from(
+        (
+          wasmBackend.concat(
+            ints.map((x) => on(x, wasmBackend)),
+            0,
+          ) as unknown as { data: Int32Array }
+        ).data,
+      ),
+    ).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('the embedding lookup and its gradient (indexSelect, indexAdd) bit for bit: repeats, every axis, ranges, errors', () => {
     const idx = tensor(Int32Array.from([3, 0, 3, 5, 3, 1, 0]), { dtype: 'int32' });
     for (const [shape, axis, src] of [

@@ -9,7 +9,7 @@ import {
   type UnaryOp,
   type View,
 } from '@dendrite/tensor';
-import { forEachRow } from '@dendrite/tensor/backend';
+import { assertClassTargets, forEachRow } from '@dendrite/tensor/backend';
 import type { SimdLimits } from './limits.js';
 import { type KernelExports, type Kernels, kernels } from './runtime.js';
 import { addressOf, allocate, freeScratch, release, scratch, type WasmHandle } from './storage.js';
@@ -51,6 +51,12 @@ function intAt(v: View): number {
     : -1;
 }
 
+/** A 1-D int32 view's values (cross-entropy's targets), wherever its storage lies; null when strided. */
+function classTargets(v: View): Int32Array | null {
+  if (v.dtype !== 'int32' || v.shape.length !== 1 || (v.strides[0] !== 1 && v.shape[0] > 1)) return null;
+  return ((v.handle as WasmHandle).data as Int32Array).subarray(v.offset, v.offset + v.shape[0]);
+}
+
 /** Whether the `m` int32 indices at byte address `at` all lie in [0, n). */
 function inRange(at: number, m: number, n: number): boolean {
   const idx = new Int32Array((kernels() as Kernels).memory.buffer, at, m);
@@ -66,6 +72,35 @@ function isRange(at: number, m: number): boolean {
 }
 
 /**
+ * Copies `src`, wherever it lies in linear memory, into the row-major block `shape` at byte
+ * address `out`, starting `start` elements along `axis`, by strided row copies; false when src is
+ * not in linear memory.
+ */
+function place(
+  k: KernelExports,
+  src: View,
+  shape: readonly number[],
+  axis: number,
+  start: number,
+  out: number,
+): boolean {
+  const base = addressOf(src.handle);
+  if (base < 0) return false;
+  const r = shape.length;
+  const dst = contiguousStrides(shape);
+  const cols = src.shape[r - 1];
+  const cs = src.strides[r - 1];
+  forEachRow(
+    src.shape.slice(0, -1),
+    [src.strides.slice(0, -1), dst.slice(0, -1)],
+    [src.offset, start * dst[axis]],
+    (off, rows, inner) =>
+      k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out + off[1] * 4, inner[1]),
+  );
+  return true;
+}
+
+/**
  * zeros(shape) with `src` copied into the slice [start, start + m) along `axis` — a slice's
  * gradient — by strided row copies from wherever src lies in linear memory; null when it does not.
  */
@@ -76,24 +111,13 @@ function sliceGradient(
   start: number,
   src: View,
 ): WasmHandle | null {
-  const base = addressOf(src.handle);
-  if (base < 0) return null;
+  if (addressOf(src.handle) < 0) return null;
   const out = allocate('float32', sizeOf(shape), true);
   if (out.at < 0) {
     release(out);
     return null;
   }
-  const r = shape.length;
-  const dst = contiguousStrides(shape);
-  const cols = src.shape[r - 1];
-  const cs = src.strides[r - 1];
-  forEachRow(
-    src.shape.slice(0, -1),
-    [src.strides.slice(0, -1), dst.slice(0, -1)],
-    [src.offset, start * dst[axis]],
-    (off, rows, inner) =>
-      k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4, inner[1]),
-  );
+  place(k, src, shape, axis, start, out.at);
   return out;
 }
 
@@ -312,6 +336,83 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       return out;
     },
 
+    crossEntropy(logits: View, targets: View, ignoreIndex: number, smoothing: number): Handle {
+      // loss = −(1−ε)·logp_t − ε·mean_c logp_c (= the reference's (1−ε)(lse − x_t) + ε(lse − mean x)),
+      // logp = log-softmax by the SIMD row kernel; 0 where t = ignoreIndex.
+      const k = simd();
+      const [N, C] = logits.shape;
+      const px = at(logits);
+      const t = classTargets(targets);
+      if (!k || px < 0 || !t || !(N * C > 0) || N * C < limits.softmax)
+        return cpu.crossEntropy(logits, targets, ignoreIndex, smoothing);
+      assertClassTargets(t, C, ignoreIndex); // before anything is allocated
+      const logp = scratch(N * C * 4);
+      const out = result(N);
+      if (logp < 0 || !out) {
+        freeScratch(logp, N * C * 4);
+        drop(out);
+        return cpu.crossEntropy(logits, targets, ignoreIndex, smoothing);
+      }
+      rowwise('softmaxRowsF32', [rowPtr(px, C), rowPtr(logp, C), 'count', C, 1, 0, 1], N, C);
+      const lp = new Float32Array((kernels() as Kernels).memory.buffer, logp, N * C);
+      const loss = out.data;
+      for (let n = 0; n < N; n++) {
+        const target = t[n];
+        if (target === ignoreIndex) {
+          loss[n] = 0;
+          continue;
+        }
+        let l = -(1 - smoothing) * lp[n * C + target];
+        if (smoothing > 0) {
+          let sum = 0;
+          for (let c = 0; c < C; c++) sum += lp[n * C + c];
+          l -= (smoothing * sum) / C;
+        }
+        loss[n] = l;
+      }
+      freeScratch(logp, N * C * 4);
+      return out;
+    },
+
+    crossEntropyBackward(
+      logits: View,
+      targets: View,
+      grad: View,
+      ignoreIndex: number,
+      smoothing: number,
+    ): Handle {
+      // dL/dx_c = g·(p_c − (1−ε)·[c = t] − ε/C), p = softmax(x) by the SIMD row kernel; 0 where t = ignoreIndex.
+      const k = simd();
+      const [N, C] = logits.shape;
+      const px = at(logits);
+      const t = classTargets(targets);
+      const fallback = cpu.crossEntropyBackward;
+      if (!k || px < 0 || !t || grad.dtype !== 'float32' || !(N * C > 0) || N * C < limits.softmax)
+        return fallback(logits, targets, grad, ignoreIndex, smoothing);
+      assertClassTargets(t, C, ignoreIndex);
+      const out = result(N * C);
+      if (!out) return fallback(logits, targets, grad, ignoreIndex, smoothing);
+      rowwise('softmaxRowsF32', [rowPtr(px, C), rowPtr(out.at, C), 'count', C, 1, 0, 0], N, C);
+      // grad [N] through its stride (the mean's gradient is one value broadcast, stride 0)
+      const gd = (grad.handle as WasmHandle).data;
+      const g = (n: number) => gd[grad.offset + n * grad.strides[0]];
+      const p = out.data;
+      const uniform = smoothing / C;
+      for (let n = 0; n < N; n++) {
+        const target = t[n];
+        const base = n * C;
+        if (target === ignoreIndex) {
+          p.fill(0, base, base + C);
+          continue;
+        }
+        const gn = g(n);
+        const hot = p[base + target] - (1 - smoothing);
+        for (let c = 0; c < C; c++) p[base + c] = gn * (p[base + c] - uniform);
+        p[base + target] = gn * (hot - uniform);
+      }
+      return out;
+    },
+
     geluBackward(x: View, grad: View, approximate: 'none' | 'tanh'): Handle {
       const k = simd();
       const px = at(x);
@@ -379,6 +480,28 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const out = result(size);
       if (!out) return cpu.indexSelect(x, axis, index);
       k.indexSelectF32(px, pi, out.at, size / (m * inner), n, m, inner);
+      return out;
+    },
+
+    concat(xs: readonly View[], axis: number): Handle {
+      // y = [x₀ | x₁ | …] along axis: each piece by strided row copies from wherever it lies
+      // (the gathered gradient of a q/k/v split: the pieces come back from the heads' layout)
+      const k = simd();
+      const shape = [...xs[0].shape];
+      shape[axis] = xs.reduce((n, x) => n + x.shape[axis], 0);
+      const size = sizeOf(shape);
+      const fast = xs.every((x) => x.dtype === 'float32' && addressOf(x.handle) >= 0);
+      if (!k || !fast || size === 0 || size < limits.copy) return cpu.concat(xs, axis);
+      const out = allocate('float32', size, false);
+      if (out.at < 0) {
+        release(out);
+        return cpu.concat(xs, axis);
+      }
+      let start = 0;
+      for (const x of xs) {
+        if (sizeOf(x.shape) > 0) place(k, x, shape, axis, start, out.at);
+        start += x.shape[axis];
+      }
       return out;
     },
 
