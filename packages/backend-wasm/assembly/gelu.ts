@@ -1,7 +1,7 @@
 // GELU and its gradient, exact (erf) and tanh forms, float32 four lanes at a time (see math.ts).
 // The tail (n % 4 elements) is loaded into one partial vector, so every element takes the same path.
 import { hi64, join32, lo64, loadPartial, storePartial } from './lanes';
-import { centreCdf, expHiLo, geluSlope, inCentre, normalCdf } from './math';
+import { centreCdf, expHiLo, geluSlope, geluSlopeCentre, inCentre, inSlopeCentre, normalCdf } from './math';
 
 const SQRT_2_OVER_PI = 0.7978845608028654;
 const C = 0.044715;
@@ -65,10 +65,21 @@ const C = 0.044715;
   }
 }
 
-// out = f′(x)·g over n elements. (The centre shortcut of mapLoop does not pay here: tried per 4
-// and per 16 elements, it was 2× faster on small inputs but 9–25% slower once |x| ≳ 1.)
+// out = f′(x)·g over n elements. For the exact form, where most groups of four lanes lie in the
+// slope's centre (|x| < √2: a GPT's pre-activations early in training), such groups skip the tail
+// (a division, two polynomials) that geluSlope would compute and discard — the same bits, 1.3×
+// faster at standard deviation 0.3. Where few do (wide inputs), the branch would only cost (16% at
+// standard deviation 2), so a sample of every 8th group picks the loop (the shortcut where two thirds of it qualify).
 @inline function gradLoop(x: usize, g: usize, out: usize, n: i32, tanh: bool): void {
   let i = 0;
+  if (!tanh && mostlyCentre(x, n)) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(x + o);
+      const slope = i32x4.all_true(inSlopeCentre(v)) ? geluSlopeCentre(v) : geluSlope(v);
+      v128.store(out + o, f32x4.mul(v128.load(g + o), slope));
+    }
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
@@ -81,6 +92,18 @@ const C = 0.044715;
     const gv = loadPartial(g + o, n - i);
     storePartial(out + o, tanh ? geluTanhGrad4(v, gv) : geluGrad4(v, gv), n - i);
   }
+}
+
+// Whether more than two thirds of the sampled groups of four (every 8th) lie wholly in the slope's centre
+// (below that, about a third of the branches would go the other way).
+@inline function mostlyCentre(x: usize, n: i32): bool {
+  let seen = 0;
+  let inside = 0;
+  for (let i = 0; i + 4 <= n; i += 32) {
+    seen++;
+    if (i32x4.all_true(inSlopeCentre(v128.load(x + (<usize>i << 2))))) inside++;
+  }
+  return inside * 3 > seen * 2;
 }
 
 export function geluF32(x: usize, out: usize, n: i32): void { mapLoop(x, out, n, false); } // y = x·½(1 + erf(x/√2))

@@ -106,7 +106,25 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   const e = expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah));
   const pdf = f32x4.mul(e, f32x4.splat(INV_SQRT_2PI));
   const z = f32x4.mul(a, f32x4.splat(INV_SQRT2));
-  // centre: ½ + ½·w·T(w²), w = x/√2
+  const cdf = v128.bitselect(slopeCentre(x), slopeTail(x, z, e), f32x4.lt(z, f32x4.splat(1)));
+  return f32x4.add(cdf, f32x4.mul(x, pdf));
+}
+
+// Lanes where geluSlope takes its centre (|x| < √2; false for NaN), by the same arithmetic.
+@inline export function inSlopeCentre(x: v128): v128 {
+  return f32x4.lt(f32x4.mul(clampAbs(x), f32x4.splat(INV_SQRT2)), f32x4.splat(1));
+}
+
+// geluSlope for four lanes all in its centre: the same bits, without the tail it would discard.
+@inline export function geluSlopeCentre(x: v128): v128 {
+  const a = clampAbs(x);
+  const ah = highBits(a);
+  const e = expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah));
+  return f32x4.add(slopeCentre(x), f32x4.mul(x, f32x4.mul(e, f32x4.splat(INV_SQRT_2PI))));
+}
+
+// Φ on the centre of geluSlope: ½ + ½·w·T(w²), w = x/√2
+@inline function slopeCentre(x: v128): v128 {
   const w = f32x4.mul(x, f32x4.splat(INV_SQRT2));
   const w2 = f32x4.mul(w, w);
   let t = f32x4.add(f32x4.mul(f32x4.splat(7.853861353153693e-5), w2), f32x4.splat(-8.010193625184903e-4));
@@ -115,8 +133,11 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(1.128358514861418e-1));
   t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(-3.76126258242330e-1));
   t = f32x4.add(f32x4.mul(t, w2), f32x4.splat(1.12837916572671));
-  const centre = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(w, t), f32x4.splat(0.5)));
-  // tail: ½·E·p(y)/z, y = 1/z²
+  return f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.mul(w, t), f32x4.splat(0.5)));
+}
+
+// Φ on the tail of geluSlope: ½erfc(z) = ½·E·p(y)/z, y = 1/z², mirrored for x ≥ 0
+@inline function slopeTail(x: v128, z: v128, e: v128): v128 {
   const q = f32x4.div(f32x4.splat(1), z);
   const y = f32x4.mul(q, q);
   let p = f32x4.add(f32x4.mul(f32x4.splat(2.326819970068386e-2), y), f32x4.splat(-1.387039388740657e-1));
@@ -136,8 +157,6 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   r = f32x4.add(f32x4.mul(r, y), f32x4.splat(5.641895067754075e-1));
   const fit = v128.bitselect(p, r, f32x4.lt(z, f32x4.splat(2)));
   const halfErfc = f32x4.mul(f32x4.mul(f32x4.mul(e, q), fit), f32x4.splat(0.5));
-  const tail = v128.bitselect(halfErfc, f32x4.sub(f32x4.splat(1), halfErfc), f32x4.lt(x, f32x4.splat(0)));
-  const cdf = v128.bitselect(centre, tail, f32x4.lt(z, f32x4.splat(1)));
-  return f32x4.add(cdf, f32x4.mul(x, pdf));
+  return v128.bitselect(halfErfc, f32x4.sub(f32x4.splat(1), halfErfc), f32x4.lt(x, f32x4.splat(0)));
 }
 

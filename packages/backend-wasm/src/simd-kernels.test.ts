@@ -256,6 +256,33 @@ describe('exp and GELU match the CPU reference within the transcendental toleran
     expectClose('geluF32', ga, read(cpuBackend.unary('gelu', view(centre, [n])), n), TRANSCENDENTAL);
   });
 
+  it("geluBackwardF32: where most groups lie in the slope's centre (|x| < √2), the shortcut gives the plain loop's bits", () => {
+    // The same groups twice: alone, nine in ten wholly in the centre (the sampled loop takes the
+    // shortcut for those, the full slope for the rest), and followed by three times as many wide
+    // groups (the sample then picks the loop without the shortcut).
+    const xs = sweep(-1.414, 1.414, 4001);
+    const groups = xs.length * 4;
+    const narrow = new Float32Array(groups);
+    xs.forEach((x, i) => narrow.set(i % 10 === 9 ? [x, x, x, -3] : [x, -x, x / 2, x / 3], 4 * i));
+    const wide = new Float32Array(groups * 4).fill(2.5);
+    wide.set(narrow);
+    reset();
+    const g = uniform(wide.length, -2, 2);
+    const pg = put(g);
+    const [a, b] = [alloc(groups * 4), alloc(wide.length * 4)];
+    k.geluBackwardF32(put(narrow), pg, a, groups);
+    k.geluBackwardF32(put(wide), pg, b, wide.length);
+    const [ga, gb] = [take(a, groups), take(b, groups)];
+    for (let i = 0; i < groups; i++) {
+      expect(Object.is(ga[i], gb[i]), `x = ${narrow[i]}: ${ga[i]} vs ${gb[i]}`).toBe(true);
+    }
+    const want = read(
+      cpuBackend.geluBackward!(view(narrow, [groups]), view(g.subarray(0, groups), [groups]), 'none'),
+      groups,
+    );
+    expectClose('geluBackwardF32', ga, want, TRANSCENDENTAL);
+  });
+
   const backward: ['none' | 'tanh', 'geluBackwardF32' | 'geluTanhBackwardF32'][] = [
     ['none', 'geluBackwardF32'],
     ['tanh', 'geluTanhBackwardF32'],
