@@ -9,3 +9,4 @@ export * from './adam';
 export * from './layernorm';
 export * from './layout';
 export * from './indexing';
+export * from './reduce';

@@ -287,6 +287,27 @@ const families: Family[] = [
     },
   },
   {
+    name: 'sum of every element',
+    limit: 'reduce',
+    unit: 'elements',
+    sizes: ELEMENTS,
+    make(n) {
+      const x = tensorView([n], 1);
+      return (b) => b.reduce('sum', x, [0]);
+    },
+  },
+  {
+    name: 'column sums (a bias gradient)',
+    limit: 'reduce',
+    unit: 'elements',
+    sizes: ELEMENTS,
+    make(n) {
+      const [r, c] = rowsOf(n);
+      const x = tensorView([r, c], 1);
+      return (b) => b.reduce('sum', x, [0]);
+    },
+  },
+  {
     name: 'copy of a transpose',
     limit: 'copy',
     unit: 'elements',

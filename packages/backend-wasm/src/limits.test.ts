@@ -181,6 +181,21 @@ const cases: Case[] = [
     },
   },
   {
+    limit: 'reduce',
+    member: 'reduce',
+    rtol: 0,
+    run(b, n) {
+      // n elements: the sum of each row of 8 (or of all), and the column sums over the rows
+      const [r, c] = rows(n);
+      const x = randn([r, c], { generator: g });
+      return [
+        b.reduce('sum', on(x, b), [1]),
+        b.reduce('sum', on(x, b), [0]),
+        b.reduce('sum', on(x, b), [0, 1]),
+      ];
+    },
+  },
+  {
     limit: 'copy',
     member: 'concat',
     rtol: 0,

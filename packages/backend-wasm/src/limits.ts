@@ -31,12 +31,14 @@ export interface SimdLimits {
   readonly copy: number;
   /** The embedding lookup (`indexSelect`) and its gradient (`indexAdd`), in elements of the result. */
   readonly indexing: number;
+  /** Sums over the last axes (per row) or the leading ones (per column), in elements of the input. */
+  readonly reduce: number;
 }
 
 /**
  * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01;
- * the indexing kernels 2026-12-02): only the product, the strided copy and (barely) the indexing
- * kernels have a crossover; every element-wise and fused kernel kept up with the TypeScript one
+ * the indexing and sum kernels 2026-12-02): only the product, the strided copy and (barely) the
+ * indexing kernels and the sum have a crossover; every element-wise and fused kernel kept up with the TypeScript one
  * from a single element, so their limits are 0.
  */
 export const SIMD_LIMITS: SimdLimits = {
@@ -53,6 +55,9 @@ export const SIMD_LIMITS: SimdLimits = {
   // indexAdd at 1 element: 0.87× of the TypeScript kernel (0.09 µs), from 4 on 1.06–10×; indexSelect
   // kept up from 1 (2026-12-02).
   indexing: 4,
+  // the sum of every element at 1: 0.37× (2.3 against 0.8 µs), from 4 on 1.2–1.8×; column sums kept
+  // up from 1, 10× at 65,536 (2026-12-02)
+  reduce: 4,
 };
 
 /** No limits: every op takes its SIMD kernel where the layout allows (what the benchmark times). */
@@ -68,4 +73,5 @@ export const NO_LIMITS: SimdLimits = {
   adam: 0,
   copy: 0,
   indexing: 0,
+  reduce: 0,
 };

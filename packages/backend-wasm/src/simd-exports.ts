@@ -120,4 +120,11 @@ export interface SimdKernelExports {
     m: number,
     inner: number,
   ): void;
+  /** out[r] = Σᵢ x[r·n + i] in float64, i in order, rounded once (the reference's sum of a row). */
+  sumRowsF32(x: number, out: number, rows: number, n: number): void;
+  /**
+   * out[c] = Σᵣ x[r·cols + c] in float64, r in order, rounded once (the reference's column sums);
+   * scratch: 8·cols bytes, 8-aligned.
+   */
+  sumColumnsF32(x: number, out: number, rows: number, cols: number, scratch: number): void;
 }

@@ -131,6 +131,31 @@ describe('SIMD dispatch of the wasm backend', () => {
     });
   }
 
+  it("sum bit for bit (the reference's float64 order): rows over the last axes, columns over the leading ones, the rest through the reference", () => {
+    const x = randn([6, 5, 37], { generator: g }).mul(100);
+    const cases: [Tensor, number[]][] = [
+      [x, [0, 1, 2]], // the whole tensor (clipGradNorm's Σ g²)
+      [x, [2]],
+      [x, [1, 2]],
+      [x, [0]], // a bias gradient over a batch
+      [x, [0, 1]],
+      [x, [1]], // a middle axis and unsorted axes: the reference's path
+      [x, [2, 1]],
+      [x.transpose(0, 2), [2]], // strided: the reference's path
+      [randn([64, 512], { generator: g }), [1]], // rows split over the threads when they are on
+      [randn([3, 0], { generator: g }), [1]],
+    ];
+    for (const [t, axes] of cases) {
+      const got = wasmBackend.reduce('sum', on(t, wasmBackend), axes);
+      const want = cpuBackend.reduce('sum', on(t, cpuBackend), axes);
+      expect(values(got), `[${t.shape}] over [${axes}]`).toEqual(values(want));
+    }
+    for (const op of ['max', 'min'] as const)
+      expect(values(wasmBackend.reduce(op, on(x, wasmBackend), [2]))).toEqual(
+        values(cpuBackend.reduce(op, on(x, cpuBackend), [2])),
+      );
+  });
+
   it('concat bit for bit (past the copy limit): pieces in any layout, along every axis, empty pieces, int32 through the reference', () => {
     const cases: [Tensor[], number][] = [
       // a gathered q/k/v gradient: three pieces back from the heads' layout [B, nh, T, hs]

@@ -5,6 +5,7 @@ import {
   contiguousStrides,
   type DType,
   type Handle,
+  type ReduceOp,
   sizeOf,
   type UnaryOp,
   type View,
@@ -480,6 +481,36 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const out = result(size);
       if (!out) return cpu.indexSelect(x, axis, index);
       k.indexSelectF32(px, pi, out.at, size / (m * inner), n, m, inner);
+      return out;
+    },
+
+    reduce(op: ReduceOp, x: View, axes: readonly number[]): Handle {
+      // Sums in float64, in the reference's order (the same bits): over the last axes, a sum per
+      // row (rows split over the threads); over the leading ones, column sums (a bias gradient).
+      const k = simd();
+      const px = at(x);
+      const rank = x.shape.length;
+      const size = sizeOf(x.shape);
+      const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      const outSize = sizeOf(kept.map((i) => x.shape[i]));
+      if (op !== 'sum' || !k || px < 0 || axes.length === 0 || size === 0 || size < limits.reduce)
+        return cpu.reduce(op, x, axes);
+      const leading = axes.length < rank && axes.every((a, i) => a === i);
+      const trailing = [...kept, ...axes].every((a, i) => a === i);
+      if (!leading && !trailing) return cpu.reduce(op, x, axes);
+      const out = result(outSize);
+      const sums = leading ? scratch(8 * outSize) : 0;
+      if (!out || sums < 0) {
+        drop(out);
+        return cpu.reduce(op, x, axes);
+      }
+      if (leading) {
+        k.sumColumnsF32(px, out.at, size / outSize, outSize, sums);
+        freeScratch(sums, 8 * outSize);
+      } else {
+        const n = size / outSize;
+        rowwise('sumRowsF32', [rowPtr(px, n), rowPtr(out.at, 1), 'count', n], outSize, n);
+      }
       return out;
     },
 

@@ -148,6 +148,7 @@ describe('worker threads for the matrix product', () => {
       ['matmul (B packed by panels)', () => [bytes(matmul(h, wide))]],
       ['matmul (Bᵀ packed by panels)', () => [bytes(matmul(h, wideT.mT))]],
       ['adamUpdate', adam],
+      ['sum of rows', () => [bytes(wide.sum(1))]],
     ];
     await disableThreads();
     const single = ops.map(([, op]) => op());

@@ -61,6 +61,7 @@ export const PARALLEL_KERNELS = [
   'layerNormF32',
   'adamF32',
   'packBPanels',
+  'sumRowsF32',
 ] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 
