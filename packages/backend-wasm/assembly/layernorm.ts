@@ -73,24 +73,25 @@ export function layerNormF32(x: usize, w: usize, b: usize, out: usize, rows: i32
   }
 }
 
-// x̂ = (x − mean)·rstd, ĝ = g·w (g when w = 0): dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), dw = Σ_rows g·x̂, db = Σ_rows g.
-// dw/db: [C] or 0 (not wanted); scratch: 16·C bytes (8-aligned) for their float64 sums when either is wanted. dx may be g.
+// x̂ = (x − mean)·rstd, ĝ = g·w (g when w = 0): dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) per row; each
+// row's mean and rstd are written to stats (two float64 per row, 8-aligned) unless it is 0, for
+// layerNormGradSumsF32. dx may be g.
 export function layerNormBackwardF32(
-  x: usize, w: usize, g: usize, dx: usize, dw: usize, db: usize, rows: i32, C: i32, eps: f64, scratch: usize,
+  x: usize, w: usize, g: usize, dx: usize, rows: i32, C: i32, eps: f64, stats: usize,
 ): void {
   const stride = <usize>C << 2;
-  const sw = scratch; // Σ_rows g·x̂ per column, float64
-  const sb = scratch + (<usize>C << 3); // Σ_rows g per column, float64
-  const sums = dw != 0 || db != 0;
-  if (sums) memory.fill(scratch, 0, <usize>C << 4);
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * stride;
     const gr = g + <usize>r * stride;
     const mean = rowMean(xr, C);
     const rstd = rowRstd(xr, C, mean, eps);
+    if (stats) {
+      store<f64>(stats + (<usize>r << 4), mean);
+      store<f64>(stats + (<usize>r << 4), rstd, 8);
+    }
     const mv = f64x2.splat(mean);
     const rv = f64x2.splat(rstd);
-    // pass 1: Σ ĝ and Σ ĝ·x̂ along the row; the column sums Σ g·x̂ and Σ g
+    // pass 1: Σ ĝ and Σ ĝ·x̂ along the row
     let accG = f64x2.splat(0);
     let accGX = f64x2.splat(0);
     let j = 0;
@@ -100,24 +101,15 @@ export function layerNormBackwardF32(
       const gv = v128.load(gr + o);
       const xh0 = f64x2.mul(f64x2.sub(lo64(xv), mv), rv);
       const xh1 = f64x2.mul(f64x2.sub(hi64(xv), mv), rv);
-      const g0 = lo64(gv);
-      const g1 = hi64(gv);
-      let gh0 = g0;
-      let gh1 = g1;
+      let gh0 = lo64(gv);
+      let gh1 = hi64(gv);
       if (w) {
         const wv = v128.load(w + o);
-        gh0 = f64x2.mul(g0, lo64(wv));
-        gh1 = f64x2.mul(g1, hi64(wv));
+        gh0 = f64x2.mul(gh0, lo64(wv));
+        gh1 = f64x2.mul(gh1, hi64(wv));
       }
       accG = f64x2.add(accG, f64x2.add(gh0, gh1));
       accGX = f64x2.add(accGX, f64x2.add(f64x2.mul(gh0, xh0), f64x2.mul(gh1, xh1)));
-      if (sums) {
-        const o8 = <usize>j << 3;
-        v128.store(sw + o8, f64x2.add(v128.load(sw + o8), f64x2.mul(g0, xh0)));
-        v128.store(sw + o8 + 16, f64x2.add(v128.load(sw + o8 + 16), f64x2.mul(g1, xh1)));
-        v128.store(sb + o8, f64x2.add(v128.load(sb + o8), g0));
-        v128.store(sb + o8 + 16, f64x2.add(v128.load(sb + o8 + 16), g1));
-      }
     }
     let sumG = sum64(accG);
     let sumGX = sum64(accGX);
@@ -128,11 +120,6 @@ export function layerNormBackwardF32(
       const gh = w ? gj * <f64>load<f32>(w + o) : gj;
       sumG += gh;
       sumGX += gh * xh;
-      if (sums) {
-        const o8 = <usize>j << 3;
-        store<f64>(sw + o8, load<f64>(sw + o8) + gj * xh);
-        store<f64>(sb + o8, load<f64>(sb + o8) + gj);
-      }
     }
     const a = sumG / C;
     const c = sumGX / C;
@@ -166,8 +153,50 @@ export function layerNormBackwardF32(
       store<f32>(dr + o, <f32>(rstd * (gh - a - xh * c)));
     }
   }
-  for (let j = 0; j < C; j++) {
-    if (dw) store<f32>(dw + (<usize>j << 2), <f32>load<f64>(sw + (<usize>j << 3)));
-    if (db) store<f32>(db + (<usize>j << 2), <f32>load<f64>(sb + (<usize>j << 3)));
+}
+
+// The weight and bias gradients of layer norm over columns [0, cols) at x and g (each already
+// offset to the first of them; rows of C floats): dw = Σ_rows g·x̂, db = Σ_rows g in float64, rows
+// in order, x̂ from the per-row mean and rstd layerNormBackwardF32 wrote to stats. The threads split
+// the columns, so every column is summed as one thread would. dw/db: 0 when not wanted; g must
+// still hold the gradient (dx not written over it).
+export function layerNormGradSumsF32(
+  x: usize, g: usize, stats: usize, dw: usize, db: usize, rows: i32, C: i32, cols: i32,
+): void {
+  const stride = <usize>C << 2;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const o = <usize>j << 2;
+    let sw0 = f64x2.splat(0);
+    let sw1 = f64x2.splat(0);
+    let sb0 = f64x2.splat(0);
+    let sb1 = f64x2.splat(0);
+    for (let r = 0; r < rows; r++) {
+      const mv = v128.load64_splat(stats + (<usize>r << 4));
+      const rv = v128.load64_splat(stats + (<usize>r << 4), 8);
+      const xv = v128.load(x + <usize>r * stride + o);
+      const gv = v128.load(g + <usize>r * stride + o);
+      const g0 = lo64(gv);
+      const g1 = hi64(gv);
+      sw0 = f64x2.add(sw0, f64x2.mul(g0, f64x2.mul(f64x2.sub(lo64(xv), mv), rv)));
+      sw1 = f64x2.add(sw1, f64x2.mul(g1, f64x2.mul(f64x2.sub(hi64(xv), mv), rv)));
+      sb0 = f64x2.add(sb0, g0);
+      sb1 = f64x2.add(sb1, g1);
+    }
+    if (dw) v128.store(dw + o, join32(sw0, sw1));
+    if (db) v128.store(db + o, join32(sb0, sb1));
+  }
+  for (; j < cols; j++) {
+    const o = <usize>j << 2;
+    let sw: f64 = 0;
+    let sb: f64 = 0;
+    for (let r = 0; r < rows; r++) {
+      const xh = (<f64>load<f32>(x + <usize>r * stride + o) - load<f64>(stats + (<usize>r << 4))) * load<f64>(stats + (<usize>r << 4), 8);
+      const gj = <f64>load<f32>(g + <usize>r * stride + o);
+      sw += gj * xh;
+      sb += gj;
+    }
+    if (dw) store<f32>(dw + o, <f32>sw);
+    if (db) store<f32>(db + o, <f32>sb);
   }
 }

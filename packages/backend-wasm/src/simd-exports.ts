@@ -78,20 +78,32 @@ export interface SimdKernelExports {
   /** y = (x − mean)·rstd·w + b per row of C, rstd = 1/√(var + ε) (biased var, float64); w, b = 0: absent */
   layerNormF32(x: number, w: number, b: number, out: number, rows: number, C: number, eps: number): void;
   /**
-   * x̂ = (x − mean)·rstd, ĝ = g·w: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), dw = Σ_rows g·x̂, db = Σ_rows g
-   * (float64 sums). w, dw, db = 0: absent / not wanted; scratch: 16·C bytes, 8-aligned, when dw or db is wanted.
+   * x̂ = (x − mean)·rstd, ĝ = g·w: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) per row of C; w = 0: absent.
+   * Each row's mean and rstd go to stats (2 float64 per row, 8-aligned) unless it is 0. dx may be g.
    */
   layerNormBackwardF32(
     x: number,
     w: number,
     g: number,
     dx: number,
+    rows: number,
+    C: number,
+    eps: number,
+    stats: number,
+  ): void;
+  /**
+   * dw = Σ_rows g·x̂, db = Σ_rows g (float64, rows in order) for columns [0, cols) at x and g (rows
+   * of C floats), x̂ from the rows' stats layerNormBackwardF32 wrote; dw, db = 0: not wanted.
+   */
+  layerNormGradSumsF32(
+    x: number,
+    g: number,
+    stats: number,
     dw: number,
     db: number,
     rows: number,
     C: number,
-    eps: number,
-    scratch: number,
+    cols: number,
   ): void;
 
   /**

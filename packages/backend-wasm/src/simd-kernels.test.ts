@@ -498,8 +498,23 @@ describe('layer normalisation matches the CPU reference', () => {
           const pdx = alloc(n * 4);
           const pdw = hasW ? alloc(C * 4) : 0;
           const pdb = hasB ? alloc(C * 4) : 0;
-          const scratch = alloc(C * 16, 8, 0);
-          k.layerNormBackwardF32(px, pw, put(g), pdx, pdw, pdb, rows, C, eps, scratch);
+          const stats = alloc(rows * 16, 8, 0);
+          const pg = put(g);
+          k.layerNormBackwardF32(px, pw, pg, pdx, rows, C, eps, stats);
+          // the column sums in two pieces (as two threads take them): a multiple of 4 columns, then the rest
+          const split = Math.min(C, 4 * Math.ceil(C / 8));
+          k.layerNormGradSumsF32(px, pg, stats, pdw, pdb, rows, C, split);
+          const at = (p: number, by: number) => (p ? p + by : 0);
+          k.layerNormGradSumsF32(
+            px + 4 * split,
+            pg + 4 * split,
+            stats,
+            at(pdw, 4 * split),
+            at(pdb, 4 * split),
+            rows,
+            C,
+            C - split,
+          );
           expectClose('layerNormBackwardF32 dx', take(pdx, n), read(dx, n), NORMALIZE);
           if (dw) expectClose('layerNormBackwardF32 dw', take(pdw, C), read(dw, C), REDUCTION);
           if (db) expectClose('layerNormBackwardF32 db', take(pdb, C), read(db, C), REDUCTION);
@@ -531,7 +546,7 @@ describe('the shared-memory build', () => {
       [(k, x, _g, o) => k.geluF32(x, o, rows * n), 'geluF32'],
       [(k, x, g, o) => k.geluTanhBackwardF32(x, g, o, rows * n), 'geluTanhBackwardF32'],
       [(k, x, _g, o) => k.softmaxRowsF32(x, o, rows, n, 0.5, rows, 0), 'softmaxRowsF32'],
-      [(k, x, g, o) => k.layerNormBackwardF32(x, 0, g, o, 0, 0, rows, n, 1e-5, 0), 'layerNormBackwardF32'],
+      [(k, x, g, o) => k.layerNormBackwardF32(x, 0, g, o, rows, n, 1e-5, 0), 'layerNormBackwardF32'],
     ];
     for (const [run, name] of runs) {
       run(s, 65536, 65536 + 4 * rows * n, out);

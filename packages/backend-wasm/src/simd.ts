@@ -502,6 +502,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const sums = leading ? scratch(8 * outSize) : 0;
       if (!out || sums < 0) {
         drop(out);
+        if (sums > 0) freeScratch(sums, 8 * outSize);
         return cpu.reduce(op, x, axes);
       }
       if (leading) {
@@ -599,14 +600,39 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const dx = result(size);
       const dw = weight ? result(C) : null;
       const db = withBias ? result(C) : null;
-      const sums = weight || withBias ? scratch(16 * C) : 0;
-      if (!dx || (weight && !dw) || (withBias && !db) || sums < 0) {
+      const rows = size / C;
+      const stats = weight || withBias ? scratch(16 * rows) : 0;
+      if (!dx || (weight && !dw) || (withBias && !db) || stats < 0) {
         [dx, dw, db].forEach(drop);
-        freeScratch(sums, 16 * C);
+        if (stats > 0) freeScratch(stats, 16 * rows);
         return fallback(x, weight, grad, eps, withBias);
       }
-      k.layerNormBackwardF32(px, pw, pg, dx.at, dw?.at ?? 0, db?.at ?? 0, size / C, C, eps, sums);
-      if (sums > 0) freeScratch(sums, 16 * C);
+      // dx by rows; then dw, db by columns, each column summed over the rows in order (as one thread would)
+      const perRow = { at: stats, perUnit: stats > 0 ? 16 : 0 };
+      rowwise(
+        'layerNormBackwardF32',
+        [rowPtr(px, C), pw, rowPtr(pg, C), rowPtr(dx.at, C), 'count', C, eps, perRow],
+        rows,
+        C,
+      );
+      if (stats > 0) {
+        const column = (p: number) => ({ at: p, perUnit: p > 0 ? 4 : 0 });
+        const args: SplitArg[] = [
+          column(px),
+          column(pg),
+          stats,
+          column(dw?.at ?? 0),
+          column(db?.at ?? 0),
+          rows,
+          C,
+          'count',
+        ];
+        splitCall(kernels() as Kernels, 'layerNormGradSumsF32', C, args, {
+          align: 4,
+          least: Math.ceil(PARALLEL_MIN_ELEMENTS / rows),
+        });
+        freeScratch(stats, 16 * rows);
+      }
       return [dx, dw, db];
     },
   };

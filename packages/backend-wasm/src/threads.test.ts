@@ -149,6 +149,14 @@ describe('worker threads for the matrix product', () => {
       ['matmul (Bᵀ packed by panels)', () => [bytes(matmul(h, wideT.mT))]],
       ['adamUpdate', adam],
       ['sum of rows', () => [bytes(wide.sum(1))]],
+      [
+        'layerNormBackward (dx by rows, dw and db by columns)',
+        () =>
+          be
+            .layerNormBackward(view(h), view(w), view(h2), 1e-5, true)
+            .filter((o) => o !== null)
+            .map(handle),
+      ],
     ];
     await disableThreads();
     const single = ops.map(([, op]) => op());

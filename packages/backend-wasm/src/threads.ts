@@ -59,6 +59,8 @@ export const PARALLEL_KERNELS = [
   'softmaxRowsF32',
   'softmaxBackwardRowsF32',
   'layerNormF32',
+  'layerNormBackwardF32',
+  'layerNormGradSumsF32',
   'adamF32',
   'packBPanels',
   'sumRowsF32',
