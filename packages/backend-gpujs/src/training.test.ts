@@ -23,10 +23,11 @@ const LOSS_ATOL = BABY_LOSS_ATOL;
  * upload is a launch too. (242 on the default layer-norm kernels composed from primitives, 228
  * before those defaults; 190 with this backend's own layer-norm kernels, ops/layer-norm.ts; 189 and
  * 14 with its own causal softmax, which needs no mask upload, and softmax gradient; 180 and 13 with
- * its own cross-entropy and gradient.)
+ * its own cross-entropy and gradient; 177 and 7 once autograd gathered the q/k/v slices' gradients
+ * into one concat, where each slice had uploaded its index range for an indexAdd.)
  */
-const DISPATCHES_PER_STEP = 180;
-const UPLOADS_PER_STEP = 13;
+const DISPATCHES_PER_STEP = 177;
+const UPLOADS_PER_STEP = 7;
 
 const reference = trainBaby(cpuBackend, STEPS);
 const train = (backend: Backend, steps = STEPS) => trainBaby(backend, steps);
