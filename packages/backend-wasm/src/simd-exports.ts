@@ -139,4 +139,19 @@ export interface SimdKernelExports {
    * scratch: 8·cols bytes, 8-aligned.
    */
   sumColumnsF32(x: number, out: number, rows: number, cols: number, scratch: number): void;
+  /**
+   * dst (row-major) = src[i0·s0 + i1·s1 + i2·s2 + c] for i0 < n0, i1 < n1, i2 < n2, c < cols (element
+   * strides, rows contiguous; float32 or int32 alike).
+   */
+  copyRows4(
+    src: number,
+    n0: number,
+    s0: number,
+    n1: number,
+    s1: number,
+    n2: number,
+    s2: number,
+    cols: number,
+    dst: number,
+  ): void;
 }

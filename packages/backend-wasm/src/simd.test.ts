@@ -281,6 +281,17 @@ describe('SIMD dispatch of the wasm backend', () => {
       t.reshape(360).slice(0, 7, 300, 3),
       ints.permute(2, 0, 3, 1),
       t.slice(0, 1, 2).reshape(5, 4, 6).sum(0).expand(2, 4, 6),
+      // contiguous rows in up to four dims, one call: a head merge (rows of 32), rows of 66 and of 37,
+      // rows picked from wider ones; rank 5 walks the runs of rows instead
+      randn([4, 8, 16, 32], { generator: g }).permute(0, 2, 1, 3),
+      randn([2, 3, 70, 66], { generator: g }).transpose(1, 2),
+      randn([5, 9, 37], { generator: g }).transpose(0, 1),
+      randn([40, 37], { generator: g }).slice(1, 0, 30),
+      randn([2, 3, 4, 5, 8], { generator: g }).permute(0, 2, 1, 3, 4),
+      // pure transposes, 4×4 blocks through registers: edges in both dims, whole blocks, int32
+      randn([37, 50], { generator: g }).mT,
+      randn([64, 128], { generator: g }).mT,
+      randn([3, 21, 18], { generator: g }).mul(1000).int().transpose(1, 2),
     ];
     for (const v of views) {
       expect(values(wasmBackend.copy(on(v, wasmBackend)))).toEqual(

@@ -211,10 +211,28 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
       const r = x.shape.length;
       const out = allocate(x.dtype, n, false);
       if (r === 0 || out.at < 0) return cpu.copy(x);
-      // The tensor core's strided walk over every dim but the last hands out runs of rows; the
-      // module copies each run (rows × the last dim) through its strides.
       const cols = x.shape[r - 1];
       const cs = x.strides[r - 1];
+      if (cs === 1 && r <= 4) {
+        // contiguous rows, up to three dims of them: one call walks them all
+        const pad = 4 - r;
+        const dim = (i: number) => (i < pad ? 1 : x.shape[i - pad]);
+        const stride = (i: number) => (i < pad ? 0 : x.strides[i - pad]);
+        k.copyRows4(
+          base + x.offset * 4,
+          dim(0),
+          stride(0),
+          dim(1),
+          stride(1),
+          dim(2),
+          stride(2),
+          cols,
+          out.at,
+        );
+        return out;
+      }
+      // Otherwise the tensor core's strided walk over every dim but the last hands out runs of
+      // rows; the module copies each run (rows × the last dim) through its strides.
       const outer = contiguousStrides(x.shape).slice(0, -1);
       forEachRow(x.shape.slice(0, -1), [x.strides.slice(0, -1), outer], [x.offset, 0], (off, rows, inner) =>
         k.copyStrided(base + off[0] * 4, inner[0], cs, rows, cols, out.at + off[1] * 4, inner[1]),
