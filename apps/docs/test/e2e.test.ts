@@ -150,7 +150,7 @@ describe('the built docs site in Chromium', () => {
     await done(layers.page, layers.problems);
     const compose = await visit('/course/composing-a-gpt.html');
     const tree = (await compose.page.getByTestId('model-tree').textContent()) ?? '';
-    expect(tree).toMatch(/^GPT\(vocab=/);
+    expect(tree).toMatch(/^GPT\(\n {2}vocab=/);
     const classes = new Set([...tree.matchAll(/\): ([$\w]+)\(/g)].map((m) => m[1]));
     expect([...classes].sort()).toEqual([
       'Block',

@@ -56,8 +56,8 @@ describe('names that survive minification', () => {
       expect(minified.constructorName).not.toBe('GPT'); // the minifier renamed the class
       expect(minified.tree).toBe(plain.tree);
       expect(minified.extras).toBe(plain.extras);
-      expect(minified.tree).toMatch(/^GPT\(vocab=11, block=8/);
-      expect(minified.tree).toContain('(attn): CausalSelfAttention(nEmbd=8, nHead=2\n');
+      expect(minified.tree).toMatch(/^GPT\(\n {2}vocab=11, block=8/);
+      expect(minified.tree).toContain('(attn): CausalSelfAttention(\n          nEmbd=8, nHead=2\n');
       expect(minified.extras).toContain('(mlp): MLP(');
       expect(minified.extras).toContain('(1): Tanh()');
       expect(minified.errors).toEqual([

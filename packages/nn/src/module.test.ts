@@ -99,6 +99,24 @@ describe('Module', () => {
     expect(text.trim().endsWith('# 61 params')).toBe(true);
   });
 
+  it('puts a module’s own settings on a line of their own when it has children, as PyTorch does', () => {
+    class Holder extends Module {
+      static override readonly typeName = 'Holder';
+      readonly inner = new Linear(2, 2, { bias: false });
+      override extraRepr(): string {
+        return 'size=2';
+      }
+      forward(x: never): never {
+        return x;
+      }
+    }
+    expect(new Holder().toString()).toBe(
+      ['Holder(', '  size=2', '  (inner): Linear(in=2, out=2, bias=false)  # 4 params', ')  # 4 params'].join(
+        '\n',
+      ),
+    );
+  });
+
   it('names modules by their static typeName; a subclass without one by its own constructor', () => {
     class Wide extends Linear {}
     class Named extends Linear {

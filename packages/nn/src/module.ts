@@ -423,15 +423,18 @@ export abstract class Module {
     return this.render(0);
   }
 
+  // As PyTorch prints a module: `Name(extra)` on one line without children; with them, the extra
+  // (if any) and then each child on lines of their own, and the closing parenthesis on its own line.
   private render(depth: number): string {
     const children = [...this.namedChildren()];
     const count = this.numParameters();
-    const head = `${this.typeName}(${this.extraRepr()}`;
+    const extra = this.extraRepr();
     const tail = count > 0 ? `  # ${count.toLocaleString('en-US')} params` : '';
-    if (children.length === 0) return `${head})${tail}`;
+    if (children.length === 0) return `${this.typeName}(${extra})${tail}`;
     const pad = '  '.repeat(depth + 1);
     const lines = children.map(([name, child]) => `${pad}(${name}): ${child.render(depth + 1)}`);
-    return `${head}\n${lines.join('\n')}\n${'  '.repeat(depth)})${tail}`;
+    if (extra) lines.unshift(`${pad}${extra}`);
+    return `${this.typeName}(\n${lines.join('\n')}\n${'  '.repeat(depth)})${tail}`;
   }
 }
 

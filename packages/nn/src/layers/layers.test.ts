@@ -221,7 +221,7 @@ describe('activations and containers', () => {
       l6.bias,
     );
     close(mlp.forward(x).toArraySync(), expected.toArraySync() as number[][]);
-    expect(mlp.toString()).toMatch(/^MLP\(2 → 16 → 16 → 3\n/);
+    expect(mlp.toString()).toMatch(/^MLP\(\n {2}2 → 16 → 16 → 3\n/);
   });
 
   it('MLP takes the activation, bias and dropout; a single width is one Linear', () => {
