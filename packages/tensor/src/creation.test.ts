@@ -18,7 +18,8 @@ import {
   zeros,
   zerosLike,
 } from './creation.js';
-import { DTypeError, ShapeError, ValueError } from './errors.js';
+import { allocArray } from './dtype.js';
+import { BackendError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { Generator } from './random.js';
 import { expectClose, expectTensor, values } from './test-utils.js';
 
@@ -318,5 +319,19 @@ describe('inference and range edge cases', () => {
     expect(edge.every((v) => v >= 2 ** 31 - 3 && v < 2 ** 31)).toBe(true);
     const wide = randint(0, 2 ** 32, [4], { dtype: 'float32', generator: new Generator(2) });
     expect((wide.toArraySync() as number[]).every((v) => v >= 0 && v <= 2 ** 32)).toBe(true);
+  });
+});
+
+describe('a tensor too large for the engine', () => {
+  it('is a BackendError naming the elements and bytes, not a bare RangeError', () => {
+    // 8·10⁹ elements: past V8's typed-array length limit, so nothing is allocated before it fails
+    expect(() => allocArray('float32', 8e9)).toThrow(BackendError);
+    expect(() => allocArray('float32', 8e9)).toThrow(
+      /cannot allocate 8,000,000,000 float32 elements \(29\.8 GiB\) on the JavaScript heap: /,
+    );
+    expect(() => zeros([1e9, 8])).toThrow(BackendError);
+    expect(() => randn([2e9, 4], { dtype: 'float64' })).toThrow(
+      /8,000,000,000 float64 elements \(59\.6 GiB\)/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { DTypeError } from './errors.js';
+import { BackendError, DTypeError } from './errors.js';
 
 /**
  * Element types. `float32` is the default for values, `int32` for ids and indices, `bool` for
@@ -35,8 +35,26 @@ export function assertDType(value: unknown, where: string): DType {
   return value;
 }
 
-/** Allocates a zeroed typed array for `dtype` on the JavaScript heap (the default `ArrayAllocator` of the CPU kernels). */
+/**
+ * Allocates a zeroed typed array for `dtype` on the JavaScript heap (the default `ArrayAllocator`
+ * of the CPU kernels). An array the engine cannot make (past its length limit, or more memory than
+ * it can get) is a {@link BackendError} naming the element count and bytes, not a bare RangeError.
+ */
 export function allocArray(dtype: DType, size: number): TypedArray {
+  try {
+    return newArray(dtype, size);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const bytes = size * BYTES[dtype];
+    throw new BackendError(
+      `cannot allocate ${size.toLocaleString('en-US')} ${dtype} elements (${(bytes / 2 ** 30).toFixed(1)} GiB) on the JavaScript heap: ${err.message}`,
+    );
+  }
+}
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+function newArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);
