@@ -3,7 +3,18 @@
  * weights passed in.
  */
 
-export { embedding, gelu, logSoftmax, oneHot, relu, sigmoid, softmax, tanh } from '@dendrite/tensor';
+export {
+  embedding,
+  gelu,
+  logSoftmax,
+  oneHot,
+  relu,
+  type SoftplusOptions,
+  sigmoid,
+  softmax,
+  softplus,
+  tanh,
+} from '@dendrite/tensor';
 export { dropout } from './layers/dropout.js';
 export { layerNorm } from './layers/layernorm.js';
 export { linear } from './layers/linear.js';

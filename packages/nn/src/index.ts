@@ -11,7 +11,7 @@ export { type Dataset, TensorDataset } from './data/dataset.js';
 export { StateDictError } from './errors.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
-export { GELU, Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './layers/activations.js';
+export { GELU, Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh } from './layers/activations.js';
 export { type AttentionOptions, CausalSelfAttention, KVCache } from './layers/attention.js';
 export { Block, type BlockOptions } from './layers/block.js';
 export { Dropout, type DropoutOptions, dropout } from './layers/dropout.js';

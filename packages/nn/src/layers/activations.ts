@@ -1,4 +1,4 @@
-import { type GeluOptions, type Tensor, ValueError } from '@dendrite/tensor';
+import { type GeluOptions, type SoftplusOptions, softplus, type Tensor, ValueError } from '@dendrite/tensor';
 import { Module } from '../module.js';
 
 /** y = max(x, 0) */
@@ -35,6 +35,30 @@ export class Sigmoid extends Module {
   static override readonly typeName: string = 'Sigmoid';
   forward(x: Tensor): Tensor {
     return x.sigmoid();
+  }
+}
+
+/** y = (1/β)·ln(1 + e^(βx)), and y = x where βx > threshold (`torch.nn.Softplus`, β 1, threshold 20). */
+export class Softplus extends Module {
+  static override readonly typeName: string = 'Softplus';
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(options: SoftplusOptions = {}) {
+    super();
+    this.beta = options.beta ?? 1;
+    this.threshold = options.threshold ?? 20;
+    if (typeof this.beta !== 'number' || !Number.isFinite(this.beta) || this.beta === 0) {
+      throw new ValueError(`Softplus: beta must be a finite number other than 0, got ${String(this.beta)}`);
+    }
+    if (typeof this.threshold !== 'number' || Number.isNaN(this.threshold)) {
+      throw new ValueError(`Softplus: threshold must be a number, got ${String(this.threshold)}`);
+    }
+  }
+  forward(x: Tensor): Tensor {
+    return softplus(x, { beta: this.beta, threshold: this.threshold });
+  }
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
   }
 }
 

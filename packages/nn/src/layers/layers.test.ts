@@ -2,7 +2,8 @@ import { gradcheck } from '@dendrite/autograd';
 import { Generator, manualSeed, ones, randn, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { ModuleDict, ModuleList, Sequential } from '../containers.js';
-import { GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+import { functional as F } from '../index.js';
+import { GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh } from './activations.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { FeedForward } from './feed-forward.js';
@@ -167,6 +168,21 @@ describe('activations and containers', () => {
     const sm = Array.from(new Softmax().forward(x).dataSync());
     expect(sm.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     close(new LogSoftmax().forward(x).exp().toArraySync(), [Array.from(sm)]);
+    // ln(1 + eˣ); with β 2, ln(1 + e^(2x))/2; past the threshold x itself
+    close(new Softplus().forward(x).toArraySync(), [
+      [Math.log1p(Math.exp(-1)), Math.log1p(Math.exp(0.5)), Math.log1p(Math.exp(2))],
+    ]);
+    close(new Softplus({ beta: 2, threshold: 3 }).forward(x).toArraySync(), [
+      [Math.log1p(Math.exp(-2)) / 2, Math.log1p(Math.exp(1)) / 2, 2],
+    ]);
+    expect(new Softplus({ beta: 2 }).toString()).toBe('Softplus(beta=2, threshold=20)');
+    expect(F.softplus(x, { beta: 2, threshold: 3 }).toArraySync()).toEqual(
+      new Softplus({ beta: 2, threshold: 3 }).forward(x).toArraySync(),
+    );
+    expect(() => new Softplus({ beta: 0 })).toThrow(
+      /Softplus: beta must be a finite number other than 0, got 0/,
+    );
+    expect(() => new Softplus({ threshold: Number.NaN })).toThrow(/Softplus: threshold must be a number/);
   });
 
   it('Sequential chains modules; ModuleList and ModuleDict register children', () => {
