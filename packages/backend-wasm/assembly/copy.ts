@@ -1,4 +1,5 @@
 // Strided float32 copies that stage operands for the SIMD kernels.
+import { transpose4 } from './lanes';
 
 // dst[r·drs + c] = src[r·rs + c·cs] for r < rows, c < cols (element strides): a copy of any 2-D
 // strided view into rows of a destination (row stride drs; drs = cols: row-major). Transposed
@@ -44,21 +45,7 @@ function transposeBlocks(src: usize, cs: i32, rows: i32, cols: i32, dst: usize, 
       for (; r + 4 <= r1; r += 4) {
         let c = c0;
         for (; c + 4 <= c1; c += 4) {
-          const s = src + <usize>(r + c * cs) * 4;
-          const a0 = v128.load(s); // x[r…r+3][c]
-          const a1 = v128.load(s + col);
-          const a2 = v128.load(s + 2 * col);
-          const a3 = v128.load(s + 3 * col);
-          const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
-          const t1 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
-          const t2 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
-          const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
-          const d = dst + <usize>(r * drs + c) * 4;
-          const row = <usize>drs * 4;
-          v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5)); // x[r][c…c+3]
-          v128.store(d + row, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
-          v128.store(d + 2 * row, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
-          v128.store(d + 3 * row, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+          transpose4(src + <usize>(r + c * cs) * 4, col, dst + <usize>(r * drs + c) * 4, <usize>drs * 4);
         }
         for (; c < c1; c++) {
           for (let i = 0; i < 4; i++) store<f32>(dst + <usize>((r + i) * drs + c) * 4, load<f32>(src + <usize>(r + i + c * cs) * 4));

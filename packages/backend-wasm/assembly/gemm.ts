@@ -1,6 +1,7 @@
 // WebAssembly SIMD kernels for @dendrite/backend-wasm, in AssemblyScript.
 // Compiled by scripts/build-wasm.mjs into generated/kernels.ts (base64, not committed), bundled into dist/.
 // Memory is imported: the JS side owns it and lays out operands before each call.
+import { transpose4 } from './lanes';
 
 // Pack B [K, N] (element strides rs, cs: row-major, or a transposed view such as Wᵀ) into 8-wide
 // column panels: P[jb][k][0..8] = B[k][jb*8 .. jb*8+8] (zero-padded).
@@ -29,8 +30,8 @@ export function packBPanels(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize
       const w0 = b + <usize>(j0 * cs) * 4;
       for (; k + 4 <= K; k += 4) {
         const r = w0 + <usize>k * 4;
-        transpose4(r, col, out);
-        transpose4(r + 4 * col, col, out + 16);
+        transpose4(r, col, out, 32); // four packed rows of 8, their first halves
+        transpose4(r + 4 * col, col, out + 16, 32);
         out += 128;
       }
     }
@@ -40,23 +41,6 @@ export function packBPanels(b: usize, rs: i32, cs: i32, K: i32, N: i32, p: usize
       out += 32;
     }
   }
-}
-
-// out[k·8 + t] = r[t·col + k] for t, k < 4: four rows of 4 values (byte stride col) become four
-// 4-wide quarters of consecutive packed rows (byte stride 32).
-@inline function transpose4(r: usize, col: usize, out: usize): void {
-  const r0 = v128.load(r);
-  const r1 = v128.load(r + col);
-  const r2 = v128.load(r + 2 * col);
-  const r3 = v128.load(r + 3 * col);
-  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(out, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store(out + 32, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
-  v128.store(out + 64, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
-  v128.store(out + 96, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 // C[M,N] = A[M,K] · B: A read through element strides (ars, acs) — row-major, or a transposed

@@ -45,3 +45,20 @@
 @inline export function max32(v: v128): f32 {
   return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
+
+// out[t·outRow + k] = r[k·col + t] for t, k < 4 (byte strides col, outRow): four 4-runs, one per
+// k, become four 4-runs, one per t — a 4×4 block transposed by shuffles.
+@inline export function transpose4(r: usize, col: usize, out: usize, outRow: usize): void {
+  const r0 = v128.load(r);
+  const r1 = v128.load(r + col);
+  const r2 = v128.load(r + 2 * col);
+  const r3 = v128.load(r + 3 * col);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(out + outRow, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(out + 2 * outRow, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * outRow, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
