@@ -9,7 +9,6 @@ export {
   logSoftmax,
   oneHot,
   relu,
-  type SoftplusOptions,
   sigmoid,
   softmax,
   softplus,
