@@ -51,9 +51,11 @@ export function readHead(m: Matrix, chars: readonly string[]): HeadReading {
   const T = chars.length;
   const rowsAll = Array.from({ length: Math.max(0, T - 1) }, (_, i) => i + 1);
   const top = rowsAll.map((i) => argmax(m[i], i));
+  /** Where row i (≥ 1) puts its largest weight. */
+  const topOf = (i: number) => top[i - 1];
   const share = (test: (i: number, j: number) => boolean) =>
-    mean(rowsAll.map((i, r) => (test(i, top[r]) ? 1 : 0)));
-  const sharpness = mean(rowsAll.map((i, r) => m[i][top[r]]));
+    mean(rowsAll.map((i) => (test(i, topOf(i)) ? 1 : 0)));
+  const sharpness = mean(rowsAll.map((i) => m[i][topOf(i)]));
   const averaging = mean(rowsAll.map((i) => 1 / (i + 1)));
 
   const weightOf = new Map<string, number>();
@@ -70,12 +72,12 @@ export function readHead(m: Matrix, chars: readonly string[]): HeadReading {
   const ofLetters = (f: (i: number) => number) => mean(letters.map(f));
   let pattern: HeadPattern | null = null;
   if (letters.length > 0) {
-    const sharpLetters = ofLetters((i) => m[i][argmax(m[i], i)]);
-    if (sharpLetters > 0.5 && ofLetters((i) => (VOWELS.includes(chars[argmax(m[i], i)]) ? 1 : 0)) >= 0.9)
+    const sharpLetters = ofLetters((i) => m[i][topOf(i)]);
+    if (sharpLetters > 0.5 && ofLetters((i) => (VOWELS.includes(chars[topOf(i)]) ? 1 : 0)) >= 0.9)
       pattern = 'vowels';
     else if (
       ofLetters((i) => spaces.reduce((s, j) => s + (j <= i ? m[i][j] : 0), 0)) > 0.9 &&
-      ofLetters((i) => (argmax(m[i], i) === lastSpace(i) ? 1 : 0)) >= 0.75
+      ofLetters((i) => (topOf(i) === lastSpace(i) ? 1 : 0)) >= 0.75
     )
       pattern = 'spaces';
   }

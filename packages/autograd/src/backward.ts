@@ -186,6 +186,8 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean)
     });
     for (const gi of inputGrads) if (gi) freeIfDead(gi);
   };
+  /** Runs `f` in a tidy scope of its own when the backward is not recorded (its temporaries go at once). */
+  const scoped = <T>(f: () => T): T => (eager ? tidy(f) : f());
   /** Slices' gradients waiting for the node that made the sliced tensor (see {@link gather}). */
   const placed = new Map<Node, PlacedGrad[]>();
   const ready: Node[] = [rootNode];
@@ -203,7 +205,7 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean)
     if (pieces !== undefined) {
       placed.delete(node);
       const dense = g;
-      g = eager ? tidy(() => gather(pieces, node.output, dense)) : gather(pieces, node.output, dense);
+      g = scoped(() => gather(pieces, node.output, dense));
       for (const p of pieces) {
         unhold(p.grad);
         if (p.grad !== g) freeIfDead(p.grad);
@@ -221,19 +223,20 @@ function runGraph(rootNode: Node, seed: Tensor, retain: boolean, eager: boolean)
         saved: node.saved ?? [],
         needs: node.edges.map((e) => e !== null),
       };
-      const edge = node.edges.length === 1 ? node.edges[0] : null;
-      const place = edge?.kind === 'node' ? node.rule.place : undefined;
+      const only = node.edges.length === 1 ? node.edges[0] : null;
+      const target = only?.kind === 'node' ? only.node : null;
+      const place = target ? node.rule.place : undefined;
       // a slice's gradient waits for its siblings (see gather); any other goes out now
-      const piece = place && (eager ? tidy(() => place(grad, context)) : place(grad, context));
-      if (piece && edge?.kind === 'node') {
-        const list = placed.get(edge.node) ?? [];
+      const piece = place ? scoped(() => place(grad, context)) : null;
+      if (target && piece) {
+        const list = placed.get(target) ?? [];
         list.push(piece);
-        placed.set(edge.node, list);
+        placed.set(target, list);
         hold(piece.grad);
       } else
         sendGrads(
           node,
-          eager ? tidy(() => node.rule.backward(grad, context)) : node.rule.backward(grad, context),
+          scoped(() => node.rule.backward(grad, context)),
         );
       freeIfDead(grad);
     }

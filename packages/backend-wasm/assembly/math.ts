@@ -102,12 +102,10 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 // On z < 1 and x < 0, ½ − ½erf cancels to at most 5× erf's rounding (Φ ≥ 0.079 there).
 @inline export function geluSlope(x: v128): v128 {
   const a = clampAbs(x);
-  const ah = highBits(a);
-  const e = expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah));
-  const pdf = f32x4.mul(e, f32x4.splat(INV_SQRT_2PI));
+  const e = expHalfSquare(a);
   const z = f32x4.mul(a, f32x4.splat(INV_SQRT2));
   const cdf = v128.bitselect(slopeCentre(x), slopeTail(x, z, e), f32x4.lt(z, f32x4.splat(1)));
-  return f32x4.add(cdf, f32x4.mul(x, pdf));
+  return f32x4.add(cdf, f32x4.mul(x, f32x4.mul(e, f32x4.splat(INV_SQRT_2PI))));
 }
 
 // Lanes where geluSlope takes its centre (|x| < √2; false for NaN), by the same arithmetic.
@@ -117,10 +115,14 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 
 // geluSlope for four lanes all in its centre: the same bits, without the tail it would discard.
 @inline export function geluSlopeCentre(x: v128): v128 {
-  const a = clampAbs(x);
-  const ah = highBits(a);
-  const e = expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah));
+  const e = expHalfSquare(clampAbs(x));
   return f32x4.add(slopeCentre(x), f32x4.mul(x, f32x4.mul(e, f32x4.splat(INV_SQRT_2PI))));
+}
+
+// E = e^(−a²/2) for a = clampAbs(x), −a²/2 carried in two parts (see halfSquareLo): geluSlope's exponential
+@inline function expHalfSquare(a: v128): v128 {
+  const ah = highBits(a);
+  return expHiLo(f32x4.mul(f32x4.mul(ah, ah), f32x4.splat(-0.5)), halfSquareLo(a, ah));
 }
 
 // Φ on the centre of geluSlope: ½ + ½·w·T(w²), w = x/√2

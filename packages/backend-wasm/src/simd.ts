@@ -626,7 +626,7 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
         return fallback(x, weight, grad, eps, withBias);
       }
       // dx by rows; then dw, db by columns, each column summed over the rows in order (as one thread would)
-      const perRow = { at: stats, perUnit: stats > 0 ? 16 : 0 };
+      const perRow: SplitArg = stats > 0 ? { at: stats, perUnit: 16 } : 0;
       rowwise(
         'layerNormBackwardF32',
         [rowPtr(px, C), pw, rowPtr(pg, C), rowPtr(dx.at, C), 'count', C, eps, perRow],
@@ -634,17 +634,8 @@ export function simdKernels(cpu: Backend, limits: SimdLimits): Partial<Backend> 
         C,
       );
       if (stats > 0) {
-        const column = (p: number) => ({ at: p, perUnit: p > 0 ? 4 : 0 });
-        const args: SplitArg[] = [
-          column(px),
-          column(pg),
-          stats,
-          column(dw?.at ?? 0),
-          column(db?.at ?? 0),
-          rows,
-          C,
-          'count',
-        ];
+        const column = (h: WasmHandle | null): SplitArg => (h ? elemPtr(h.at) : 0);
+        const args: SplitArg[] = [elemPtr(px), elemPtr(pg), stats, column(dw), column(db), rows, C, 'count'];
         splitCall(kernels() as Kernels, 'layerNormGradSumsF32', C, args, {
           align: 4,
           least: Math.ceil(PARALLEL_MIN_ELEMENTS / rows),
