@@ -8,6 +8,8 @@
 //             test task left no report counts as one failure, unless turbo says its test task
 //             succeeded (a runner other than vitest): then it counts as one pass, and says so.
 //   packages  each package of the package check (tooling/package-check) counts as one test.
+//             Each failing test is named below its package's line (file, full name, the first line of
+//             its error), so a failure can be read from the end of a long log.
 //   steps     build/lint/typecheck/package-check failures recorded by tooling/scripts/check.mjs in
 //             .reports/ci-steps.json are listed above the line; they do not change the test counts
 //             but do make `pnpm ci` exit non-zero.
@@ -18,9 +20,9 @@
 //   --exit-code  exit 1 when anything failed
 //   --totals-only  print only the totals line when the check steps ran (their details are already above)
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { repoRoot, workspacePackages } from './workspace.mjs';
 
 export const STEPS_FILE = join('.reports', 'ci-steps.json');
@@ -58,6 +60,47 @@ export function countVitestReport(report) {
   return { passed, failed, skipped, files: results.length, brokenFiles, noTests };
 }
 
+/** At most this many failures are named per package; the rest are counted. */
+const NAMED_FAILURES = 20;
+/** A failure's message is cut to this many characters. */
+const MESSAGE_CHARS = 240;
+
+/**
+ * The failing tests of one vitest JSON report, and the files that failed to run, one line each:
+ * `✗ file › full name: first line of the error`.
+ * @param {any} report the parsed .reports/vitest.json
+ * @param {string} dir the package's folder (file paths are shown relative to it)
+ * @returns {string[]}
+ */
+export function failureLines(report, dir) {
+  const lines = [];
+  const results = Array.isArray(report.testResults) ? report.testResults : [];
+  const firstLine = (text) => {
+    const line =
+      String(text ?? '')
+        .split('\n')
+        .find((l) => l.trim() !== '') ?? '(no message)';
+    const plain = stripVTControlCharacters(line).trim();
+    return plain.length > MESSAGE_CHARS ? `${plain.slice(0, MESSAGE_CHARS - 1)}…` : plain;
+  };
+  for (const file of results) {
+    const name = typeof file.name === 'string' ? relative(dir, file.name) || file.name : '(unnamed file)';
+    const tests = Array.isArray(file.assertionResults) ? file.assertionResults : [];
+    const failing = tests.filter((a) => a.status === 'failed');
+    for (const a of failing) {
+      lines.push(`✗ ${name} › ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+    }
+    if (file.status === 'failed' && failing.length === 0) {
+      lines.push(`✗ ${name} (the file failed to run): ${firstLine(file.message)}`);
+    }
+  }
+  if (lines.length > NAMED_FAILURES) {
+    const more = lines.length - NAMED_FAILURES;
+    return [...lines.slice(0, NAMED_FAILURES), `✗ … and ${more} more`];
+  }
+  return lines;
+}
+
 /**
  * Totals over the repo.
  * @param {{ root?: string }} [options]
@@ -88,6 +131,7 @@ export function summarize({ root = repoRoot } = {}) {
       lines.push(
         `tests  ${pkg.name.padEnd(28)} ${String(c.passed).padStart(5)} ok ${String(c.failed).padStart(4)} failing  ${c.files} file(s)${extra.length ? `; ${extra.join('; ')}` : ''}`,
       );
+      for (const line of failureLines(report, pkg.dir)) lines.push(`         ${line}`);
       continue;
     }
     const task = tasks[`${pkg.name}#test`];

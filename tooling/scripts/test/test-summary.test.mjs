@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanReports, countVitestReport, summarize, totalsLine } from '../test-summary.mjs';
+import { cleanReports, countVitestReport, failureLines, summarize, totalsLine } from '../test-summary.mjs';
 import { workspaceGlobs, workspacePackages } from '../workspace.mjs';
 
 const passing = {
@@ -62,6 +62,59 @@ describe('countVitestReport', () => {
   });
 });
 
+describe('failureLines', () => {
+  it('names each failing test with its file and the first line of its error, colours stripped', () => {
+    const report = {
+      success: false,
+      testResults: [
+        {
+          name: '/repo/packages/p/src/a.test.ts',
+          status: 'failed',
+          assertionResults: [
+            { status: 'passed', fullName: 'a works' },
+            {
+              status: 'failed',
+              fullName: 'a › the page logged no error',
+              failureMessages: [
+                '\n\u001b[31mAssertionError: expected [ …(1) ] to deeply equal []\u001b[39m\n    at x',
+              ],
+            },
+          ],
+        },
+        {
+          name: '/repo/packages/p/src/b.test.ts',
+          status: 'failed',
+          message: 'Hook timed out in 30000ms\nmore',
+          assertionResults: [],
+        },
+      ],
+    };
+    expect(failureLines(report, '/repo/packages/p')).toEqual([
+      '✗ src/a.test.ts › a › the page logged no error: AssertionError: expected [ …(1) ] to deeply equal []',
+      '✗ src/b.test.ts (the file failed to run): Hook timed out in 30000ms',
+    ]);
+  });
+
+  it('cuts long messages and names at most 20 failures per report', () => {
+    const assertionResults = Array.from({ length: 25 }, (_, i) => ({
+      status: 'failed',
+      fullName: `t${i}`,
+      failureMessages: ['x'.repeat(1000)],
+    }));
+    const lines = failureLines(
+      { testResults: [{ name: '/p/f.test.ts', status: 'failed', assertionResults }] },
+      '/p',
+    );
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe(`✗ f.test.ts › t0: ${'x'.repeat(239)}…`);
+    expect(lines[20]).toBe('✗ … and 5 more');
+  });
+
+  it('names nothing for a passing report', () => {
+    expect(failureLines(passing, '/p')).toEqual([]);
+  });
+});
+
 describe('summarize', () => {
   let root;
   beforeEach(() => {
@@ -95,6 +148,26 @@ describe('summarize', () => {
     const s = summarize({ root });
     expect(totalsLine(s)).toBe('8 passed, 2 failed');
     expect(s.lines.join('\n')).toMatch(/@x\/b .*no vitest report; its tests did not run/);
+  });
+
+  it("names a package's failing tests below its line", () => {
+    write(root, 'apps/d/.reports/vitest.json', {
+      success: false,
+      numPassedTests: 0,
+      numFailedTests: 1,
+      testResults: [
+        {
+          name: join(root, 'apps/d/src/x.test.ts'),
+          status: 'failed',
+          assertionResults: [
+            { status: 'failed', fullName: 'x adds', failureMessages: ['expected 3 to be 4'] },
+          ],
+        },
+      ],
+    });
+    const lines = summarize({ root }).lines;
+    const at = lines.findIndex((l) => l.startsWith('tests  d '));
+    expect(lines[at + 1]).toBe(`         ✗ ${join('src', 'x.test.ts')} › x adds: expected 3 to be 4`);
   });
 
   it('counts a report-less package by its turbo task, and adds the package check', () => {
