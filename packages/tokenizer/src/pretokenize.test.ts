@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CL100K_PATTERN,
+  cachedPatterns,
   compilePattern,
   GPT2_PATTERN,
+  PATTERN_CACHE_SIZE,
   pretokenize,
   translatePattern,
 } from './pretokenize.js';
@@ -81,6 +83,20 @@ describe('compilePattern', () => {
     const b = compilePattern(GPT2_PATTERN);
     expect(a).not.toBe(b);
     expect(a.flags).toBe('gu');
+  });
+
+  it('keeps at most PATTERN_CACHE_SIZE translations, dropping the least recently used', () => {
+    for (let i = 0; i < 3 * PATTERN_CACHE_SIZE; i++) compilePattern(`x${i}|y+`);
+    compilePattern(GPT2_PATTERN); // used again: now the most recent
+    for (let i = 0; i < PATTERN_CACHE_SIZE - 1; i++) compilePattern(`z${i}`);
+    expect(cachedPatterns()).toHaveLength(PATTERN_CACHE_SIZE);
+    expect(cachedPatterns()[0]).toBe(GPT2_PATTERN); // the oldest left, the x… ones all evicted
+    const re = compilePattern(GPT2_PATTERN); // a hit moves it to the end
+    expect(cachedPatterns().at(-1)).toBe(GPT2_PATTERN);
+    expect("he's here".match(re)).toEqual(['he', "'s", ' here']);
+    compilePattern('w1'); // a new one evicts the least recently used instead of growing
+    expect(cachedPatterns()).toHaveLength(PATTERN_CACHE_SIZE);
+    expect(cachedPatterns()).not.toContain('z0');
   });
 });
 

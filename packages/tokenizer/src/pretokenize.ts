@@ -59,7 +59,15 @@ const WORD_ITEMS = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}`;
 
 const SYNTAX = '^$\\.*+?()[]{}|/';
 
+/** Translated patterns by pattern string, least recently used first; at most {@link PATTERN_CACHE_SIZE}. */
 const compiled = new Map<string, RegExp>();
+/** How many translated patterns {@link compilePattern} keeps (a tokenizer uses one; a few is plenty). */
+export const PATTERN_CACHE_SIZE = 64;
+
+/** @internal The cached pattern strings, least recently used first (for tests). */
+export function cachedPatterns(): string[] {
+  return [...compiled.keys()];
+}
 
 /**
  * Compiles a tiktoken / Hugging Face pre-tokeniser pattern to a global, Unicode-mode `RegExp`.
@@ -68,13 +76,17 @@ const compiled = new Map<string, RegExp>();
  * GPT-2/cl100k/o200k patterns, where nothing after them could make the engine backtrack into
  * them); scoped case-insensitivity `(?i:…)` is expanded into character classes using Unicode
  * simple case folding (so `s` also matches `ſ`, as in Rust); `\s \S \d \D \w` get their Unicode
- * meanings; `(?P<name>` becomes `(?<name>`. Results are cached per pattern string.
+ * meanings; `(?P<name>` becomes `(?<name>`. Translations are cached per pattern string (the
+ * 64 most recently used).
  *
  * @throws ValueError when the translated pattern is not a valid JavaScript regex.
  */
 export function compilePattern(pattern: string): RegExp {
   let re = compiled.get(pattern);
-  if (re === undefined) {
+  if (re !== undefined) {
+    compiled.delete(pattern); // most recently used goes last
+    compiled.set(pattern, re);
+  } else {
     const source = translatePattern(pattern);
     try {
       re = new RegExp(source, 'gu');
@@ -84,6 +96,7 @@ export function compilePattern(pattern: string): RegExp {
       );
     }
     compiled.set(pattern, re);
+    if (compiled.size > PATTERN_CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
   }
   return new RegExp(re.source, 'gu');
 }
