@@ -11,7 +11,7 @@ import {
 } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { cpuOnLinearMemory, wasmBackend, wasmMembers } from './backend.js';
-import { SIMD_LIMITS, type SimdLimits } from './limits.js';
+import { NO_LIMITS, SIMD_LIMITS, type SimdLimits, uniformLimits } from './limits.js';
 
 // The size limits below which an op runs the TypeScript kernel (limits.ts): on both sides of each
 // limit the result is the CPU reference's (bit for bit where the SIMD kernel is, within the
@@ -275,16 +275,18 @@ function check(members: Backend, c: Case, n: number): boolean {
 describe('size limits of the SIMD kernels', () => {
   it('every limit picks the kernel: below it the TypeScript one, from it the SIMD one, same results', () => {
     const L = 64;
-    const limits = Object.fromEntries(
-      Object.keys(SIMD_LIMITS).map((key) => [key, L]),
-    ) as unknown as SimdLimits;
-    const members = wasmMembers(limits, counting);
+    const members = wasmMembers(uniformLimits(L), counting);
     for (const c of cases) {
       const [below, at, above] = c.limit === 'matmul' ? [L - 1, L, L + 8] : [L - 1, L, L + 1];
       expect(check(members, c, below), `${c.member} at ${below}`).toBe(true);
       expect(check(members, c, at), `${c.member} at ${at}`).toBe(false);
       expect(check(members, c, above), `${c.member} at ${above}`).toBe(false);
     }
+  });
+
+  it('NO_LIMITS is 0 for every op SIMD_LIMITS names, and nothing else', () => {
+    expect(Object.keys(NO_LIMITS).sort()).toEqual(Object.keys(SIMD_LIMITS).sort());
+    expect(new Set(Object.values(NO_LIMITS))).toEqual(new Set([0]));
   });
 
   it("wasmBackend's own limits, on both sides of each", () => {

@@ -38,8 +38,8 @@ export interface SimdLimits {
 /**
  * The limits `wasmBackend` runs with, measured on a 2-core AMD EPYC with Node 20.20 (2026-12-01;
  * the indexing and sum kernels 2026-12-02): only the product, the strided copy and (barely) the
- * indexing kernels and the sum have a crossover; every element-wise and fused kernel kept up with the TypeScript one
- * from a single element, so their limits are 0.
+ * indexing kernels and the sum have a crossover; every element-wise and fused kernel kept up with
+ * the TypeScript one from a single element, so their limits are 0.
  */
 export const SIMD_LIMITS: SimdLimits = {
   matmul: 256,
@@ -60,18 +60,13 @@ export const SIMD_LIMITS: SimdLimits = {
   reduce: 4,
 };
 
+/** The same limit for every op (`uniformLimits(0)` is {@link NO_LIMITS}). */
+export function uniformLimits(limit: number): SimdLimits {
+  return Object.fromEntries(Object.keys(SIMD_LIMITS).map((op) => [op, limit])) as Record<
+    keyof SimdLimits,
+    number
+  >;
+}
+
 /** No limits: every op takes its SIMD kernel where the layout allows (what the benchmark times). */
-export const NO_LIMITS: SimdLimits = {
-  matmul: 0,
-  binary: 0,
-  unary: 0,
-  geluBackward: 0,
-  softmax: 0,
-  softmaxBackward: 0,
-  layerNorm: 0,
-  layerNormBackward: 0,
-  adam: 0,
-  copy: 0,
-  indexing: 0,
-  reduce: 0,
-};
+export const NO_LIMITS: SimdLimits = uniformLimits(0);
