@@ -28,3 +28,11 @@ export {
   importGPT,
 } from './interop.js';
 export { GPT, GPTCache, type GPTOptions, type GPTOutput } from './model.js';
+export {
+  exportNanoGPTCheckpoint,
+  type ImportedNanoGPTCheckpoint,
+  type ImportNanoGPTCheckpointOptions,
+  importNanoGPTCheckpoint,
+  NANOGPT_CHECKPOINT,
+  type NanoGPTCheckpointOptions,
+} from './nanogpt-checkpoint.js';

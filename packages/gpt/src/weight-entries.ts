@@ -6,12 +6,17 @@
 import type { SafetensorsEntry } from '@dendrite/nn';
 import type { Tensor } from '@dendrite/tensor';
 
-/** Each tensor read once (`await t.data()`), by name. */
+/**
+ * Each tensor read once (`await t.data()`), by name; names of one tensor (a tied head) share one
+ * data array, so a format that can say so (a PyTorch storage) stores it once.
+ */
 export async function readEntries(
   tensors: Record<string, Tensor>,
 ): Promise<Record<string, SafetensorsEntry>> {
   const names = Object.keys(tensors);
-  const data = await Promise.all(names.map((n) => tensors[n].data()));
+  const reads = new Map<Tensor, ReturnType<Tensor['data']>>();
+  for (const n of names) if (!reads.has(tensors[n])) reads.set(tensors[n], tensors[n].data());
+  const data = await Promise.all(names.map((n) => reads.get(tensors[n]) as ReturnType<Tensor['data']>));
   return Object.fromEntries(
     names.map((n, i) => [n, { dtype: tensors[n].dtype, shape: [...tensors[n].shape], data: data[i] }]),
   );

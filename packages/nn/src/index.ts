@@ -1,7 +1,7 @@
 /**
  * @dendrite/nn — PyTorch-shaped layers for Dendrite: Module, Linear, Embedding, LayerNorm,
  * Dropout, activations, MLP and FeedForward, causal self-attention, transformer blocks, losses,
- * initialisation, safetensors state dicts, and TensorDataset / DataLoader.
+ * initialisation, safetensors state dicts, PyTorch checkpoint files, and TensorDataset / DataLoader.
  */
 import '@dendrite/autograd';
 
@@ -46,3 +46,4 @@ export {
   type StateDictInput,
 } from './module.js';
 export * from './safetensors/index.js';
+export * from './torch/index.js';
