@@ -14,10 +14,12 @@ python3() { "$PYTHON" "$@"; }
 cd "$1"
 
 #region dendrite-train-export
-# 1. Train a tiny GPT with Dendrite, then export it in both layouts PyTorch users read
+# 1. Train a tiny GPT with Dendrite, then export it in both layouts PyTorch users read, and as
+#    nanoGPT's own ckpt.pt (with the run's AdamW state) and meta.pkl
 tiny-gpt train --data text.txt --config small.json --iters 10 --batch 4 --eval-interval 5 --eval-iters 1 --backend cpu --sample-tokens 0 --out run
 tiny-gpt export --ckpt run --format nanogpt --out nanogpt
 tiny-gpt export --ckpt run --format hf-gpt2 --out hf-gpt2
+tiny-gpt export --ckpt run --format nanogpt-ckpt --out nanogpt-ckpt
 #endregion dendrite-train-export
 
 #region pytorch
@@ -26,6 +28,8 @@ python3 "$interop" logits --folder nanogpt --text text.txt --out nanogpt-logits.
 python3 "$interop" logits --folder hf-gpt2 --text text.txt --out hf-gpt2-logits.safetensors
 python3 "$interop" ddp --folder nanogpt --text text.txt --out nanogpt-ddp --steps 5 --world 2
 python3 "$interop" ddp --folder hf-gpt2 --text text.txt --out hf-gpt2-ddp --steps 5 --world 2
+# ckpt.pt as nanoGPT's train.py --init_from=resume takes it (weights and AdamW state), 5 steps on
+python3 "$interop" resume --folder nanogpt-ckpt --text text.txt --out nanogpt-ckpt-resumed --steps 5
 #endregion pytorch
 
 #region dendrite-import
@@ -35,4 +39,6 @@ tiny-gpt import --from hf-gpt2-ddp --out run-hf-gpt2-ddp
 tiny-gpt eval --ckpt run-nanogpt-ddp --data text.txt
 tiny-gpt eval --ckpt run-hf-gpt2-ddp --data text.txt
 tiny-gpt sample --ckpt run-nanogpt-ddp --tokens 40 --seed 1
+tiny-gpt import --from nanogpt-ckpt-resumed --out run-nanogpt-ckpt
+tiny-gpt eval --ckpt run-nanogpt-ckpt --data text.txt
 #endregion dendrite-import

@@ -110,8 +110,21 @@ async function runExport(f: Flags): Promise<void> {
   if (out === undefined) throw new UserError('export needs --out <dir>');
   const ckpt = str(f, 'ckpt') ?? 'runs/tiny';
   const format = str(f, 'format') as Parameters<typeof exportRun>[0]['format'];
-  const r = await exportRun({ ckpt, format, out, overwrite: f.overwrite === true });
+  const dataset = str(f, 'dataset');
+  if (dataset !== undefined && format !== 'nanogpt-ckpt') {
+    throw new UserError(`--dataset is for --format nanogpt-ckpt, not ${format}`);
+  }
+  const r = await exportRun({ ckpt, format, out, dataset, overwrite: f.overwrite === true });
   console.log(`exported ${ckpt} (iteration ${r.iter}) as ${format}: ${r.files.join(', ')}`);
+  if (r.nanoGPT) {
+    const { dataset: name, optimizer, meta } = r.nanoGPT;
+    console.log(
+      `nanoGPT: python sample.py --init_from=resume --out_dir=${out}${meta ? ` (with meta.pkl copied to data/${name}/meta.pkl)` : ''}; ` +
+        (optimizer
+          ? "train.py --init_from=resume continues with this run's AdamW state"
+          : 'no AdamW state of this iteration in the run folder, so train.py cannot --init_from=resume from it'),
+    );
+  }
 }
 
 async function runImport(f: Flags): Promise<void> {

@@ -97,32 +97,42 @@ export const COMMANDS = {
   },
   export: {
     summary:
-      "Write a run's model in nanoGPT's or Hugging Face GPT-2's layout (config.json + model.safetensors)",
+      "Write a run's model in nanoGPT's or Hugging Face GPT-2's layout (config.json + model.safetensors), or as nanoGPT's own ckpt.pt",
     flags: {
       ckpt: { kind: 'string', value: '<dir>', help: 'Run folder (default: runs/tiny)' },
-      format: { kind: 'string', value: '<name>', help: 'Layout: nanogpt or hf-gpt2 (required)' },
+      format: {
+        kind: 'string',
+        value: '<name>',
+        help: "Layout: nanogpt, hf-gpt2, or nanogpt-ckpt (nanoGPT's ckpt.pt + meta.pkl) (required)",
+      },
+      dataset: {
+        kind: 'string',
+        value: '<name>',
+        help: "nanogpt-ckpt: the ckpt's config['dataset'], where nanoGPT's sample.py finds meta.pkl (data/<name>/; default: --out's name)",
+      },
       out: { kind: 'string', value: '<dir>', help: 'Folder to write (required; created when missing)' },
       overwrite: { kind: 'boolean', help: 'Replace an export already in --out' },
     },
   },
   import: {
-    summary: "Make a run folder from nanoGPT's or Hugging Face GPT-2's layout, for sample and eval",
+    summary:
+      "Make a run folder from nanoGPT's or Hugging Face GPT-2's layout or nanoGPT's ckpt.pt, for sample and eval",
     flags: {
       from: {
         kind: 'string',
         value: '<dir>',
-        help: 'Folder with config.json and model.safetensors (required)',
+        help: "Folder with config.json and model.safetensors, or nanoGPT's ckpt.pt (required)",
       },
       out: { kind: 'string', value: '<dir>', help: 'Run folder to write (default: runs/imported)' },
       format: {
         kind: 'string',
         value: '<name>',
-        help: 'Layout: nanogpt or hf-gpt2 (default: detected from config.json)',
+        help: 'Layout: nanogpt, hf-gpt2 or nanogpt-ckpt (default: nanogpt-ckpt for a folder with ckpt.pt and no config.json, else detected from config.json)',
       },
       tokenizer: {
         kind: 'string',
         value: '<file>',
-        help: 'Dendrite tokenizer JSON (default: dendrite-tokenizer.json in --from)',
+        help: "Dendrite tokenizer JSON (default: dendrite-tokenizer.json in --from, else nanoGPT's meta.pkl there)",
       },
       overwrite: { kind: 'boolean', help: 'Replace a run already in --out' },
     },

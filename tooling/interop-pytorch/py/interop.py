@@ -9,10 +9,19 @@
       with torch.multiprocessing.spawn: Debian's torch 1.13 torchrun fails on Python 3.11), then
       rank 0 saves the weights in the same layout to DIR2 and reports the loss over consecutive
       block-size windows of the tokens (what `tiny-gpt eval` computes) in DIR2/pytorch-report.json.
+  python3 interop.py resume --folder DIR --text FILE --out DIR2 [--steps N]
+      What nanoGPT's train.py does with --init_from=resume on a folder holding ckpt.pt (and its
+      sample.py with meta.pkl): torch.load the checkpoint, build the GPT from model_args, load the
+      weights, split the parameters into nanoGPT's two AdamW groups and load the optimizer state.
+      Writes the logits of the first two windows (DIR2/logits.safetensors, before any step), then
+      trains N steps and saves DIR2/ckpt.pt as train.py does (names under torch.compile's
+      _orig_mod., best_val_loss a 0-d tensor) with meta.pkl beside it, and the loss over
+      consecutive windows in DIR2/pytorch-report.json.
 """
 import argparse
 import json
 import os
+import pickle
 import shutil
 import socket
 import sys
@@ -135,6 +144,85 @@ def cmd_ddp(args):
     mp.spawn(train_rank, args=(args, free_port()), nprocs=args.world, join=True)
 
 
+def cmd_resume(args):
+    torch.manual_seed(0)
+    checkpoint = torch.load(os.path.join(args.folder, "ckpt.pt"), map_location="cpu")
+    model_args = checkpoint["model_args"]
+    model = GPT(config_of(model_args, "nanogpt"))
+    state_dict = checkpoint["model"]
+    unwanted_prefix = "_orig_mod."  # as nanoGPT's train.py strips it
+    for k, v in list(state_dict.items()):
+        if k.startswith(unwanted_prefix):
+            state_dict[k[len(unwanted_prefix) :]] = state_dict.pop(k)
+    result = model.load_state_dict(state_dict, strict=False)
+    missing = [k for k in result.missing_keys if not k.endswith(".attn.bias")]  # PyTorch < 2.0's masks
+    if missing or result.unexpected_keys:
+        raise SystemExit(f"ckpt.pt: missing {missing}, unexpected {result.unexpected_keys}")
+    if model.lm_head.weight.data_ptr() != model.transformer.wte.weight.data_ptr():
+        raise SystemExit("the head is no longer tied after loading")
+    # nanoGPT's configure_optimizers: 2-D and up decay, the rest not, in named_parameters() order
+    params = [p for _, p in model.named_parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.99))
+    opt.load_state_dict(checkpoint["optimizer"])
+    saved = checkpoint["optimizer"]["state"]
+    for i, p in enumerate(g for group in opt.param_groups for g in group["params"]):
+        loaded = opt.state[p]
+        if loaded["exp_avg"].shape != p.shape or not torch.equal(loaded["exp_avg"], saved[i]["exp_avg"]):
+            raise SystemExit(f"optimizer state {i} does not belong to a parameter of its shape {tuple(p.shape)}")
+    with open(os.path.join(args.folder, "meta.pkl"), "rb") as f:
+        meta = pickle.load(f)  # as sample.py reads it
+    stoi = meta["stoi"]
+    with open(args.text, encoding="utf-8") as f:
+        tokens = torch.tensor([stoi[c] for c in f.read()], dtype=torch.long)
+    T = model_args["block_size"]
+    os.makedirs(args.out, exist_ok=True)
+    model.eval()
+    with torch.no_grad():
+        ids = torch.stack([tokens[:T], tokens[T : 2 * T]])
+        logits, _ = model(ids)
+    safetensors_io.save(os.path.join(args.out, "logits.safetensors"), {"ids": ids.int(), "logits": logits.float()})
+    model.train()
+    g = torch.Generator().manual_seed(7)
+    for _ in range(args.steps):
+        ix = torch.randint(len(tokens) - T - 1, (4,), generator=g)
+        x = torch.stack([tokens[i : i + T] for i in ix])
+        y = torch.stack([tokens[i + 1 : i + T + 1] for i in ix])
+        _, loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    model.eval()
+    eval_loss = windows_loss(model, tokens, T)
+    state = {f"_orig_mod.{k}": v for k, v in model.state_dict().items()}  # as under torch.compile
+    torch.save(
+        {
+            "model": state,
+            "optimizer": opt.state_dict(),
+            "model_args": model_args,
+            "iter_num": checkpoint["iter_num"] + args.steps,
+            "best_val_loss": torch.tensor(eval_loss),
+            "config": dict(checkpoint["config"], learning_rate=1e-3, compile=True),
+        },
+        os.path.join(args.out, "ckpt.pt"),
+    )
+    shutil.copyfile(os.path.join(args.folder, "meta.pkl"), os.path.join(args.out, "meta.pkl"))
+    report = {
+        "iter_num": checkpoint["iter_num"],
+        "best_val_loss": float(checkpoint["best_val_loss"]),
+        "dataset": checkpoint["config"].get("dataset"),
+        "optimizer_states": len(saved),
+        "steps": args.steps,
+        "eval_loss": eval_loss,
+        "torch": torch.__version__,
+    }
+    with open(os.path.join(args.out, "pytorch-report.json"), "w") as f:
+        json.dump(report, f, indent=2)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -150,8 +238,13 @@ def main():
     dd.add_argument("--batch", type=int, default=4)
     dd.add_argument("--lr", type=float, default=1e-3)
     dd.add_argument("--world", type=int, default=2)
+    rs = sub.add_parser("resume")
+    rs.add_argument("--folder", required=True)
+    rs.add_argument("--text", required=True)
+    rs.add_argument("--out", required=True)
+    rs.add_argument("--steps", type=int, default=5)
     args = p.parse_args()
-    {"logits": cmd_logits, "ddp": cmd_ddp}[args.command](args)
+    {"logits": cmd_logits, "ddp": cmd_ddp, "resume": cmd_resume}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importGPT } from '@dendrite/gpt';
-import { decodeSafetensors } from '@dendrite/nn';
+import { importGPT, importNanoGPTCheckpoint } from '@dendrite/gpt';
+import { decodeSafetensors, decodeTorchSave, type PyValue, type TorchTensor } from '@dendrite/nn';
 import { tensor } from '@dendrite/tensor';
 import { builtInCorpus, evaluateCheckpoint } from 'tiny-gpt';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -132,4 +132,57 @@ describe.skipIf(torchVersion === undefined)(`PyTorch ${torchVersion ?? ''} ↔ D
       expect(printed[format === 'nanogpt' ? 0 : 1]).toBeCloseTo(report.eval_loss, 3);
     },
   );
+
+  it("PyTorch resumes from nanoGPT's ckpt.pt as train.py does (weights, AdamW state, meta.pkl): its logits are Dendrite's", async () => {
+    const report = JSON.parse(readFileSync(join(dir, 'nanogpt-ckpt-resumed', 'pytorch-report.json'), 'utf8'));
+    const { model } = importNanoGPTCheckpoint(readFileSync(join(dir, 'nanogpt-ckpt', 'ckpt.pt')));
+    const params = [...model.namedParameters()].length;
+    expect(report).toMatchObject({
+      iter_num: 10,
+      dataset: 'nanogpt-ckpt',
+      optimizer_states: params,
+      steps: 5,
+    });
+    const { tensors } = decodeSafetensors(
+      readFileSync(join(dir, 'nanogpt-ckpt-resumed', 'logits.safetensors')),
+    );
+    const ids = tensor(tensors.ids.data, { shape: tensors.ids.shape, dtype: 'int32' });
+    const ours = await model.logits(ids).data();
+    const { abs, excess } = maxDiff(ours, tensors.logits.data);
+    console.log(
+      `interop-pytorch: nanoGPT ckpt.pt logits, max |Dendrite − PyTorch| = ${abs.toExponential(2)}`,
+    );
+    expect(excess).toBeLessThanOrEqual(0);
+  });
+
+  it("nanoGPT's ckpt.pt saved by PyTorch (compiled names, a 0-d best loss) comes back: its weights bit for bit, and its loss", async () => {
+    const report = JSON.parse(readFileSync(join(dir, 'nanogpt-ckpt-resumed', 'pytorch-report.json'), 'utf8'));
+    const saved = decodeTorchSave(readFileSync(join(dir, 'nanogpt-ckpt-resumed', 'ckpt.pt'))) as Map<
+      string,
+      PyValue
+    >;
+    expect(saved.get('iter_num')).toBe(15);
+    const theirs = saved.get('model') as Map<string, TorchTensor>;
+    const ours = decodeSafetensors(readFileSync(join(dir, 'run-nanogpt-ckpt', 'model.safetensors'))).tensors;
+    for (const [name, t] of Object.entries(ours)) {
+      const src = theirs.get(`_orig_mod.${name}`) as TorchTensor;
+      expect(
+        Buffer.from(t.data.buffer).equals(
+          Buffer.from(src.data.buffer, src.data.byteOffset, src.data.byteLength),
+        ),
+        name,
+      ).toBe(true);
+    }
+    const { loss } = await evaluateCheckpoint({
+      ckpt: join(dir, 'run-nanogpt-ckpt'),
+      data: join(dir, 'text.txt'),
+    });
+    console.log(
+      `interop-pytorch: nanoGPT ckpt.pt after 5 resumed steps, eval loss Dendrite ${loss} vs PyTorch ${report.eval_loss} (|Δ| = ${Math.abs(loss - report.eval_loss).toExponential(2)})`,
+    );
+    expect(Math.abs(loss - report.eval_loss)).toBeLessThanOrEqual(LOSS_TOL);
+    expect(output).toContain('imported nanogpt-ckpt-resumed (nanogpt-ckpt, iteration 15)');
+    const printed = [...output.matchAll(/^loss (\d+\.\d{4}) \|/gm)].map((m) => Number(m[1]));
+    expect(printed[2]).toBeCloseTo(report.eval_loss, 3);
+  });
 });

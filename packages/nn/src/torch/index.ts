@@ -3,6 +3,7 @@
  * written without PyTorch: for nanoGPT's `ckpt.pt` and any checkpoint of tensors and plain values.
  */
 export { TorchCheckpointError } from './errors.js';
+export { decodePickle, encodePickle } from './pickle.js';
 export {
   type DecodeTorchSaveOptions,
   decodeTorchSave,

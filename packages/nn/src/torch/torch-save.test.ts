@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TorchCheckpointError } from './errors.js';
+import { decodePickle, encodePickle } from './pickle.js';
 import { PickleWriter } from './pickle-write.js';
 import { decodeTorchSave, encodeTorchSave } from './torch-save.js';
 import { PyFloat, PyTuple, type PyValue, TorchTensor } from './values.js';
@@ -268,5 +269,40 @@ describe('the zip container', () => {
     const central = new DataView(deflated.buffer).getUint32(deflated.length - 6, true);
     new DataView(deflated.buffer).setUint16(central + 10, 8, true);
     expect(() => readZip(deflated)).toThrow(/'a\/x' is compressed \(method 8\)/);
+  });
+});
+
+describe('plain pickles', () => {
+  it("round-trip a character vocabulary as nanoGPT's meta.pkl holds it, and refuse tensors and classes", () => {
+    const meta = new Map<PyValue, PyValue>([
+      ['vocab_size', 3],
+      [
+        'itos',
+        new Map<PyValue, PyValue>([
+          [0, '\n'],
+          [1, 'a'],
+          [2, 'é'],
+        ]),
+      ],
+      [
+        'stoi',
+        new Map<PyValue, PyValue>([
+          ['\n', 0],
+          ['a', 1],
+          ['é', 2],
+        ]),
+      ],
+    ]);
+    const bytes = encodePickle(meta);
+    expect(Array.from(bytes.subarray(0, 2))).toEqual([0x80, 2]);
+    expect(decodePickle(bytes)).toEqual(meta);
+    expect(() => encodePickle({ w: new TorchTensor('float32', [1], new Float32Array(1)) })).toThrow(
+      /checkpoint\["w"\]: a tensor in a plain pickle/,
+    );
+    const enc = (s: string) => [...new TextEncoder().encode(s)];
+    const numpy = Uint8Array.from([0x80, 2, ...enc('cnumpy\ndtype\n'), 0x29, 0x52, 0x2e]);
+    expect(() => decodePickle(numpy, 'meta.pkl')).toThrow(
+      /meta.pkl: uses the Python class or function 'numpy.dtype'/,
+    );
   });
 });
