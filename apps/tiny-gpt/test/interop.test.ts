@@ -24,6 +24,14 @@ function weights(folder: string): Record<string, { shape: number[]; bytes: numbe
   );
 }
 
+/** `tiny-gpt eval` of `folder` prints what it prints for the trained run. */
+async function expectSameEval(folder: string): Promise<void> {
+  const before = await runCli('eval', '--ckpt', run, '--data', data);
+  const after = await runCli('eval', '--ckpt', folder, '--data', data);
+  expect(after.code, after.stderr).toBe(0);
+  expect(after.stdout).toBe(before.stdout);
+}
+
 beforeAll(async () => {
   writeFileSync(data, builtInCorpus().slice(0, 4000));
   const r = await runCli(...trainArgs(run, config, { data }));
@@ -46,10 +54,7 @@ describe.each(['nanogpt', 'hf-gpt2'])('tiny-gpt export --format %s → import', 
     expect(JSON.parse(readFileSync(join(back, 'config.json'), 'utf8'))).toEqual(
       JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')),
     );
-    const before = await runCli('eval', '--ckpt', run, '--data', data);
-    const after = await runCli('eval', '--ckpt', back, '--data', data);
-    expect(after.code, after.stderr).toBe(0);
-    expect(after.stdout).toBe(before.stdout);
+    await expectSameEval(back);
   }, 60_000); // ~1 s alone
 });
 
@@ -145,10 +150,7 @@ describe("tiny-gpt export --format nanogpt-ckpt → import (nanoGPT's ckpt.pt an
     expect(JSON.parse(readFileSync(join(back, 'tokenizer.json'), 'utf8'))).toEqual(
       JSON.parse(readFileSync(join(run, 'tokenizer.json'), 'utf8')),
     );
-    const before = await runCli('eval', '--ckpt', run, '--data', data);
-    const after = await runCli('eval', '--ckpt', back, '--data', data);
-    expect(after.code, after.stderr).toBe(0);
-    expect(after.stdout).toBe(before.stdout);
+    await expectSameEval(back);
   }, 60_000); // ~1 s alone
 
   it('names the flag or file at fault', async () => {

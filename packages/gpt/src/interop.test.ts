@@ -1,12 +1,13 @@
 import { noGrad } from '@dendrite/autograd';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from '@dendrite/nn';
-import { Generator, IndexError, randint, tensor } from '@dendrite/tensor';
+import { Generator, IndexError, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import { type GPTConfig, toNanoGPTConfig, validateConfig } from './config.js';
 import { ConfigError, InteropError } from './errors.js';
 import { fromHFGPT2Config } from './hf-gpt2-format.js';
 import { detectGPTFormat, exportGPT, importGPT } from './interop.js';
 import { GPT } from './model.js';
+import { bits, logitsOf } from './test-utils.js';
 
 const small: GPTConfig = {
   vocabSize: 11,
@@ -26,22 +27,6 @@ const nanoConfig = {
   dropout: 0.1,
   bias: false,
 };
-
-async function bits(model: GPT): Promise<Record<string, Uint8Array>> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [name, t] of Object.entries(model.stateDict())) {
-    const d = await t.data();
-    out[name] = new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
-  }
-  return out;
-}
-
-async function logitsOf(model: GPT): Promise<Float32Array> {
-  const ids = randint(0, model.config.vocabSize, [2, model.config.blockSize], {
-    generator: new Generator(7),
-  });
-  return (await noGrad(() => model.forward(ids).logits).data()) as Float32Array;
-}
 
 function entries(bytes: Uint8Array): Record<string, SafetensorsEntry> {
   return decodeSafetensors(bytes).tensors;

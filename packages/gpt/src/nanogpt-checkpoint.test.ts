@@ -1,11 +1,11 @@
-import { noGrad } from '@dendrite/autograd';
 import { decodeTorchSave, encodeTorchSave, PyTuple, type PyValue, TorchTensor } from '@dendrite/nn';
-import { Generator, randint } from '@dendrite/tensor';
+import { Generator } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
 import type { GPTConfig } from './config.js';
 import { InteropError } from './errors.js';
 import { GPT } from './model.js';
 import { exportNanoGPTCheckpoint, importNanoGPTCheckpoint } from './nanogpt-checkpoint.js';
+import { bits, logitsOf } from './test-utils.js';
 
 const small: GPTConfig = {
   vocabSize: 11,
@@ -16,23 +16,6 @@ const small: GPTConfig = {
   dropout: 0.1,
   bias: true,
 };
-
-async function logitsOf(model: GPT): Promise<Float32Array> {
-  model.eval();
-  const ids = randint(0, model.config.vocabSize, [2, model.config.blockSize], {
-    generator: new Generator(7),
-  });
-  return (await noGrad(() => model.forward(ids).logits).data()) as Float32Array;
-}
-
-async function bits(model: GPT): Promise<Record<string, number[]>> {
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(model.stateDict())) {
-    const d = await t.data();
-    out[name] = Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-  }
-  return out;
-}
 
 /** The checkpoint's top-level dict, with one field replaced (or removed with `undefined`). */
 function edited(bytes: Uint8Array, field: string, value: PyValue | undefined): Uint8Array {

@@ -110,11 +110,8 @@ export function readPickle(bytes: Uint8Array, ctx: PickleContext): unknown {
   };
   const setItems = (dict: unknown, items: unknown[]) => {
     if (!(dict instanceof Map)) fail(`sets items on a ${describe(dict)}, not a dict`);
-    for (let i = 0; i + 1 < items.length; i += 2)
-      (dict as Map<unknown, unknown>).set(key(items[i]), items[i + 1]);
+    for (let i = 0; i + 1 < items.length; i += 2) (dict as Map<unknown, unknown>).set(items[i], items[i + 1]);
   };
-  const key = (k: unknown): unknown =>
-    typeof k === 'bigint' && k >= Number.MIN_SAFE_INTEGER && k <= Number.MAX_SAFE_INTEGER ? Number(k) : k;
   const int = (v: bigint): number | bigint =>
     v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 

@@ -270,7 +270,8 @@ function rebuildTensor(args: readonly unknown[], where: string): TorchTensor {
   const src = storage.elements();
   const dtype = SAFETENSORS_DTYPES[storage.dtype].decodesTo;
   const out = new (src.constructor as new (n: number) => TypedArray)(count);
-  const contiguous = strides.every((s, i) => shape[i] <= 1 || s === rowMajorStrides(shape)[i]);
+  const dense = rowMajorStrides(shape);
+  const contiguous = strides.every((s, i) => shape[i] <= 1 || s === dense[i]);
   if (contiguous) out.set(src.subarray(offset, offset + count));
   else {
     const index = new Array<number>(shape.length).fill(0);
