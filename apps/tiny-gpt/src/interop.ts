@@ -24,7 +24,7 @@ import { loadTokenizer, saveTokenizer, type Tokenizer } from '@dendrite/tokenize
 import { exportWeights, loadRunFiles, loadWeights, writeAtomic, writeRunFiles } from './checkpoint.js';
 import { errnoCode, fsError, UserError } from './errors.js';
 import { FILES } from './format.js';
-import { charMeta, NANOGPT_META, optimizerForNanoGPT, tokenizerFromMeta } from './nanogpt-ckpt.js';
+import { charMeta, NANOGPT_META, nanoGPTTrainingState, tokenizerFromMeta } from './nanogpt-ckpt.js';
 
 /** The tokenizer file an export writes beside the weights. */
 export const EXPORTED_TOKENIZER = 'dendrite-tokenizer.json';
@@ -126,10 +126,15 @@ async function exportCheckpoint(
   tokenizer: Tokenizer,
 ): Promise<ExportedRun> {
   const dataset = options.dataset ?? basename(resolve(options.out));
-  const optimizer = await optimizerForNanoGPT(options.ckpt, iter);
+  const state = await nanoGPTTrainingState(options.ckpt, iter);
   let bytes: Uint8Array;
   try {
-    bytes = await exportNanoGPTCheckpoint(model, { iterNum: iter, config: { dataset }, optimizer });
+    bytes = await exportNanoGPTCheckpoint(model, {
+      iterNum: iter,
+      config: { dataset },
+      optimizer: state?.optimizer,
+      bestValLoss: state?.bestValLoss,
+    });
   } catch (err) {
     throw new UserError((err as Error).message);
   }
@@ -142,7 +147,7 @@ async function exportCheckpoint(
   return {
     files: names.map((n) => join(options.out, n)),
     iter,
-    nanoGPT: { dataset, optimizer: optimizer !== undefined, meta: meta !== undefined },
+    nanoGPT: { dataset, optimizer: state !== undefined, meta: meta !== undefined },
   };
 }
 

@@ -87,22 +87,33 @@ function torchGroup(group: Record<string, unknown>): Map<PyValue, PyValue> {
   ]);
 }
 
+/** What a run folder's training state gives a `ckpt.pt` besides the weights. */
+export interface NanoGPTTrainingState {
+  /** The run's AdamW state as PyTorch's `optimizer.state_dict()`. */
+  optimizer: PyValue;
+  /** The best validation loss of the run's evaluations (undefined before the first). */
+  bestValLoss: number | undefined;
+}
+
 /**
- * The run's AdamW state as PyTorch's `optimizer.state_dict()`, from `training-state.safetensors`
- * when it holds the weights of iteration `iter`; undefined when the folder has none for them.
+ * The run's AdamW state and best validation loss, from `training-state.safetensors` when it holds
+ * the weights of iteration `iter`; undefined when the folder has no state for them.
  */
-export async function optimizerForNanoGPT(dir: string, iter: number): Promise<PyValue | undefined> {
+export async function nanoGPTTrainingState(
+  dir: string,
+  iter: number,
+): Promise<NanoGPTTrainingState | undefined> {
   const path = join(dir, FILES.state);
   if (!existsSync(path)) return undefined;
   const { tensors, metadata } = decodeSafetensors(await readFile(path));
   if (metadata.format !== STATE_FORMAT) return undefined;
-  let stateIter: unknown;
+  let trainer: { iter?: unknown; bestValLoss?: unknown } | undefined;
   try {
-    stateIter = JSON.parse(metadata.trainer)?.iter;
+    trainer = JSON.parse(metadata.trainer);
   } catch {
     return undefined;
   }
-  if (stateIter !== iter) return undefined;
+  if (trainer?.iter !== iter) return undefined;
   const groups = JSON.parse(metadata.optimizerGroups ?? '[]') as Record<string, unknown>[];
   const scalars = JSON.parse(metadata.optimizerScalars ?? '{}') as Record<string, Record<string, number>>;
   const state = new Map<PyValue, PyValue>();
@@ -119,8 +130,11 @@ export async function optimizerForNanoGPT(dir: string, iter: number): Promise<Py
       ]),
     );
   }
-  return new Map<PyValue, PyValue>([
-    ['state', state],
-    ['param_groups', groups.map(torchGroup)],
-  ]);
+  return {
+    optimizer: new Map<PyValue, PyValue>([
+      ['state', state],
+      ['param_groups', groups.map(torchGroup)],
+    ]),
+    bestValLoss: typeof trainer.bestValLoss === 'number' ? trainer.bestValLoss : undefined,
+  };
 }

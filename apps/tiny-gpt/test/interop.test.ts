@@ -110,6 +110,10 @@ describe("tiny-gpt export --format nanogpt-ckpt → import (nanoGPT's ckpt.pt an
       'optimizer',
     ]);
     expect(ckpt.get('iter_num')).toBe(4);
+    const { metadata } = decodeSafetensors(readFileSync(join(run, 'training-state.safetensors')));
+    const { bestValLoss } = JSON.parse(metadata.trainer);
+    expect(bestValLoss).toBeLessThan(10);
+    expect(ckpt.get('best_val_loss')).toBe(bestValLoss); // the run's best evaluation
     expect((ckpt.get('config') as Map<string, PyValue>).get('dataset')).toBe('ckpt-export');
     const model = ckpt.get('model') as Map<string, TorchTensor>;
     const dendrite = weights(run);
