@@ -383,25 +383,39 @@ export async function readTrainerState(dir: string, id: RunIdentity): Promise<Tr
   return decodeTrainerState(metadata.trainer, path);
 }
 
+/**
+ * The optimizer state dict a training state holds: its groups and per-parameter numbers in the
+ * header, its tensors as `optimizer.<index>.<name>` (`T`: however the tensors were read).
+ */
+export function storedOptimizerState<T>(
+  metadata: Record<string, string>,
+  tensors: Record<string, T>,
+): OptimizerStateDict<number | T> {
+  const opt: OptimizerStateDict<number | T> = {
+    state: {},
+    paramGroups: JSON.parse(metadata.optimizerGroups ?? '[]'),
+  };
+  const scalars = JSON.parse(metadata.optimizerScalars ?? '{}') as Record<string, Record<string, number>>;
+  for (const [index, entries] of Object.entries(scalars)) opt.state[Number(index)] = { ...entries };
+  for (const [key, t] of Object.entries(tensors)) {
+    if (!key.startsWith('optimizer.')) continue;
+    const [, index, name] = key.split('.');
+    opt.state[Number(index)] = { ...opt.state[Number(index)], [name]: t };
+  }
+  return opt;
+}
+
 /** Restores weights and optimizer state from `training-state.safetensors`. */
 export async function loadTrainingState(dir: string, model: GPT, optimizer: Optimizer): Promise<void> {
   const path = join(dir, FILES.state);
   const metadata = (await readMetadata(path)) ?? {};
   const all = await loadTensors(path);
   const weights: Record<string, Tensor> = {};
-  const opt: OptimizerStateDict = {
-    state: {},
-    paramGroups: JSON.parse(metadata.optimizerGroups ?? '[]'),
-  };
-  const scalars = JSON.parse(metadata.optimizerScalars ?? '{}') as Record<string, Record<string, number>>;
-  for (const [index, entries] of Object.entries(scalars)) opt.state[Number(index)] = { ...entries };
   for (const [key, t] of Object.entries(all)) {
     if (key.startsWith('model.')) weights[key.slice('model.'.length)] = t;
-    else if (key.startsWith('optimizer.')) {
-      const [, index, name] = key.split('.');
-      opt.state[Number(index)] = { ...opt.state[Number(index)], [name]: t };
-    } else t.dispose();
+    else if (!key.startsWith('optimizer.')) t.dispose();
   }
+  const opt: OptimizerStateDict = storedOptimizerState(metadata, all);
   await checkFinite(weights, path);
   loadInto(model, weights, path);
   try {

@@ -22,8 +22,10 @@ import {
   TorchTensor,
 } from '@dendrite/nn';
 import { CharTokenizer, type Tokenizer } from '@dendrite/tokenizer';
+import { storedOptimizerState } from './checkpoint.js';
 import { UserError } from './errors.js';
 import { FILES, STATE_FORMAT } from './format.js';
+import { decodeTrainerState, type TrainerState } from './trainer-state.js';
 
 /** The character vocabulary's file nanoGPT's `sample.py` reads. */
 export const NANOGPT_META = 'meta.pkl';
@@ -107,24 +109,21 @@ export async function nanoGPTTrainingState(
   if (!existsSync(path)) return undefined;
   const { tensors, metadata } = decodeSafetensors(await readFile(path));
   if (metadata.format !== STATE_FORMAT) return undefined;
-  let trainer: { iter?: unknown; bestValLoss?: unknown } | undefined;
+  let trainer: TrainerState;
   try {
-    trainer = JSON.parse(metadata.trainer);
+    trainer = decodeTrainerState(metadata.trainer, path);
   } catch {
     return undefined;
   }
-  if (trainer?.iter !== iter) return undefined;
-  const groups = JSON.parse(metadata.optimizerGroups ?? '[]') as Record<string, unknown>[];
-  const scalars = JSON.parse(metadata.optimizerScalars ?? '{}') as Record<string, Record<string, number>>;
+  if (trainer.iter !== iter) return undefined;
+  const stored = storedOptimizerState(metadata, tensors);
   const state = new Map<PyValue, PyValue>();
-  for (const [index, s] of Object.entries(scalars)) {
-    const m = tensors[`optimizer.${index}.expAvg`];
-    const v = tensors[`optimizer.${index}.expAvgSq`];
-    if (!m || !v) continue;
+  for (const [index, { step, expAvg: m, expAvgSq: v }] of Object.entries(stored.state)) {
+    if (typeof step !== 'number' || typeof m !== 'object' || typeof v !== 'object') continue;
     state.set(
       Number(index),
       new Map<PyValue, PyValue>([
-        ['step', new TorchTensor('float32', [], new Float32Array([s.step]))],
+        ['step', new TorchTensor('float32', [], new Float32Array([step]))],
         ['exp_avg', new TorchTensor(m.dtype, m.shape, m.data)],
         ['exp_avg_sq', new TorchTensor(v.dtype, v.shape, v.data)],
       ]),
@@ -133,8 +132,8 @@ export async function nanoGPTTrainingState(
   return {
     optimizer: new Map<PyValue, PyValue>([
       ['state', state],
-      ['param_groups', groups.map(torchGroup)],
+      ['param_groups', stored.paramGroups.map(torchGroup)],
     ]),
-    bestValLoss: typeof trainer.bestValLoss === 'number' ? trainer.bestValLoss : undefined,
+    bestValLoss: trainer.bestValLoss ?? undefined,
   };
 }

@@ -2,22 +2,13 @@ import { noGrad } from '@dendrite/autograd';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from '@dendrite/nn';
 import { Generator, IndexError, tensor } from '@dendrite/tensor';
 import { describe, expect, it } from 'vitest';
-import { type GPTConfig, toNanoGPTConfig, validateConfig } from './config.js';
+import { toNanoGPTConfig, validateConfig } from './config.js';
 import { ConfigError, InteropError } from './errors.js';
 import { fromHFGPT2Config } from './hf-gpt2-format.js';
 import { detectGPTFormat, exportGPT, importGPT } from './interop.js';
 import { GPT } from './model.js';
-import { bits, logitsOf } from './test-utils.js';
+import { bits, logitsOf, SMALL as small } from './test-utils.js';
 
-const small: GPTConfig = {
-  vocabSize: 11,
-  blockSize: 8,
-  nLayer: 2,
-  nHead: 2,
-  nEmbd: 8,
-  dropout: 0,
-  bias: true,
-};
 const nanoConfig = {
   vocab_size: 11,
   block_size: 8,

@@ -5,17 +5,9 @@ import type { GPTConfig } from './config.js';
 import { InteropError } from './errors.js';
 import { GPT } from './model.js';
 import { exportNanoGPTCheckpoint, importNanoGPTCheckpoint } from './nanogpt-checkpoint.js';
-import { bits, logitsOf } from './test-utils.js';
+import { bits, logitsOf, SMALL } from './test-utils.js';
 
-const small: GPTConfig = {
-  vocabSize: 11,
-  blockSize: 8,
-  nLayer: 2,
-  nHead: 2,
-  nEmbd: 8,
-  dropout: 0.1,
-  bias: true,
-};
+const small: GPTConfig = { ...SMALL, dropout: 0.1 };
 
 /** The checkpoint's top-level dict, with one field replaced (or removed with `undefined`). */
 function edited(bytes: Uint8Array, field: string, value: PyValue | undefined): Uint8Array {

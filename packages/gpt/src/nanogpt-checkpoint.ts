@@ -20,7 +20,7 @@ import {
   TorchTensor,
 } from '@dendrite/nn';
 import { Generator } from '@dendrite/tensor';
-import { type GPTConfig, toNanoGPTConfig, validateConfig } from './config.js';
+import { type GPTConfig, NANOGPT_FIELD_NAMES, toNanoGPTConfig, validateConfig } from './config.js';
 import { ConfigError, InteropError } from './errors.js';
 import { GPT, type GPTOptions } from './model.js';
 import { fromNanoGPTWeights, toNanoGPTWeights } from './nanogpt-format.js';
@@ -131,7 +131,7 @@ export function importNanoGPTCheckpoint(
   let config: GPTConfig;
   try {
     const raw: Record<string, unknown> = {};
-    for (const key of ['vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd', 'dropout', 'bias']) {
+    for (const key of [...Object.values(NANOGPT_FIELD_NAMES), 'dropout', 'bias']) {
       if (args.has(key)) raw[key] = args.get(key);
     }
     config = validateConfig(raw, `${file} model_args`);

@@ -1,7 +1,19 @@
 /** Helpers the interop tests share (not part of the package's exports). */
 import { noGrad } from '@dendrite/autograd';
 import { Generator, randint } from '@dendrite/tensor';
+import type { GPTConfig } from './config.js';
 import type { GPT } from './model.js';
+
+/** A GPT small enough to build in milliseconds, with every kind of weight. */
+export const SMALL: GPTConfig = {
+  vocabSize: 11,
+  blockSize: 8,
+  nLayer: 2,
+  nHead: 2,
+  nEmbd: 8,
+  dropout: 0,
+  bias: true,
+};
 
 /** Each state-dict tensor's bytes, by name: equal exactly when the weights are bit for bit the same. */
 export async function bits(model: GPT): Promise<Record<string, Uint8Array>> {

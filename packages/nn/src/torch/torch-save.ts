@@ -9,7 +9,7 @@ import { SafetensorsError } from '../safetensors/errors.js';
 import { SAFETENSORS_DTYPES, type SafetensorsDType } from '../safetensors/format.js';
 import { TorchCheckpointError } from './errors.js';
 import { type PyCallable, readPickle } from './pickle-read.js';
-import { PickleWriter } from './pickle-write.js';
+import { OP, PickleWriter } from './pickle-write.js';
 import { PyTuple, type PyValue, TorchTensor } from './values.js';
 import { readZip, writeZip, type ZipEntry } from './zip.js';
 
@@ -74,25 +74,25 @@ export function encodeTorchSave(value: PyValue, options: EncodeTorchSaveOptions 
     const strides = rowMajorStrides(t.shape);
     // torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks)
     w.global('torch._utils', '_rebuild_tensor_v2');
-    w.byte(0x28); // MARK
+    w.byte(OP.MARK);
     // persistent id ('storage', torch.<Type>Storage, key, location, number of elements)
-    w.byte(0x28);
+    w.byte(OP.MARK);
     w.string('storage');
     w.global('torch', STORAGE_OF[t.dtype]);
     w.string(storageKey);
     w.string('cpu');
     w.int(t.data.length, path);
-    w.byte(0x74); // TUPLE
-    w.byte(0x51); // BINPERSID
+    w.byte(OP.TUPLE);
+    w.byte(OP.BINPERSID);
     w.int(0, path);
     w.tuple(t.shape, path);
     w.tuple(strides, path);
     w.value(t.requiresGrad, path);
     w.global('collections', 'OrderedDict');
-    w.byte(0x29); // EMPTY_TUPLE
-    w.byte(0x52); // REDUCE
-    w.byte(0x74); // TUPLE
-    w.byte(0x52); // REDUCE
+    w.byte(OP.EMPTY_TUPLE);
+    w.byte(OP.REDUCE);
+    w.byte(OP.TUPLE);
+    w.byte(OP.REDUCE);
   });
   const pickle = writer.finish(value);
   return writeZip([
